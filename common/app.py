@@ -1,0 +1,57 @@
+"""create_service_app(): the FastAPI application every service is built with.
+
+Same error envelope, same request ids and body limit, same health endpoints; the caller comes from the
+gateway's headers. The composition root (each service's bootstrap.py) passes what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+
+from common.http import RequestContextMiddleware, caller_dependency, health_router_payload, install_error_handlers
+
+HealthCheck = Callable[[], bool]
+
+
+def create_service_app(
+    title: str,
+    routers: Iterable[APIRouter],
+    state: dict[str, Any],
+    internal_token: str,
+    readiness: dict[str, HealthCheck],
+    on_startup: Callable[[], None] = lambda: None,
+    on_shutdown: Callable[[], None] = lambda: None,
+    max_body_bytes: int = 1_000_000,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        on_startup()
+        try:
+            yield
+        finally:
+            on_shutdown()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    for name, value in state.items():
+        setattr(app.state, name, value)
+    app.state.caller_resolver = caller_dependency(internal_token)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def liveness() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readiness_probe() -> JSONResponse:
+        status, body = health_router_payload({name: check() for name, check in readiness.items()})
+        return JSONResponse(body, status_code=status)
+
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
+    return app

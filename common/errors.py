@@ -1,0 +1,79 @@
+"""Errors that carry their HTTP status, rendered everywhere as one envelope: {"error", "detail"}.
+
+Domain and service code raise these; only the HTTP edge (common.http) knows how to render them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    status_code = 400
+    kind = "bad_request"
+
+    def __init__(self, detail: Any = None) -> None:
+        self.detail = detail if detail is not None else self.default_detail()
+        super().__init__(str(self.detail))
+
+    def default_detail(self) -> str:
+        return self.kind.replace("_", " ")
+
+    def envelope(self) -> dict[str, Any]:
+        return {"error": self.kind, "detail": self.detail}
+
+
+class BadRequest(AppError):
+    status_code = 400
+    kind = "bad_request"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    kind = "unauthorized"
+
+    def default_detail(self) -> str:
+        return "Authentication is required."
+
+
+class Forbidden(AppError):
+    status_code = 403
+    kind = "forbidden"
+
+    def default_detail(self) -> str:
+        return "You are not allowed to do this."
+
+
+class NotFound(AppError):
+    status_code = 404
+    kind = "not_found"
+
+    def default_detail(self) -> str:
+        return "No such resource."
+
+
+class Conflict(AppError):
+    status_code = 409
+    kind = "conflict"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    kind = "payload_too_large"
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    kind = "validation_error"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    kind = "rate_limited"
+
+
+class Unavailable(AppError):
+    """A dependency (database, broker, index, another service) cannot be reached right now."""
+
+    status_code = 503
+    kind = "unavailable"

@@ -1,0 +1,192 @@
+"""The HTTP edge shared by every service: the error envelope, request ids, body limits, the caller.
+
+Every error leaves a Maillage process as {"error": <kind>, "detail": <sentence or field list>} with a
+4xx status; an unexpected exception becomes a 500 in the same envelope (and is logged with its request id).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from common.errors import AppError, Unauthorized
+from common.identity import (
+    INTERNAL_TOKEN_HEADER,
+    REQUEST_ID_HEADER,
+    ROLE_HEADER,
+    SUBJECT_HEADER,
+    Caller,
+    Role,
+)
+
+log = logging.getLogger("maillage.http")
+
+_STATUS_KINDS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+def error_response(status: int, kind: str, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers=headers)
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors as a short field list: [{"field": "location.lat", "message": ...}]."""
+    fields: list[dict[str, Any]] = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        fields.append({"field": ".".join(loc) or "body", "message": str(err.get("msg", "invalid value"))})
+    return fields
+
+
+def _field_errors(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """Tell a broken body apart from a wrong field."""
+    errors = exc.errors()
+    kind = "invalid_json" if any(e.get("type") == "json_invalid" for e in errors) else "validation_error"
+    return kind, field_errors(errors)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return error_response(exc.status_code, exc.kind, exc.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        kind, fields = _field_errors(exc)
+        if kind == "invalid_json":
+            return error_response(400, kind, "The request body is not valid JSON.")
+        return error_response(422, kind, fields)
+
+    @app.exception_handler(ValidationError)
+    async def _domain_validation(_: Request, exc: ValidationError) -> JSONResponse:
+        # A model validated inside a use case (e.g. a merged update) failed: still the client's input.
+        return error_response(422, "validation_error", field_errors(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = _STATUS_KINDS.get(exc.status_code, "error")
+        return error_response(exc.status_code, kind, exc.detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal", "An unexpected error occurred; it has been logged.")
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from the caller when well-formed) and refuses oversized bodies early.
+
+    Pure ASGI so that the size check happens while the body streams in, before anything parses it.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int = 1_000_000) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        request_id = headers.get(REQUEST_ID_HEADER.lower(), "")
+        if not (0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()):
+            request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await self._too_large(send, request_id)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except _BodyTooLarge:
+            await self._too_large(send, request_id)
+
+    async def _too_large(self, send: Send, request_id: str) -> None:
+        response = error_response(413, "payload_too_large", f"The body exceeds {self.max_body_bytes} bytes.")
+        response.headers["x-request-id"] = request_id
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def caller_dependency(internal_token: str) -> Callable[[Request], Awaitable[Caller]]:
+    """A FastAPI dependency that reads the caller the gateway vouched for, or refuses the request."""
+
+    async def current_caller(request: Request) -> Caller:
+        token = request.headers.get(INTERNAL_TOKEN_HEADER, "")
+        if not hmac.compare_digest(token.encode(), internal_token.encode()):
+            raise Unauthorized("Services only answer requests relayed by the gateway.")
+        subject = request.headers.get(SUBJECT_HEADER, "")
+        try:
+            role = Role(request.headers.get(ROLE_HEADER, ""))
+        except ValueError as exc:
+            raise Unauthorized("Unknown role.") from exc
+        if not subject:
+            raise Unauthorized("Missing caller.")
+        return Caller(subject=subject, role=role)
+
+    return current_caller
+
+
+CallerResolver = Callable[[Request], Awaitable[Caller]]
+
+
+async def resolve_caller(request: Request) -> Caller:
+    resolver: CallerResolver = request.app.state.caller_resolver
+    return await resolver(request)
+
+
+CallerDep = Annotated[Caller, Depends(resolve_caller)]
+
+
+def health_router_payload(checks: dict[str, bool]) -> tuple[int, dict[str, Any]]:
+    ok = all(checks.values())
+    return (200 if ok else 503), {"status": "ok" if ok else "degraded", "checks": checks}

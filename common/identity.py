@@ -1,0 +1,41 @@
+"""Who is calling. The gateway authenticates; services receive the caller in trusted headers.
+
+Services only trust those headers when the request also carries the internal token that the gateway
+holds, so a service cannot be driven around the gateway even if its port were reachable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REFERENT = "referent"
+    EMPLOYER = "employer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+    # The gateway or a sibling service acting on its own behalf (rebuilds, projections).
+    SYSTEM = "system"
+
+
+SUBJECT_HEADER = "X-Maillage-Subject"
+ROLE_HEADER = "X-Maillage-Role"
+INTERNAL_TOKEN_HEADER = "X-Maillage-Internal-Token"
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in (Role.ADMIN, Role.SYSTEM)
+
+    def headers(self) -> dict[str, str]:
+        return {SUBJECT_HEADER: self.subject, ROLE_HEADER: self.role.value}
+
+
+SYSTEM_CALLER = Caller(subject="system", role=Role.SYSTEM)

@@ -1,0 +1,137 @@
+"""The consumer loop: poll, handle, commit — in that order, so nothing is committed before it is durable.
+
+A handler that raises a transient error (an `Unavailable` dependency) is retried with backoff and the
+batch is never committed past it; a record that cannot be decoded or validated is a poison message and
+goes to the dead-letter topic, so one bad record does not stop the partition.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from common.errors import Unavailable
+from common.events import DEAD_LETTER_TOPIC, Event
+from common.messaging.port import Publisher, Record, Subscription
+
+log = logging.getLogger("maillage.worker")
+
+Handler = Callable[[list[Event]], None]
+
+
+@dataclass
+class WorkerStats:
+    processed: int = 0
+    dead_lettered: int = 0
+    retries: int = 0
+    last_error: str | None = None
+    lag: int = 0
+    batches: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class ConsumerWorker:
+    def __init__(
+        self,
+        subscription: Subscription,
+        handler: Handler,
+        dead_letters: Publisher | None = None,
+        max_records: int = 256,
+        poll_timeout_s: float = 0.5,
+        max_backoff_s: float = 10.0,
+    ) -> None:
+        self.subscription = subscription
+        self.handler = handler
+        self.dead_letters = dead_letters
+        self.max_records = max_records
+        self.poll_timeout_s = poll_timeout_s
+        self.max_backoff_s = max_backoff_s
+        self.stats = WorkerStats()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        records = self.subscription.poll(self.poll_timeout_s, self.max_records)
+        if not records:
+            self.stats.lag = self.subscription.lag()
+            return 0
+        events = self._decode(records)
+        self._handle_with_retries(events)
+        self.subscription.commit()
+        self.stats.processed += len(events)
+        self.stats.batches += 1
+        self.stats.lag = self.subscription.lag()
+        return len(records)
+
+    def _decode(self, records: list[Record]) -> list[Event]:
+        events: list[Event] = []
+        for record in records:
+            try:
+                events.append(Event.from_bytes(record.value))
+            except (ValidationError, ValueError) as exc:
+                self._dead_letter(record, f"undecodable: {exc}")
+        if self.dead_letters is not None:
+            self.dead_letters.flush()
+        return events
+
+    def _dead_letter(self, record: Record, why: str) -> None:
+        self.stats.dead_lettered += 1
+        log.warning("dead-lettering %s/%s@%s: %s", record.topic, record.partition, record.offset, why[:200])
+        if self.dead_letters is not None:
+            self.dead_letters.publish(DEAD_LETTER_TOPIC, record.key or "-", record.value)
+
+    def _handle_with_retries(self, events: list[Event]) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                self.handler(events)
+                return
+            except Unavailable as exc:
+                # Transient: do not commit, do not skip; wait and try the same batch again.
+                self.stats.retries += 1
+                self.stats.last_error = str(exc)[:300]
+                log.warning("handler unavailable, retrying in %.1fs: %s", backoff, exc)
+                if self._stop.wait(backoff):
+                    raise
+                backoff = min(backoff * 2, self.max_backoff_s)
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Unavailable:
+                if self._stop.is_set():
+                    break
+            except Exception as exc:  # keep consuming; the batch was not committed and will come back
+                self.stats.last_error = repr(exc)[:300]
+                log.exception("consumer batch failed; it will be redelivered")
+                self._stop.wait(1.0)
+                self._rewind()
+
+    def _rewind(self) -> None:
+        seek = getattr(self.subscription, "seek_to_committed", None)
+        if callable(seek):
+            seek()
+
+    def start(self, name: str) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        self.subscription.close()
+
+    def drain(self, timeout_s: float = 30.0) -> None:
+        """Process until nothing is pending; used by commands and tests that need a settled index."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.run_once() == 0 and self.subscription.lag() == 0:
+                return
+        raise TimeoutError("the consumer did not catch up in time")

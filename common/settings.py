@@ -1,0 +1,17 @@
+"""Settings shared by every process, read from MAILLAGE_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAILLAGE_", extra="ignore")
+
+    # Shared secret between the gateway and the services; services refuse requests without it.
+    internal_token: str = "maillage-dev-internal-token"
+    # Empty: the in-process bus (embedded mode). Set: Kafka bootstrap servers (distributed mode).
+    kafka_bootstrap: str = ""
+    topic_partitions: int = 3
+    max_body_bytes: int = 1_000_000
+    log_level: str = "INFO"

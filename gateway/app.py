@@ -1,0 +1,93 @@
+"""The gateway application: the only public entry to Maillage."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
+from gateway.auth import TokenIssuer
+from gateway.routes import api, auth, pages
+from gateway.upstream import Upstream
+from gateway.users import UserStore
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_gateway_app(
+    users: UserStore,
+    tokens: TokenIssuer,
+    upstreams: dict[str, Upstream],
+    readiness: dict[str, Callable[[], Any]] | None = None,
+    on_startup: Callable[[], None] = lambda: None,
+    on_shutdown: Callable[[], None] = lambda: None,
+    max_body_bytes: int = 1_000_000,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        on_startup()
+        try:
+            yield
+        finally:
+            for upstream in upstreams.values():
+                await upstream.aclose()
+            on_shutdown()
+
+    app = FastAPI(
+        title="Maillage API",
+        version="1.0",
+        description="Ranked, explained opportunities for people in social insertion (SPIE, Loiret). "
+        "Sign in with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
+    )
+    app.state.users = users
+    app.state.tokens = tokens
+    app.state.upstreams = upstreams
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def liveness() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def ready() -> JSONResponse:
+        checks = {name: bool(check()) for name, check in (readiness or {}).items()}
+        status, body = health_router_payload(checks)
+        return JSONResponse(body, status_code=status)
+
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

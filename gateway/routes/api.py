@@ -1,0 +1,139 @@
+"""The public API: one OpenAPI document describing every service, routed to the owning service.
+
+Each route states its body and response models (imported from the services' schema modules), checks the
+role coarsely, and lets the owning service apply the fine rules (ownership, caseload).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from common.identity import Role
+from common.schemas import Page
+from gateway.auth import CallerDep, require
+from gateway.upstream import Upstream
+from services.matching.schemas import MatchingStatus, ReindexResult, Suggestions
+from services.offers.domain import OfferAction, OfferStatus
+from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
+from services.profiles.schemas import ProfileCreate, ProfilePublic, ProfileUpdate
+
+router = APIRouter(prefix="/api/v1")
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+def upstream(request: Request, name: str) -> Upstream:
+    services: dict[str, Upstream] = request.app.state.upstreams
+    return services[name]
+
+
+# -- offers -----------------------------------------------------------------------------------------------
+@router.post("/offers", status_code=201, response_model=OfferPublic, tags=["offers"])
+async def create_offer(body: OfferCreate, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.EMPLOYER, Role.ADMIN)
+    return await upstream(request, "offers").relay(
+        "POST", "/offers", caller, request, json_body=body.model_dump(mode="json", exclude_unset=True)
+    )
+
+
+@router.get("/offers", response_model=Page[OfferPublic], tags=["offers"])
+async def list_offers(
+    request: Request, caller: CallerDep, status: OfferStatus | None = None, limit: Limit = 50, offset: Offset = 0
+) -> Response:
+    require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
+    params = {"status": status.value if status else None, "limit": limit, "offset": offset}
+    return await upstream(request, "offers").relay("GET", "/offers", caller, request, params=params)
+
+
+@router.get("/offers/{offer_id}", response_model=OfferPublic, tags=["offers"])
+async def get_offer(offer_id: str, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
+    return await upstream(request, "offers").relay("GET", f"/offers/{offer_id}", caller, request)
+
+
+@router.patch("/offers/{offer_id}", response_model=OfferPublic, tags=["offers"])
+async def update_offer(offer_id: str, body: OfferUpdate, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.EMPLOYER, Role.ADMIN)
+    return await upstream(request, "offers").relay(
+        "PATCH", f"/offers/{offer_id}", caller, request, json_body=body.model_dump(mode="json", exclude_unset=True)
+    )
+
+
+@router.post("/offers/{offer_id}/{action}", response_model=OfferPublic, tags=["offers"])
+async def act_on_offer(offer_id: str, action: OfferAction, request: Request, caller: CallerDep) -> Response:
+    """Pause, resume or close an offer."""
+    require(caller, Role.EMPLOYER, Role.ADMIN)
+    return await upstream(request, "offers").relay("POST", f"/offers/{offer_id}/{action.value}", caller, request)
+
+
+# -- profiles ---------------------------------------------------------------------------------------------
+@router.post("/profiles", status_code=201, response_model=ProfilePublic, tags=["profiles"])
+async def create_profile(body: ProfileCreate, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.REFERENT)
+    return await upstream(request, "profiles").relay(
+        "POST", "/profiles", caller, request, json_body=body.model_dump(mode="json", exclude_unset=True)
+    )
+
+
+@router.get("/profiles", response_model=Page[ProfilePublic], tags=["profiles"])
+async def caseload(request: Request, caller: CallerDep, limit: Limit = 50, offset: Offset = 0) -> Response:
+    """The caller's caseload (référents) or every profile (admins)."""
+    require(caller, Role.REFERENT, Role.ADMIN)
+    params = {"limit": limit, "offset": offset}
+    return await upstream(request, "profiles").relay("GET", "/profiles", caller, request, params=params)
+
+
+@router.get("/profiles/{profile_id}", response_model=ProfilePublic, tags=["profiles"])
+async def get_profile(profile_id: str, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.REFERENT, Role.ADMIN)
+    return await upstream(request, "profiles").relay("GET", f"/profiles/{profile_id}", caller, request)
+
+
+@router.patch("/profiles/{profile_id}", response_model=ProfilePublic, tags=["profiles"])
+async def update_profile(profile_id: str, body: ProfileUpdate, request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.REFERENT, Role.ADMIN)
+    return await upstream(request, "profiles").relay(
+        "PATCH",
+        f"/profiles/{profile_id}",
+        caller,
+        request,
+        json_body=body.model_dump(mode="json", exclude_unset=True),
+    )
+
+
+@router.get("/profiles/{profile_id}/audit", tags=["profiles"])
+async def profile_audit(profile_id: str, request: Request, caller: CallerDep) -> Response:
+    """Who read or changed this person's file, newest first (the person's référent and admins)."""
+    require(caller, Role.REFERENT, Role.ADMIN)
+    return await upstream(request, "profiles").relay("GET", f"/profiles/{profile_id}/audit", caller, request)
+
+
+# -- matching ---------------------------------------------------------------------------------------------
+@router.get("/profiles/{profile_id}/suggestions", response_model=Suggestions, tags=["matching"])
+async def suggestions(
+    profile_id: str, request: Request, caller: CallerDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> Response:
+    """Ranked, explained opportunities for a person of the caller's caseload."""
+    require(caller, Role.REFERENT)
+    # The caseload check belongs to the profiles service: ask it first (a 404 for someone else's person).
+    await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
+    return await upstream(request, "matching").relay(
+        "GET", f"/profiles/{profile_id}/suggestions", caller, request, params={"limit": limit}
+    )
+
+
+@router.get("/matching/status", response_model=MatchingStatus, tags=["matching"])
+async def matching_status(request: Request, caller: CallerDep) -> Response:
+    require(caller, Role.ADMIN)
+    return await upstream(request, "matching").relay("GET", "/status", caller, request)
+
+
+@router.post("/matching/reindex", response_model=ReindexResult, tags=["matching"])
+async def matching_reindex(request: Request, caller: CallerDep) -> Response:
+    """Rebuild the offer index from the offers service and switch to it atomically."""
+    require(caller, Role.ADMIN)
+    return await upstream(request, "matching").relay("POST", "/reindex", caller, request)

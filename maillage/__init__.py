@@ -1,0 +1,1 @@
+"""Maillage: the platform's composition (embedded mode), its command line, and its demo data."""

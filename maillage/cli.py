@@ -1,0 +1,125 @@
+"""The `maillage` command: run the embedded platform, or one process of the distributed platform.
+
+    maillage run                       whole platform in one process (embedded defaults)
+    maillage serve offers|profiles|matching|gateway [--host H --port P]   distributed mode, one service
+    maillage consume matching          distributed mode, the matching consumer
+    maillage create-user NAME ROLE     an account on the gateway (password read from stdin or prompt)
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import uvicorn
+
+from common.identity import Role
+
+DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=os.environ.get("MAILLAGE_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Kafka's client logs every reconnect at INFO; keep the console readable.
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from maillage.platform import build_embedded
+
+    data_dir = Path(os.environ.get("MAILLAGE_DATA_DIR", "./var")).resolve()
+    port = int(os.environ.get("MAILLAGE_PORT", "8000"))
+    host = os.environ.get("MAILLAGE_HOST", "127.0.0.1")
+    with_demo = os.environ.get("MAILLAGE_DEMO", "1") != "0"
+    encoder = os.environ.get("MAILLAGE_ENCODER", "minilm")
+    print(f"Maillage: preparing data under {data_dir} (demo data: {'yes' if with_demo else 'no'})…", flush=True)
+    platform = build_embedded(data_dir, with_demo=with_demo, encoder_kind=encoder)
+    print(f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
+    print("Demo accounts: referent, employer, analyst, admin — password: demo. Stop with Ctrl-C.", flush=True)
+    uvicorn.run(platform.app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from maillage import distributed
+
+    app = distributed.build_service_app(args.service)
+    port = args.port or DEFAULT_PORTS[args.service]
+    print(f"Maillage {args.service} listening on http://{args.host}:{port}/", flush=True)
+    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_consume(args: argparse.Namespace) -> int:
+    from maillage import distributed
+
+    worker = distributed.build_matching_consumer()
+    stop = threading.Event()
+
+    def _stop(*_: object) -> None:
+        stop.set()
+        worker.stop(timeout_s=0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print("Maillage matching consumer started.", flush=True)
+    worker.run_forever()
+    worker.subscription.close()
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from gateway.bootstrap import build_users
+    from gateway.settings import GatewaySettings
+
+    password = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    if len(password) < 8:
+        print("Refused: a password needs at least 8 characters.", file=sys.stderr)
+        return 2
+    build_users(GatewaySettings()).upsert(args.username, password, Role(args.role), args.display_name or args.username)
+    print(f"User {args.username} ({args.role}) saved.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="maillage", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="run the whole platform in one process").set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve one service (distributed mode)")
+    serve.add_argument("service", choices=sorted(DEFAULT_PORTS))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0)
+    serve.set_defaults(func=cmd_serve)
+
+    consume = sub.add_parser("consume", help="run a consumer (distributed mode)")
+    consume.add_argument("consumer", choices=["matching"])
+    consume.set_defaults(func=cmd_consume)
+
+    user = sub.add_parser("create-user", help="create or update a gateway account")
+    user.add_argument("username")
+    user.add_argument("role", choices=[r.value for r in Role if r != Role.SYSTEM])
+    user.add_argument("--display-name", default="")
+    user.set_defaults(func=cmd_create_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _configure_logging()
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

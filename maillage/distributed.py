@@ -1,0 +1,64 @@
+"""Distributed mode: each service or consumer as its own process, configured by MAILLAGE_* variables.
+
+Kafka carries the events (MAILLAGE_KAFKA_BOOTSTRAP), PostgreSQL holds each service's data
+(MAILLAGE_<SERVICE>_DATABASE_URL), Elasticsearch holds the offer index (MAILLAGE_ELASTICSEARCH_URL).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from common.events import ALL_TOPICS
+from common.messaging.kafka import KafkaBus
+from common.messaging.worker import ConsumerWorker
+from services.matching.adapters.sources import HttpOfferSource, HttpProfileSource
+from services.matching.bootstrap import MatchingComponents
+from services.matching.bootstrap import bootstrap as matching_bootstrap
+from services.matching.settings import MatchingSettings
+
+
+def _bus(bootstrap_servers: str, client_id: str, partitions: int) -> KafkaBus:
+    if not bootstrap_servers:
+        raise RuntimeError("Distributed mode needs MAILLAGE_KAFKA_BOOTSTRAP (host:port of the Kafka brokers).")
+    bus = KafkaBus(bootstrap_servers, client_id=client_id)
+    bus.ensure_topics(ALL_TOPICS, partitions)
+    return bus
+
+
+def _matching() -> MatchingComponents:
+    settings = MatchingSettings()
+    return matching_bootstrap(
+        settings,
+        _bus(settings.kafka_bootstrap, "maillage-matching", settings.topic_partitions),
+        profiles=HttpProfileSource(settings.profiles_url, settings.internal_token),
+        offers=HttpOfferSource(settings.offers_url, settings.internal_token),
+    )
+
+
+def build_service_app(service: str) -> FastAPI:
+    if service == "offers":
+        from services.offers.bootstrap import bootstrap as offers_bootstrap
+        from services.offers.settings import OffersSettings
+
+        offers_settings = OffersSettings()
+        bus = _bus(offers_settings.kafka_bootstrap, "maillage-offers", offers_settings.topic_partitions)
+        return offers_bootstrap(offers_settings, bus.publisher()).app
+    if service == "profiles":
+        from services.profiles.bootstrap import bootstrap as profiles_bootstrap
+        from services.profiles.settings import ProfilesSettings
+
+        profiles_settings = ProfilesSettings()
+        bus = _bus(profiles_settings.kafka_bootstrap, "maillage-profiles", profiles_settings.topic_partitions)
+        return profiles_bootstrap(profiles_settings, bus.publisher()).app
+    if service == "matching":
+        return _matching().app
+    if service == "gateway":
+        from gateway.bootstrap import bootstrap as gateway_bootstrap
+        from gateway.settings import GatewaySettings
+
+        return gateway_bootstrap(GatewaySettings())
+    raise ValueError(f"unknown service {service!r}")
+
+
+def build_matching_consumer() -> ConsumerWorker:
+    return _matching().consumer()

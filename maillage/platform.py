@@ -1,0 +1,128 @@
+"""Embedded mode: the whole platform in one process, same code above the ports as distributed mode.
+
+SQLite files, the SQLite-backed in-process bus, the local vector index and the bundled model, all under
+the data dir. The gateway reaches each service through an in-process ASGI transport instead of a socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from common.messaging.inprocess import InProcessBus
+from common.messaging.worker import ConsumerWorker
+from gateway.bootstrap import bootstrap as gateway_bootstrap
+from gateway.settings import GatewaySettings
+from maillage import demo
+from services.matching.adapters.sources import InProcessOfferSource, InProcessProfileSource
+from services.matching.bootstrap import MatchingComponents
+from services.matching.bootstrap import bootstrap as matching_bootstrap
+from services.matching.ports import Encoder
+from services.matching.settings import MatchingSettings
+from services.offers.bootstrap import OffersComponents
+from services.offers.bootstrap import bootstrap as offers_bootstrap
+from services.offers.settings import OffersSettings
+from services.profiles.bootstrap import ProfilesComponents
+from services.profiles.bootstrap import bootstrap as profiles_bootstrap
+from services.profiles.settings import ProfilesSettings
+
+log = logging.getLogger("maillage.platform")
+
+
+@dataclass
+class EmbeddedPlatform:
+    data_dir: Path
+    bus: InProcessBus
+    offers: OffersComponents
+    profiles: ProfilesComponents
+    matching: MatchingComponents
+    app: FastAPI = field(init=False)
+    consumer: ConsumerWorker | None = None
+
+    def start_background(self) -> None:
+        self.offers.relay.start("offers-outbox-relay")
+        self.profiles.relay.start("profiles-outbox-relay")
+        self.consumer = self.matching.start_in_process_consumer()
+
+    def stop_background(self) -> None:
+        self.offers.relay.stop()
+        self.profiles.relay.stop()
+        if self.consumer is not None:
+            self.consumer.stop()
+        self.bus.close()
+
+    def settle(self, timeout_s: float = 60.0) -> None:
+        """Relay every pending event and index it: for demo seeding, commands and tests."""
+        self.offers.relay.relay_once()
+        self.profiles.relay.relay_once()
+        worker = self.consumer or self.matching.consumer()
+        worker.drain(timeout_s)
+
+
+def _secret(data_dir: Path) -> str:
+    """One signing key per data dir, so tokens survive a restart but never leave the machine."""
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def build_embedded(
+    data_dir: Path, with_demo: bool = True, encoder: Encoder | None = None, encoder_kind: str = "minilm"
+) -> EmbeddedPlatform:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sqlite = lambda name: f"sqlite:///{data_dir / name}"  # noqa: E731
+    bus = InProcessBus(str(data_dir / "bus.db"))
+    token = secrets.token_urlsafe(32)  # nothing outside this process needs the internal token
+
+    offers = offers_bootstrap(
+        OffersSettings(offers_database_url=sqlite("offers.db"), internal_token=token), bus.publisher(), False
+    )
+    profiles = profiles_bootstrap(
+        ProfilesSettings(profiles_database_url=sqlite("profiles.db"), internal_token=token), bus.publisher(), False
+    )
+    matching = matching_bootstrap(
+        MatchingSettings(
+            matching_database_url=sqlite("matching.db"),
+            local_index_path=str(data_dir / "offer_index.db"),
+            internal_token=token,
+            encoder=encoder_kind,
+        ),
+        bus,
+        profiles=InProcessProfileSource(profiles.service),
+        offers=InProcessOfferSource(offers.service),
+        encoder=encoder,
+    )
+    platform = EmbeddedPlatform(data_dir, bus, offers, profiles, matching)
+
+    marker = data_dir / ".demo-seeded"
+    if with_demo and not marker.exists():
+        offer_count, people = demo.seed(offers.service, profiles.service)
+        platform.settle()
+        marker.write_text(f"{offer_count} offers, {people} profiles\n")
+        log.info("demo data loaded: %s offers, %s profiles", offer_count, people)
+
+    transports: dict[str, httpx.AsyncBaseTransport] = {
+        "offers": httpx.ASGITransport(app=offers.app),
+        "profiles": httpx.ASGITransport(app=profiles.app),
+        "matching": httpx.ASGITransport(app=matching.app),
+    }
+    platform.app = gateway_bootstrap(
+        GatewaySettings(
+            gateway_database_url=sqlite("gateway.db"),
+            jwt_secret=_secret(data_dir),
+            internal_token=token,
+            demo_accounts=True,  # embedded mode always has the four demo accounts
+        ),
+        transports=transports,
+        on_startup=platform.start_background,
+        on_shutdown=platform.stop_background,
+        readiness={"bus": lambda: True, "outbox": lambda: offers.relay.last_error is None},
+    )
+    return platform

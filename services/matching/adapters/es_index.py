@@ -1,0 +1,228 @@
+"""Elasticsearch adapter of the offer index: dense_vector kNN with the hard filters inside the kNN query.
+
+Writes go through an alias to a versioned index, with *external* versioning: Elasticsearch itself refuses
+a write whose version is not newer than the stored one, which makes redelivered and reordered events
+harmless. A rebuild fills a fresh index and swaps the alias in one atomic call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+
+from common.errors import Unavailable
+from services.matching.ports import HardFilters, Hit, IndexedOffer, Vector
+
+
+def _mappings(dimensions: int) -> dict[str, Any]:
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "id": {"type": "keyword"},
+            "version": {"type": "long"},
+            "title": {"type": "text"},
+            "description": {"type": "text", "index": False},
+            "skills": {"type": "keyword"},
+            "kind": {"type": "keyword"},
+            "contract_type": {"type": "keyword"},
+            "hours_per_week": {"type": "float"},
+            "location": {"type": "geo_point"},
+            "lat": {"type": "double", "index": False},
+            "lon": {"type": "double", "index": False},
+            "commune": {"type": "keyword"},
+            "insee_code": {"type": "keyword"},
+            "status": {"type": "keyword"},
+            "expires_on": {"type": "date", "format": "strict_date"},
+            "conditions": {"type": "keyword"},
+            "employer_id": {"type": "keyword"},
+            "employer_name": {"type": "keyword"},
+            "rome_code": {"type": "keyword"},
+            "appellation_code": {"type": "keyword"},
+            "openings": {"type": "integer"},
+            "updated_at": {"type": "date"},
+            "vector": {
+                "type": "dense_vector",
+                "dims": dimensions,
+                "index": True,
+                "similarity": "cosine",
+                "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+            },
+        },
+    }
+
+
+class ElasticsearchOfferIndex:
+    backend = "elasticsearch"
+
+    def __init__(self, url: str, dimensions: int, alias: str = "maillage-offers", shards: int = 1) -> None:
+        self._es = Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
+        self._dims = dimensions
+        self.alias = alias
+        self._shards = shards
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
+
+    def _create_index(self, name: str) -> None:
+        self._es.indices.create(
+            index=name,
+            mappings=_mappings(self._dims),
+            settings={"number_of_shards": self._shards, "number_of_replicas": 0, "refresh_interval": "1s"},
+        )
+
+    def ensure(self) -> None:
+        try:
+            if self._es.indices.exists_alias(name=self.alias):
+                return
+            name = self._new_index_name()
+            self._create_index(name)
+            self._es.indices.put_alias(index=name, name=self.alias)
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        try:
+            result = self._es.mget(index=self.alias, ids=list(ids), source=["version"])
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+        return {d["_id"]: int(d["_source"]["version"]) for d in result["docs"] if d.get("found")}
+
+    def upsert(self, offers: Sequence[tuple[IndexedOffer, Vector]]) -> int:
+        return self._bulk(self.alias, offers)
+
+    def _bulk(self, index: str, offers: Sequence[tuple[IndexedOffer, Vector]]) -> int:
+        if not offers:
+            return 0
+        operations: list[dict[str, Any]] = []
+        for doc, vector in offers:
+            operations.append(
+                {"index": {"_index": index, "_id": doc.id, "version": doc.version, "version_type": "external"}}
+            )
+            operations.append(_source(doc, vector))
+        try:
+            result = self._es.bulk(operations=operations)
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch refused the bulk write: {exc}") from exc
+        written = 0
+        failures: list[str] = []
+        for item in result["items"]:
+            outcome = item["index"]
+            status = int(outcome.get("status", 500))
+            if status in (200, 201):
+                written += 1
+            elif status == 409:
+                continue  # an equal or newer version is already indexed: nothing to do
+            else:
+                failures.append(f"{outcome.get('_id')}: {outcome.get('error')}")
+        if failures:
+            # Treated as transient: the batch is not committed and comes back after a backoff.
+            raise Unavailable("Elasticsearch rejected documents: " + "; ".join(failures[:3]))
+        return written
+
+    def delete(self, ids: Sequence[str]) -> None:
+        operations = [{"delete": {"_index": self.alias, "_id": i}} for i in ids]
+        if operations:
+            self._es.bulk(operations=operations)
+
+    def count(self) -> int:
+        try:
+            return int(self._es.count(index=self.alias)["count"])
+        except NotFoundError:
+            return 0
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+
+    def refresh(self) -> None:
+        self._es.indices.refresh(index=self.alias)
+
+    def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]:
+        must: list[dict[str, Any]] = [
+            {"term": {"status": "active"}},
+            {"range": {"expires_on": {"gte": filters.today.isoformat()}}},
+            {
+                "geo_distance": {
+                    "distance": f"{filters.radius_km}km",
+                    "location": {"lat": filters.lat, "lon": filters.lon},
+                }
+            },
+        ]
+        if filters.contract_types:
+            must.append({"terms": {"contract_type": sorted(filters.contract_types)}})
+        hours: dict[str, float] = {}
+        if filters.min_hours is not None:
+            hours["gte"] = filters.min_hours
+        if filters.max_hours is not None:
+            hours["lte"] = filters.max_hours
+        if hours:
+            must.append({"range": {"hours_per_week": hours}})
+        must_not: list[dict[str, Any]] = []
+        if filters.excluded_conditions:
+            must_not.append({"terms": {"conditions": sorted(filters.excluded_conditions)}})
+        if filters.excluded_offer_ids:
+            must_not.append({"ids": {"values": sorted(filters.excluded_offer_ids)}})
+        knn = {
+            "field": "vector",
+            "query_vector": [float(x) for x in vector],
+            "k": k,
+            "num_candidates": max(100, 4 * k),
+            "filter": {"bool": {"filter": must, "must_not": must_not}},
+        }
+        try:
+            result = self._es.search(index=self.alias, knn=knn, size=k, source={"excludes": ["vector"]})
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+        hits = []
+        for hit in result["hits"]["hits"]:
+            # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
+            hits.append(Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0))
+        return hits
+
+    def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
+        name = self._new_index_name()
+        self._create_index(name)
+        written = 0
+        for batch in batches:
+            written += self._bulk(name, batch)
+        self._es.indices.refresh(index=name)
+        previous = []
+        if self._es.indices.exists_alias(name=self.alias):
+            previous = list(self._es.indices.get_alias(name=self.alias).keys())
+        actions: list[dict[str, Any]] = [{"remove": {"index": p, "alias": self.alias}} for p in previous]
+        actions.append({"add": {"index": name, "alias": self.alias}})
+        self._es.indices.update_aliases(actions=actions)  # atomic: searches switch in one step
+        for old in previous:
+            self._es.indices.delete(index=old)
+        return written
+
+    def reachable(self) -> bool:
+        try:
+            self._es.cluster.health(timeout="2s")
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        self._es.close()
+
+
+def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:
+    data = asdict(doc)
+    data["expires_on"] = doc.expires_on.isoformat()
+    data["location"] = {"lat": doc.lat, "lon": doc.lon}
+    data["vector"] = [float(x) for x in vector]
+    return data
+
+
+def _doc(source: dict[str, Any]) -> IndexedOffer:
+    data = {k: v for k, v in source.items() if k not in ("location", "vector")}
+    data["expires_on"] = date.fromisoformat(data["expires_on"])
+    data["skills"] = tuple(data.get("skills") or ())
+    data["conditions"] = tuple(data.get("conditions") or ())
+    return IndexedOffer(**data)

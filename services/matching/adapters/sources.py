@@ -1,0 +1,81 @@
+"""Where matching reads offers (for rebuilds) and profile criteria from: the owning services.
+
+Over HTTP in distributed mode (as the system caller, with the internal token); in embedded mode the same
+calls go straight to the services' use cases in the same process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+
+from common.errors import NotFound, Unavailable
+from common.identity import INTERNAL_TOKEN_HEADER, SYSTEM_CALLER
+from services.offers.schemas import OfferPublic
+from services.offers.service import OffersService
+from services.profiles.schemas import MatchingView
+from services.profiles.service import ProfilesService
+
+
+class HttpProfileSource:
+    def __init__(self, base_url: str, internal_token: str, timeout_s: float = 5.0) -> None:
+        headers = {INTERNAL_TOKEN_HEADER: internal_token, **SYSTEM_CALLER.headers()}
+        self._client = httpx.Client(base_url=base_url, headers=headers, timeout=timeout_s)
+
+    def matching_view(self, profile_id: str) -> MatchingView | None:
+        try:
+            response = self._client.get(f"/internal/profiles/{profile_id}/matching-view")
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"The profiles service cannot be reached: {exc}") from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 500:
+            raise Unavailable(f"The profiles service answered {response.status_code}.")
+        response.raise_for_status()
+        return MatchingView.model_validate(response.json())
+
+
+class HttpOfferSource:
+    def __init__(self, base_url: str, internal_token: str, timeout_s: float = 30.0) -> None:
+        headers = {INTERNAL_TOKEN_HEADER: internal_token, **SYSTEM_CALLER.headers()}
+        self._client = httpx.Client(base_url=base_url, headers=headers, timeout=timeout_s)
+
+    def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]:
+        after = ""
+        while True:
+            try:
+                response = self._client.get("/internal/offers", params={"after": after, "limit": page_size})
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise Unavailable(f"The offers service cannot be reached: {exc}") from exc
+            page = [OfferPublic.model_validate(o) for o in response.json()]
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1].id
+
+
+class InProcessProfileSource:
+    def __init__(self, service: ProfilesService) -> None:
+        self._service = service
+
+    def matching_view(self, profile_id: str) -> MatchingView | None:
+        try:
+            return self._service.matching_view(SYSTEM_CALLER, profile_id)
+        except NotFound:
+            return None
+
+
+class InProcessOfferSource:
+    def __init__(self, service: OffersService) -> None:
+        self._service = service
+
+    def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]:
+        after = ""
+        while True:
+            page = self._service.after(SYSTEM_CALLER, after, page_size)
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1].id

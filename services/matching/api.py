@@ -1,0 +1,58 @@
+"""HTTP entrypoint of the matching service. The gateway has checked the caseload before calling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from common.errors import Forbidden
+from common.http import CallerDep
+from common.identity import Role
+from services.matching.schemas import MatchingStatus, ReindexResult, SuggestionOut, Suggestions
+from services.matching.service import MatchingService
+
+
+def get_service(request: Request) -> MatchingService:
+    service: MatchingService = request.app.state.matching
+    return service
+
+
+def get_consumer_stats(request: Request) -> Callable[[], dict[str, Any]]:
+    stats: Callable[[], dict[str, Any]] = request.app.state.consumer_stats
+    return stats
+
+
+ServiceDep = Annotated[MatchingService, Depends(get_service)]
+StatsDep = Annotated[Callable[[], dict[str, Any]], Depends(get_consumer_stats)]
+
+router = APIRouter(tags=["matching"])
+
+
+@router.get("/profiles/{profile_id}/suggestions", response_model=Suggestions)
+def suggestions(
+    profile_id: str,
+    caller: CallerDep,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Suggestions:
+    if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
+        raise Forbidden("Suggestions are for the person's référent.")
+    items = [SuggestionOut.from_domain(s) for s in service.suggest(profile_id, limit)]
+    return Suggestions(profile_id=profile_id, items=items)
+
+
+@router.get("/status", response_model=MatchingStatus)
+def status(caller: CallerDep, service: ServiceDep, consumer_stats: StatsDep) -> MatchingStatus:
+    if not caller.is_admin:
+        raise Forbidden("Matching status is for admins.")
+    stats = consumer_stats()
+    return MatchingStatus(**service.status(), consumer_lag=int(stats.get("lag", 0) or 0), consumer=stats)
+
+
+@router.post("/reindex", response_model=ReindexResult)
+def reindex(caller: CallerDep, service: ServiceDep) -> ReindexResult:
+    if not caller.is_admin:
+        raise Forbidden("Reindexing is for admins.")
+    return ReindexResult(indexed_offers=service.rebuild_index())

@@ -1,0 +1,105 @@
+"""Composition root of the matching service: index, encoder, sources, consumer, app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from common.app import create_service_app
+from common.db import database_reachable, make_engine, migrate
+from common.events import OFFERS_TOPIC, PROFILES_TOPIC
+from common.messaging.port import MessageBus
+from common.messaging.worker import ConsumerWorker
+from services.matching import api
+from services.matching.adapters.encoders import make_encoder
+from services.matching.adapters.es_index import ElasticsearchOfferIndex
+from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.ports import Encoder, OfferIndex, OfferSource, ProfileSource
+from services.matching.service import MatchingService
+from services.matching.settings import MatchingSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMED_TOPICS = [OFFERS_TOPIC, PROFILES_TOPIC]
+
+
+@dataclass
+class MatchingComponents:
+    engine: Engine
+    service: MatchingService
+    app: FastAPI
+    bus: MessageBus
+    settings: MatchingSettings
+    in_process_workers: list[ConsumerWorker]
+
+    def consumer(self) -> ConsumerWorker:
+        return ConsumerWorker(
+            self.bus.subscribe(self.settings.consumer_group, CONSUMED_TOPICS),
+            self.service.handle,
+            dead_letters=self.bus.publisher(),
+        )
+
+    def start_in_process_consumer(self) -> ConsumerWorker:
+        """Embedded mode: the consumer runs as a thread of this process and reports its stats directly."""
+        worker = self.consumer()
+        self.in_process_workers.append(worker)
+        worker.start("matching-consumer")
+        return worker
+
+
+def make_index(settings: MatchingSettings, dimensions: int) -> OfferIndex:
+    if settings.elasticsearch_url:
+        return ElasticsearchOfferIndex(settings.elasticsearch_url, dimensions, alias=settings.index_alias)
+    Path(settings.local_index_path).parent.mkdir(parents=True, exist_ok=True)
+    return LocalOfferIndex(settings.local_index_path, dimensions)
+
+
+def bootstrap(
+    settings: MatchingSettings,
+    bus: MessageBus,
+    profiles: ProfileSource,
+    offers: OfferSource,
+    encoder: Encoder | None = None,
+) -> MatchingComponents:
+    engine = make_engine(settings.matching_database_url)
+    migrate(engine, MIGRATIONS, version_table="matching_schema_version")
+    encoder = encoder or make_encoder(settings.encoder)
+    index = make_index(settings, encoder.dimensions)
+    index.ensure()
+    service = MatchingService(engine=engine, index=index, encoder=encoder, profiles=profiles, offers=offers)
+
+    workers: list[ConsumerWorker] = []
+
+    def consumer_stats() -> dict[str, Any]:
+        # In embedded mode the worker lives in this process; otherwise ask the broker about the group.
+        if workers:
+            return _worker_stats(workers[0])
+        return {"lag": bus.group_lag(settings.consumer_group, CONSUMED_TOPICS)}
+
+    readiness = {"database": lambda: database_reachable(engine)}
+    reachable = getattr(index, "reachable", None)
+    if callable(reachable):
+        readiness["index"] = reachable
+    app = create_service_app(
+        "Maillage matching service",
+        [api.router],
+        {"matching": service, "consumer_stats": consumer_stats},
+        settings.internal_token,
+        readiness=readiness,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return MatchingComponents(engine, service, app, bus, settings, workers)
+
+
+def _worker_stats(worker: ConsumerWorker) -> dict[str, Any]:
+    s = worker.stats
+    return {
+        "lag": s.lag,
+        "processed": s.processed,
+        "dead_lettered": s.dead_lettered,
+        "retries": s.retries,
+        "last_error": s.last_error,
+    }

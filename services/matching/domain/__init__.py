@@ -1,0 +1,1 @@
+"""Matching's domain: hard constraints, ranking and reasons. Pure Python, no I/O."""

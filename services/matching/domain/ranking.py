@@ -1,0 +1,169 @@
+"""Ranking and reasons: turn the index's candidates into an ordered, explained list.
+
+The score blends what a référent weighs: how close the job is to the person's target (semantic
+similarity), whether the person has the skills asked for, how near the workplace is within their reach,
+and how fresh the offer is. A fair-share damping keeps one employer from filling the top of the list.
+Each term is reported as a reason, so the order can be read and challenged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from common.geo import haversine_km
+from common.vocabulary import CONDITION_LABELS_FR, WorkCondition
+from services.matching.domain.constraints import violations
+from services.matching.ports import HardFilters, Hit
+
+WEIGHTS = {"relevance": 0.60, "skills": 0.15, "distance": 0.15, "freshness": 0.10}
+EMPLOYER_DAMPING = 0.9  # each further offer of the same employer keeps 90 % of the previous multiplier
+FRESH_DAYS = 60.0
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+    effect: str  # "+" raised the score, "-" lowered it, "=" a check that passed
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "text": self.text, "effect": self.effect}
+
+
+@dataclass
+class Suggestion:
+    offer_id: str
+    score: float
+    title: str
+    commune: str
+    distance_km: float
+    contract_type: str
+    hours_per_week: float
+    employer_name: str | None
+    components: dict[str, float]
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents off, punctuation to spaces: how French job words are compared lexically."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", stripped).strip()
+
+
+def skills_overlap(wanted: list[str], offered: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    have = {normalise(s) for s in wanted}
+    matched = [s for s in offered if normalise(s) in have]
+    missing = [s for s in offered if normalise(s) not in have]
+    return matched, missing
+
+
+def _freshness(updated_at: str, today: date) -> float:
+    try:
+        age = (today - datetime.fromisoformat(updated_at).date()).days
+    except ValueError:
+        return 0.5
+    return max(0.0, 1.0 - max(age, 0) / FRESH_DAYS)
+
+
+def rank(
+    hits: list[Hit],
+    filters: HardFilters,
+    person_skills: list[str],
+    target_jobs: list[str],
+    limit: int,
+) -> list[Suggestion]:
+    scored: list[Suggestion] = []
+    for hit in hits:
+        offer = hit.offer
+        if violations(offer, filters):
+            continue  # belt and braces: the index filtered already; a violation here is never shown
+        distance = haversine_km(filters.lat, filters.lon, offer.lat, offer.lon)
+        relevance = max(0.0, min(1.0, hit.similarity))
+        matched, missing = skills_overlap(person_skills, offer.skills)
+        skills = len(matched) / len(offer.skills) if offer.skills else 0.5
+        nearness = 1.0 - distance / filters.radius_km if filters.radius_km > 0 else 1.0
+        freshness = _freshness(offer.updated_at, filters.today)
+        components = {"relevance": relevance, "skills": skills, "distance": nearness, "freshness": freshness}
+        score = sum(WEIGHTS[k] * v for k, v in components.items())
+        suggestion = Suggestion(
+            offer_id=offer.id,
+            score=score,
+            title=offer.title,
+            commune=offer.commune,
+            distance_km=round(distance, 1),
+            contract_type=offer.contract_type,
+            hours_per_week=offer.hours_per_week,
+            employer_name=offer.employer_name,
+            components=components,
+        )
+        suggestion.reasons = _reasons(suggestion, target_jobs, matched, missing, filters, offer.conditions)
+        scored.append(suggestion)
+
+    # Stable order: score, then id, so that equal scores never flip between calls or backends.
+    scored.sort(key=lambda s: (-s.score, s.offer_id))
+    _damp_repeated_employers(scored, hits)
+    scored.sort(key=lambda s: (-s.score, s.offer_id))
+    for s in scored:
+        s.score = round(s.score, 4)
+    return scored[:limit]
+
+
+def _damp_repeated_employers(scored: list[Suggestion], hits: list[Hit]) -> None:
+    employer_of = {h.offer.id: h.offer.employer_id for h in hits}
+    seen: Counter[str] = Counter()
+    for suggestion in scored:
+        employer = employer_of[suggestion.offer_id]
+        if seen[employer]:
+            factor = EMPLOYER_DAMPING ** seen[employer]
+            suggestion.score *= factor
+            suggestion.reasons.append(
+                Reason("fair_share", f"Même employeur que {seen[employer]} offre(s) mieux placée(s)", "-")
+            )
+        seen[employer] += 1
+
+
+def _reasons(
+    s: Suggestion,
+    target_jobs: list[str],
+    matched: list[str],
+    missing: list[str],
+    filters: HardFilters,
+    conditions: tuple[str, ...],
+) -> list[Reason]:
+    reasons: list[Reason] = []
+    relevance = s.components["relevance"]
+    targets = ", ".join(f"« {t} »" for t in target_jobs) or "le profil"
+    if relevance >= 0.6:
+        reasons.append(Reason("job_match", f"Poste très proche de {targets} (similarité {relevance:.2f})", "+"))
+    elif relevance >= 0.4:
+        reasons.append(Reason("job_match", f"Poste proche de {targets} (similarité {relevance:.2f})", "+"))
+    else:
+        reasons.append(Reason("job_match", f"Poste éloigné de {targets} (similarité {relevance:.2f})", "-"))
+    if matched:
+        reasons.append(Reason("skills_matched", "Compétences acquises : " + ", ".join(matched), "+"))
+    if missing:
+        reasons.append(Reason("skills_missing", "Compétences à acquérir : " + ", ".join(missing), "-"))
+    reasons.append(
+        Reason(
+            "distance",
+            f"À {s.distance_km:.1f} km, dans le rayon de {filters.radius_km:.0f} km",
+            "+" if s.components["distance"] >= 0.5 else "=",
+        )
+    )
+    checked = ["distance", "statut de l'offre", "date d'expiration"]
+    if filters.contract_types:
+        checked.append("type de contrat")
+    if filters.min_hours is not None or filters.max_hours is not None:
+        checked.append("volume horaire")
+    if filters.excluded_conditions:
+        labels = [CONDITION_LABELS_FR[WorkCondition(c)] for c in sorted(filters.excluded_conditions)]
+        checked.append("conditions exclues (" + ", ".join(labels) + ")")
+    reasons.append(Reason("constraints_checked", "Contraintes respectées : " + ", ".join(checked), "="))
+    if s.components["freshness"] < 0.3:
+        reasons.append(Reason("stale", "Offre publiée ou mise à jour il y a longtemps", "-"))
+    return reasons

@@ -1,0 +1,134 @@
+"""What the matching use cases need from the outside world. Adapters live in services/matching/adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from services.offers.schemas import OfferPublic
+from services.profiles.schemas import MatchingView
+
+Vector = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    name: str
+    dimensions: int
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """One L2-normalised row per text."""
+
+
+@dataclass(frozen=True)
+class IndexedOffer:
+    """An offer as the index keeps it: the searchable facts, no personal data (there is none in offers)."""
+
+    id: str
+    version: int
+    title: str
+    description: str
+    skills: tuple[str, ...]
+    kind: str
+    contract_type: str
+    hours_per_week: float
+    lat: float
+    lon: float
+    commune: str
+    insee_code: str | None
+    status: str
+    expires_on: date
+    conditions: tuple[str, ...]
+    employer_id: str
+    employer_name: str | None
+    rome_code: str | None
+    appellation_code: str | None
+    openings: int
+    updated_at: str
+
+    @classmethod
+    def from_offer(cls, offer: OfferPublic) -> IndexedOffer:
+        return cls(
+            id=offer.id,
+            version=offer.version,
+            title=offer.title,
+            description=offer.description,
+            skills=tuple(offer.skills),
+            kind=offer.kind.value,
+            contract_type=offer.contract_type.value,
+            hours_per_week=offer.hours_per_week,
+            lat=offer.location.lat,
+            lon=offer.location.lon,
+            commune=offer.location.commune,
+            insee_code=offer.location.insee_code,
+            status=offer.status.value,
+            expires_on=offer.expires_on,
+            conditions=tuple(c.value for c in offer.conditions),
+            employer_id=offer.employer_id,
+            employer_name=offer.employer_name,
+            rome_code=offer.rome_code,
+            appellation_code=offer.appellation_code,
+            openings=offer.openings,
+            updated_at=offer.updated_at.isoformat(),
+        )
+
+
+@dataclass(frozen=True)
+class HardFilters:
+    """Constraints no suggestion may break. Every index applies them; the ranking checks them again."""
+
+    lat: float
+    lon: float
+    radius_km: float
+    today: date
+    contract_types: frozenset[str] = frozenset()  # empty: any contract
+    min_hours: float | None = None
+    max_hours: float | None = None
+    excluded_conditions: frozenset[str] = frozenset()
+    excluded_offer_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Hit:
+    offer: IndexedOffer
+    similarity: float  # cosine similarity in [-1, 1]
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    backend: str
+    details: dict[str, object] = field(default_factory=dict)
+
+
+class OfferIndex(Protocol):
+    backend: str
+
+    def ensure(self) -> None:
+        """Create the index if it does not exist."""
+
+    def upsert(self, offers: Sequence[tuple[IndexedOffer, Vector]]) -> int:
+        """Write offers whose version is newer than the indexed one; return how many were written."""
+
+    def versions(self, ids: Sequence[str]) -> dict[str, int]: ...
+
+    def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]: ...
+
+    def count(self) -> int: ...
+
+    def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
+        """Build a fresh index from scratch and switch to it only when complete (alias swap)."""
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+
+class ProfileSource(Protocol):
+    def matching_view(self, profile_id: str) -> MatchingView | None: ...
+
+
+class OfferSource(Protocol):
+    def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]: ...

@@ -1,0 +1,61 @@
+"""The matching API's shapes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from services.matching.domain.ranking import Suggestion
+
+
+class ReasonOut(BaseModel):
+    code: str
+    text: str
+    effect: Literal["+", "-", "="]
+
+
+class SuggestionOut(BaseModel):
+    offer_id: str
+    score: float
+    title: str
+    commune: str
+    distance_km: float
+    contract_type: str
+    hours_per_week: float
+    employer_name: str | None
+    components: dict[str, float]
+    reasons: list[ReasonOut]
+
+    @classmethod
+    def from_domain(cls, s: Suggestion) -> SuggestionOut:
+        return cls(
+            offer_id=s.offer_id,
+            score=s.score,
+            title=s.title,
+            commune=s.commune,
+            distance_km=s.distance_km,
+            contract_type=s.contract_type,
+            hours_per_week=s.hours_per_week,
+            employer_name=s.employer_name,
+            components={k: round(v, 4) for k, v in s.components.items()},
+            reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect) for r in s.reasons],  # type: ignore[arg-type]
+        )
+
+
+class Suggestions(BaseModel):
+    profile_id: str
+    items: list[SuggestionOut]
+
+
+class MatchingStatus(BaseModel):
+    indexed_offers: int
+    projected_profiles: int
+    consumer_lag: int
+    index_backend: str
+    encoder: str
+    consumer: dict[str, int | str | None] = {}
+
+
+class ReindexResult(BaseModel):
+    indexed_offers: int

@@ -1,0 +1,124 @@
+"""Matching use cases: keep the index and the profile projections up to date, and rank suggestions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from common.db import session_scope
+from common.errors import NotFound
+from common.events import Event, ProfileChanged
+from services.matching.adapters.sql import ProjectionRepository
+from services.matching.domain.constraints import filters_for
+from services.matching.domain.ranking import Suggestion, rank
+from services.matching.ports import Encoder, IndexedOffer, OfferIndex, OfferSource, ProfileSource, Vector
+from services.matching.texts import offer_text, profile_text
+from services.offers.schemas import OfferPublic
+from services.profiles.schemas import MatchingView
+
+log = logging.getLogger("maillage.matching")
+
+CANDIDATES_PER_RESULT = 5  # the index returns k = limit × this; ranking re-orders within them
+
+
+@dataclass
+class MatchingService:
+    engine: Engine
+    index: OfferIndex
+    encoder: Encoder
+    profiles: ProfileSource
+    offers: OfferSource
+    today: Callable[[], date] = date.today
+
+    # -- projection of events (the consumer calls this) -----------------------------------------------
+    def handle(self, events: list[Event]) -> None:
+        latest_offers: dict[str, OfferPublic] = {}
+        for event in events:
+            if event.type == "offer.upserted":
+                offer = OfferPublic.model_validate(event.payload)
+                current = latest_offers.get(offer.id)
+                if current is None or offer.version > current.version:
+                    latest_offers[offer.id] = offer
+            elif event.type == "profile.upserted":
+                self._project_profile(ProfileChanged.model_validate(event.payload))
+            elif event.type == "profile.deleted":
+                self._forget_profile(ProfileChanged.model_validate(event.payload).profile_id)
+        if latest_offers:
+            self.index_offers(list(latest_offers.values()))
+
+    def index_offers(self, offers: Sequence[OfferPublic]) -> int:
+        known = self.index.versions([o.id for o in offers])
+        fresh = [IndexedOffer.from_offer(o) for o in offers if o.version > known.get(o.id, 0)]
+        if not fresh:
+            return 0  # redelivered events: nothing to embed, nothing to write
+        vectors = self.encoder.encode([offer_text(o) for o in fresh])
+        return self.index.upsert(list(zip(fresh, vectors, strict=True)))
+
+    def _project_profile(self, changed: ProfileChanged) -> None:
+        with session_scope(self.engine) as session:
+            if ProjectionRepository(session).version(changed.profile_id) >= changed.version:
+                return
+        view = self.profiles.matching_view(changed.profile_id)
+        if view is None:
+            self._forget_profile(changed.profile_id)  # deleted since: nothing to keep
+            return
+        self._save_projection(view)
+
+    def _save_projection(self, view: MatchingView) -> Vector:
+        vector: Vector = self.encoder.encode([profile_text(view)])[0]
+        with session_scope(self.engine) as session:
+            ProjectionRepository(session).save(view, vector)
+        return vector
+
+    def _forget_profile(self, profile_id: str) -> None:
+        with session_scope(self.engine) as session:
+            ProjectionRepository(session).delete(profile_id)
+
+    # -- queries --------------------------------------------------------------------------------------
+    def suggest(self, profile_id: str, limit: int) -> list[Suggestion]:
+        view, vector = self._projection(profile_id)
+        filters = filters_for(view, self.today())
+        hits = self.index.search(vector, filters, k=limit * CANDIDATES_PER_RESULT)
+        return rank(hits, filters, view.skills, view.target_jobs, limit)
+
+    def _projection(self, profile_id: str) -> tuple[MatchingView, Vector]:
+        with session_scope(self.engine) as session:
+            stored = ProjectionRepository(session).get(profile_id)
+        if stored is not None:
+            return stored
+        # The profile event may not have been consumed yet: read-through, so a new person gets
+        # suggestions at once rather than after the consumer catches up.
+        view = self.profiles.matching_view(profile_id)
+        if view is None:
+            raise NotFound(f"No profile {profile_id}.")
+        return view, self._save_projection(view)
+
+    def rebuild_index(self, batch_size: int = 256) -> int:
+        return self.index.rebuild(self._embedded_batches(self.offers.iter_offers(), batch_size))
+
+    def _embedded_batches(
+        self, offers: Iterator[OfferPublic], batch_size: int
+    ) -> Iterator[list[tuple[IndexedOffer, Vector]]]:
+        batch: list[IndexedOffer] = []
+        for offer in offers:
+            batch.append(IndexedOffer.from_offer(offer))
+            if len(batch) == batch_size:
+                yield list(zip(batch, self.encoder.encode([offer_text(o) for o in batch]), strict=True))
+                batch = []
+        if batch:
+            yield list(zip(batch, self.encoder.encode([offer_text(o) for o in batch]), strict=True))
+
+    def status(self) -> dict[str, Any]:
+        with session_scope(self.engine) as session:
+            profiles = ProjectionRepository(session).count()
+        return {
+            "indexed_offers": self.index.count(),
+            "projected_profiles": profiles,
+            "index_backend": self.index.backend,
+            "encoder": self.encoder.name,
+        }

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from common.settings import CommonSettings
+
+
+class MatchingSettings(CommonSettings):
+    matching_database_url: str = "sqlite:///./var/matching.db"
+    # Empty: the embedded local index (stored at local_index_path). Set: an Elasticsearch URL.
+    elasticsearch_url: str = ""
+    index_alias: str = "maillage-offers"
+    local_index_path: str = "./var/offer_index.db"
+    encoder: str = "minilm"  # or "hashing" (lexical, for tests and very small machines)
+    offers_url: str = "http://127.0.0.1:8101"
+    profiles_url: str = "http://127.0.0.1:8102"
+    consumer_group: str = "maillage-matching"

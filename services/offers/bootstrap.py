@@ -1,0 +1,45 @@
+"""Composition root of the offers service: the one place that chooses adapters and wires them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from common.app import create_service_app
+from common.db import database_reachable, make_engine, migrate
+from common.messaging.port import Publisher
+from common.outbox import OutboxRelay
+from services.offers import api
+from services.offers.service import OffersService
+from services.offers.settings import OffersSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class OffersComponents:
+    engine: Engine
+    service: OffersService
+    relay: OutboxRelay
+    app: FastAPI
+
+
+def bootstrap(settings: OffersSettings, publisher: Publisher, start_relay: bool = True) -> OffersComponents:
+    engine = make_engine(settings.offers_database_url)
+    migrate(engine, MIGRATIONS, version_table="offers_schema_version")
+    relay = OutboxRelay(engine, publisher)
+    service = OffersService(engine, on_commit=relay.notify)
+    app = create_service_app(
+        "Maillage offers service",
+        [api.router, api.internal],
+        {"offers": service},
+        settings.internal_token,
+        readiness={"database": lambda: database_reachable(engine), "outbox": lambda: relay.last_error is None},
+        on_startup=(lambda: relay.start("offers-outbox-relay")) if start_relay else (lambda: None),
+        on_shutdown=relay.stop if start_relay else (lambda: None),
+        max_body_bytes=settings.max_body_bytes,
+    )
+    return OffersComponents(engine, service, relay, app)

@@ -1,0 +1,3 @@
+from common.migrations_env import run
+
+run()

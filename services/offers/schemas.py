@@ -1,0 +1,65 @@
+"""The offers API's shapes: Create / Update / Public, as in the SQLModel families."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.schemas import Location, ShortText, SkillText
+from common.vocabulary import ContractType, OpportunityKind, WorkCondition
+from services.offers.domain import OfferStatus
+
+ROME_CODE = r"^[A-N]\d{4}$"
+
+
+class OfferBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortText
+    description: str = Field(default="", max_length=10_000)
+    kind: OpportunityKind = OpportunityKind.JOB
+    location: Location
+    contract_type: ContractType
+    hours_per_week: float = Field(gt=0, le=48, description="Weekly hours (French legal maximum is 48).")
+    skills: list[SkillText] = Field(default_factory=list, max_length=50)
+    rome_code: str | None = Field(default=None, pattern=ROME_CODE)
+    appellation_code: str | None = Field(default=None, pattern=r"^\d{1,7}$", description="ROME appellation (OGR).")
+    openings: int = Field(default=1, ge=1, le=1000)
+    conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
+    employer_name: str | None = Field(default=None, max_length=200)
+    siret: str | None = Field(default=None, pattern=r"^\d{14}$")
+    naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
+
+
+class OfferCreate(OfferBase):
+    expires_on: date | None = Field(default=None, description="Defaults to 90 days from now.")
+    source_id: str | None = Field(default=None, max_length=120, description="Id in the source system, for imports.")
+
+
+class OfferUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: ShortText | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+    kind: OpportunityKind | None = None
+    location: Location | None = None
+    contract_type: ContractType | None = None
+    hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    skills: list[SkillText] | None = Field(default=None, max_length=50)
+    rome_code: str | None = Field(default=None, pattern=ROME_CODE)
+    appellation_code: str | None = Field(default=None, pattern=r"^\d{1,7}$")
+    openings: int | None = Field(default=None, ge=1, le=1000)
+    conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
+    expires_on: date | None = None
+
+
+class OfferPublic(OfferBase):
+    id: str
+    employer_id: str
+    status: OfferStatus
+    version: int
+    expires_on: date
+    created_at: datetime
+    updated_at: datetime
+    source_id: str | None = None

@@ -1,0 +1,170 @@
+"""Offers use cases. Each one is a unit of work: the row, its status history and its event commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from common.db import session_scope
+from common.errors import Forbidden, NotFound
+from common.events import OFFERS_TOPIC, Event
+from common.identity import Caller, Role
+from common.outbox import enqueue
+from common.schemas import Page
+from services.offers.adapters.sql import OfferRepository, OfferRow, to_public
+from services.offers.domain import OfferAction, OfferStatus, default_expiry, next_status
+from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
+
+Clock = Callable[[], datetime]
+
+
+def offer_event(offer: OfferPublic) -> Event:
+    return Event(type="offer.upserted", key=offer.id, payload=offer.model_dump(mode="json"))
+
+
+class OffersService:
+    def __init__(
+        self, engine: Engine, on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None
+    ) -> None:
+        self._engine = engine
+        self._on_commit = on_commit
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # -- commands -------------------------------------------------------------------------------------
+    def create(self, caller: Caller, data: OfferCreate) -> OfferPublic:
+        _require(caller, Role.EMPLOYER, Role.ADMIN)
+        now = self._clock()
+        with session_scope(self._engine) as session:
+            repo = OfferRepository(session)
+            if data.source_id:
+                existing = repo.by_source_id(data.source_id)
+                if existing is not None:  # idempotent import: same source id, same offer
+                    return self._apply_update(repo, caller, existing, OfferUpdate(**_updatable(data)), now)
+            fields = data.model_dump(exclude={"location", "expires_on"})
+            row = OfferRow(
+                employer_id=caller.subject,
+                **fields,
+                commune=data.location.commune,
+                insee_code=data.location.insee_code,
+                lat=data.location.lat,
+                lon=data.location.lon,
+                expires_on=data.expires_on or default_expiry(now),
+                created_at=now,
+                updated_at=now,
+            )
+            repo.add(row)
+            session.flush()
+            repo.record_status(row.id, row.status, caller.subject)
+            offer = to_public(row)
+            enqueue(session, OFFERS_TOPIC, offer_event(offer))
+        self._on_commit()
+        return offer
+
+    def update(self, caller: Caller, offer_id: str, data: OfferUpdate) -> OfferPublic:
+        with session_scope(self._engine) as session:
+            repo = OfferRepository(session)
+            row = self._owned(repo, caller, offer_id, for_update=True)
+            offer = self._apply_update(repo, caller, row, data, self._clock())
+        self._on_commit()
+        return offer
+
+    def _apply_update(
+        self, repo: OfferRepository, caller: Caller, row: OfferRow, data: OfferUpdate, now: datetime
+    ) -> OfferPublic:
+        changes = data.model_dump(exclude_unset=True, exclude={"location"})
+        if data.location is not None:
+            changes.update(
+                commune=data.location.commune,
+                insee_code=data.location.insee_code,
+                lat=data.location.lat,
+                lon=data.location.lon,
+            )
+        current = to_public(row).model_dump(mode="json")
+        if all(_same(current, row, k, v) for k, v in changes.items()):
+            return to_public(row)  # nothing changed: no new version, no event
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.version += 1
+        row.updated_at = now
+        repo.add(row)
+        offer = to_public(row)
+        enqueue(repo.session, OFFERS_TOPIC, offer_event(offer))
+        return offer
+
+    def act(self, caller: Caller, offer_id: str, action: OfferAction) -> OfferPublic:
+        with session_scope(self._engine) as session:
+            repo = OfferRepository(session)
+            row = self._owned(repo, caller, offer_id, for_update=True)
+            row.status = next_status(OfferStatus(row.status), action).value
+            row.version += 1
+            row.updated_at = self._clock()
+            repo.add(row)
+            repo.record_status(row.id, row.status, caller.subject)
+            offer = to_public(row)
+            enqueue(session, OFFERS_TOPIC, offer_event(offer))
+        self._on_commit()
+        return offer
+
+    # -- queries --------------------------------------------------------------------------------------
+    def get(self, caller: Caller, offer_id: str) -> OfferPublic:
+        with session_scope(self._engine) as session:
+            repo = OfferRepository(session)
+            if caller.role == Role.EMPLOYER:
+                return to_public(self._owned(repo, caller, offer_id))
+            _require(caller, Role.REFERENT, Role.ADMIN)
+            row = repo.get(offer_id)
+            if row is None:
+                raise NotFound(f"No offer {offer_id}.")
+            return to_public(row)
+
+    def list(self, caller: Caller, status: OfferStatus | None, limit: int, offset: int) -> Page[OfferPublic]:
+        _require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
+        filters: dict[str, Any] = {"status": status.value if status else None}
+        if caller.role == Role.EMPLOYER:
+            filters["employer_id"] = caller.subject
+        elif caller.role == Role.REFERENT and status is None:
+            filters["status"] = OfferStatus.ACTIVE.value
+        with session_scope(self._engine) as session:
+            rows, total = OfferRepository(session).page(filters, limit, offset)
+            return Page(items=[to_public(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    def after(self, caller: Caller, after_id: str, limit: int) -> list[OfferPublic]:
+        _require(caller, Role.SYSTEM, Role.ADMIN)
+        with session_scope(self._engine) as session:
+            return [to_public(r) for r in OfferRepository(session).after(after_id, limit)]
+
+    @staticmethod
+    def _owned(repo: OfferRepository, caller: Caller, offer_id: str, for_update: bool = False) -> OfferRow:
+        row = repo.get_for_update(offer_id) if for_update else repo.get(offer_id)
+        # An employer asking for another employer's offer gets the same answer as for a missing one.
+        if row is None or (caller.role == Role.EMPLOYER and row.employer_id != caller.subject):
+            raise NotFound(f"No offer {offer_id}.")
+        if caller.role not in (Role.EMPLOYER, Role.ADMIN):
+            raise Forbidden("Only the offer's employer can change it.")
+        return row
+
+
+def _require(caller: Caller, *roles: Role) -> None:
+    if caller.role not in roles and caller.role != Role.SYSTEM:
+        raise Forbidden(f"This action is for: {', '.join(r.value for r in roles)}.")
+
+
+def _updatable(data: OfferCreate) -> dict[str, Any]:
+    fields = data.model_dump(exclude={"source_id"})
+    if fields.get("expires_on") is None:
+        fields.pop("expires_on", None)  # keep the current expiry rather than erase it
+    return fields
+
+
+def _same(current: dict[str, Any], row: OfferRow, name: str, value: Any) -> bool:
+    if name in ("commune", "insee_code", "lat", "lon"):
+        return bool(getattr(row, name) == value)
+    before = current.get(name)
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    if isinstance(value, list):
+        value = [getattr(v, "value", v) for v in value]
+    return bool(before == getattr(value, "value", value))

@@ -1,0 +1,67 @@
+"""HTTP entrypoint of the profiles service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from common.http import CallerDep
+from common.schemas import Page
+from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
+from services.profiles.service import ProfilesService
+
+
+def get_service(request: Request) -> ProfilesService:
+    service: ProfilesService = request.app.state.profiles
+    return service
+
+
+def request_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+ServiceDep = Annotated[ProfilesService, Depends(get_service)]
+RequestIdDep = Annotated[str | None, Depends(request_id)]
+
+router = APIRouter(prefix="/profiles", tags=["profiles"])
+
+
+@router.post("", status_code=201, response_model=ProfilePublic)
+def create_profile(body: ProfileCreate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> ProfilePublic:
+    return service.create(caller, body, rid)
+
+
+@router.get("", response_model=Page[ProfilePublic])
+def caseload(
+    caller: CallerDep,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[ProfilePublic]:
+    return service.caseload(caller, limit, offset)
+
+
+@router.get("/{profile_id}", response_model=ProfilePublic)
+def get_profile(profile_id: str, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> ProfilePublic:
+    return service.get(caller, profile_id, rid)
+
+
+@router.patch("/{profile_id}", response_model=ProfilePublic)
+def update_profile(
+    profile_id: str, body: ProfileUpdate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> ProfilePublic:
+    return service.update(caller, profile_id, body, rid)
+
+
+@router.get("/{profile_id}/audit")
+def audit_trail(profile_id: str, caller: CallerDep, service: ServiceDep) -> dict[str, Any]:
+    return {"items": service.audit_trail(caller, profile_id)}
+
+
+internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
+
+
+@internal.get("/profiles/{profile_id}/matching-view", response_model=MatchingView)
+def matching_view(profile_id: str, caller: CallerDep, service: ServiceDep) -> MatchingView:
+    return service.matching_view(caller, profile_id)

@@ -1,0 +1,100 @@
+"""The profiles API's shapes. A profile is a person followed by a référent: personal data, handled as such."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from common.schemas import Location, ShortText, SkillText
+from common.vocabulary import Contrainte, ContractType, ContrainteStatus, Transport, WorkCondition
+
+
+class Mobility(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_distance_km: float = Field(gt=0, le=200, description="How far the person accepts to travel, one way.")
+    transport: list[Transport] = Field(default_factory=list, max_length=6)
+    driving_licence_valid: bool = False
+
+
+class ContrainteEntry(BaseModel):
+    """One contrainte of the diagnostic. Situations are short neutral codes, never free-text stories."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Contrainte
+    status: ContrainteStatus = ContrainteStatus.NON_ABORDEE
+    situations: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ProfileBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: ShortText = Field(description="How the référent names the person in their caseload.")
+    target_jobs: list[ShortText] = Field(default_factory=list, max_length=10)
+    appellation_codes: list[str] = Field(default_factory=list, max_length=10)
+    skills: list[SkillText] = Field(default_factory=list, max_length=50)
+    location: Location
+    mobility: Mobility
+    contract_types: list[ContractType] = Field(
+        default_factory=list, max_length=8, description="Contracts the person accepts; empty means any."
+    )
+    min_hours_per_week: float | None = Field(default=None, ge=0, le=48)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    contraintes: list[ContrainteEntry] = Field(default_factory=list, max_length=7)
+    # Neutral restrictions agreed with the person: conditions an offer must not require.
+    excluded_conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> ProfileBase:
+        low, high = self.min_hours_per_week, self.max_hours_per_week
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_hours_per_week must not exceed max_hours_per_week")
+        return self
+
+
+class ProfileCreate(ProfileBase):
+    pass
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: ShortText | None = None
+    target_jobs: list[ShortText] | None = Field(default=None, max_length=10)
+    appellation_codes: list[str] | None = Field(default=None, max_length=10)
+    skills: list[SkillText] | None = Field(default=None, max_length=50)
+    location: Location | None = None
+    mobility: Mobility | None = None
+    contract_types: list[ContractType] | None = Field(default=None, max_length=8)
+    min_hours_per_week: float | None = Field(default=None, ge=0, le=48)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    contraintes: list[ContrainteEntry] | None = Field(default=None, max_length=7)
+    excluded_conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
+    followup_ended_on: date | None = None
+
+
+class ProfilePublic(ProfileBase):
+    id: str
+    referent_id: str
+    version: int
+    followup_ended_on: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MatchingView(BaseModel):
+    """What matching may know of a person: criteria only — no name, no diagnostic, no reasons."""
+
+    profile_id: str
+    version: int
+    target_jobs: list[str]
+    appellation_codes: list[str]
+    skills: list[str]
+    location: Location
+    mobility: Mobility
+    contract_types: list[ContractType]
+    min_hours_per_week: float | None
+    max_hours_per_week: float | None
+    excluded_conditions: list[WorkCondition]
