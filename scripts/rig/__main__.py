@@ -115,8 +115,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     keep = os.environ.get("MAILLAGE_RIG_KEEP") == "1"
     child: subprocess.Popen[bytes] | None = None
     rc = 1
+    started = False
     try:
         env = control.start(rig_dir, args.only)
+        started = True
         try:
             child = subprocess.Popen(cmd, env={**os.environ, **env})
         except OSError as exc:
@@ -146,6 +148,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             if keep:
                 say(f"kept {rig_dir} (MAILLAGE_RIG_KEEP=1)")
             else:
+                if not started:
+                    say("set MAILLAGE_RIG_KEEP=1 to keep the servers' full logs for a failed start")
                 shutil.rmtree(rig_dir, ignore_errors=True)
     return rc
 

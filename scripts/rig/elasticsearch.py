@@ -1,9 +1,12 @@
 """Elasticsearch 8.19 from the minimal integ-test-zip distribution, as the unprivileged rig user.
 
 That distribution carries only the server plus modules apm, transport-netty4, x-pack-core and
-x-pack-security: no painless, reindex, ``GET /``, analysis-common (language analyzers), ingest,
-mapper-extras, aggregations module (bucket_script...) or spatial (geo_shape). dense_vector, kNN,
-bool/geo_point filters, core aggregations and bulk are in the server itself.
+x-pack-security. Checked by hand on 8.19.21: dense_vector (incl. int8_hnsw), kNN with filters,
+geo_point/geo_distance, bool, terms/cardinality/percentiles aggregations, bulk, _update and
+aliases work. Missing: ``GET /`` and ``HEAD /`` (405, so the Python client's info()/ping() fail),
+painless (no script_score scripts), _reindex, _update_by_query, _delete_by_query, analysis-common
+(lowercase works, asciifolding and the french analyzer do not), ingest processors, mapper-extras
+(scaled_float, rank_feature), the aggregations module (bucket_sort) and geo_shape.
 """
 
 from __future__ import annotations

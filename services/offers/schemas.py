@@ -52,6 +52,9 @@ class OfferUpdate(BaseModel):
     openings: int | None = Field(default=None, ge=1, le=1000)
     conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
     expires_on: date | None = None
+    employer_name: str | None = Field(default=None, max_length=200)
+    siret: str | None = Field(default=None, pattern=r"^\d{14}$")
+    naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
 
 
 class OfferPublic(OfferBase):

@@ -1,0 +1,67 @@
+"""Shared fixtures. Real servers come from scripts/rig through MAILLAGE_TEST_* variables.
+
+Under `make test` (MAILLAGE_REQUIRE_SERVERS=1) a test that needs a server and cannot get one fails, and any
+skipped test fails the session: a skipped integration test is a failed one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+REQUIRE_SERVERS = os.environ.get("MAILLAGE_REQUIRE_SERVERS") == "1"
+
+
+def server_url(variable: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        message = f"{variable} is not set: run through `make test`, which starts the real servers"
+        if REQUIRE_SERVERS:
+            pytest.fail(message)
+        pytest.skip(message)
+    return value
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    return server_url("MAILLAGE_TEST_KAFKA")
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    return server_url("MAILLAGE_TEST_ES")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    return server_url("MAILLAGE_TEST_PG")
+
+
+@pytest.fixture
+def fresh_postgres_db(postgres_url: str) -> Iterator[str]:
+    """A database of its own for one test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = postgres_url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if REQUIRE_SERVERS and skipped and exitstatus == 0:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"FAILED: {skipped} test(s) skipped while real servers were required.", red=True)

@@ -1,0 +1,87 @@
+"""The issue's scenario through the gateway of the embedded platform, with the bundled model."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from tests.e2e.conftest import token
+from tests.factories import location, offer_payload, profile_payload
+
+
+def wait_for(predicate, timeout_s: float = 15.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def test_an_offer_in_montargis_is_suggested_to_a_person_in_amilly_and_orleans_is_not(client: TestClient) -> None:
+    employer, referent = token(client, "employer"), token(client, "referent")
+    montargis = client.post("/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer)
+    orleans = client.post("/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer)
+    assert montargis.status_code == 201 and orleans.status_code == 201
+    person = client.post("/api/v1/profiles", json=profile_payload(), headers=referent)
+    assert person.status_code == 201
+    pid = person.json()["id"]
+
+    def suggested() -> list[dict]:  # type: ignore[type-arg]
+        response = client.get(f"/api/v1/profiles/{pid}/suggestions?limit=10", headers=referent)
+        assert response.status_code == 200, response.text
+        items: list[dict] = response.json()["items"]  # type: ignore[type-arg]
+        return items if any(i["offer_id"] == montargis.json()["id"] for i in items) else []
+
+    items = wait_for(suggested)
+    assert items, "the Montargis offer was never suggested"
+    assert items[0]["offer_id"] == montargis.json()["id"]
+    assert orleans.json()["id"] not in [i["offer_id"] for i in items]
+    assert all(i["distance_km"] <= 15 for i in items)
+    assert all(i["reasons"] for i in items)
+
+
+def test_a_profile_is_only_readable_by_its_referent(client: TestClient) -> None:
+    referent = token(client, "referent")
+    pid = client.post("/api/v1/profiles", json=profile_payload(), headers=referent).json()["id"]
+    assert client.get(f"/api/v1/profiles/{pid}", headers=referent).status_code == 200
+    for other in ("employer", "analyst"):
+        response = client.get(f"/api/v1/profiles/{pid}", headers=token(client, other))
+        assert response.status_code in (403, 404)
+        assert set(response.json()) == {"error", "detail"}
+        assert client.get(f"/api/v1/profiles/{pid}/suggestions", headers=token(client, other)).status_code in (403, 404)
+    assert client.get(f"/api/v1/profiles/{pid}").status_code == 401
+
+
+def test_matching_status_reports_the_index_and_the_lag(client: TestClient) -> None:
+    admin = token(client, "admin")
+    body = client.get("/api/v1/matching/status", headers=admin).json()
+    assert body["indexed_offers"] >= 0 and "consumer_lag" in body
+    assert client.get("/api/v1/matching/status", headers=token(client, "referent")).status_code == 403
+
+
+def test_bad_input_gets_a_4xx_in_the_envelope(client: TestClient) -> None:
+    employer, referent = token(client, "employer"), token(client, "referent")
+    cases = [
+        client.post("/api/v1/offers", content=b"{nope", headers={**employer, "content-type": "application/json"}),
+        client.post("/api/v1/offers", json={"title": "x"}, headers=employer),
+        client.post("/api/v1/offers", json=offer_payload(hours_per_week=-5), headers=employer),
+        client.post("/api/v1/profiles", json=profile_payload(mobility={"max_distance_km": -1}), headers=referent),
+        client.get("/api/v1/offers/does-not-exist", headers=employer),
+        client.get("/api/v1/profiles/does-not-exist", headers=referent),
+        client.post("/api/v1/offers/whatever/explode", headers=employer),
+        client.post("/api/v1/auth/token", data={"username": "referent", "password": "wrong"}),
+        client.post("/api/v1/offers", content=b"x" * 2_000_000, headers={**employer, "content-type": "application/json"}),
+        client.get("/api/v1/nowhere"),
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, (response.request.url, response.status_code, response.text)
+        body = response.json()
+        assert set(body) == {"error", "detail"} and body["detail"], body
+
+
+def test_a_refused_login_is_401_and_a_good_one_gives_a_bearer_token(client: TestClient) -> None:
+    good = client.post("/api/v1/auth/token", data={"username": "analyst", "password": "demo"})
+    assert good.json()["token_type"] == "bearer"
+    assert client.post("/api/v1/auth/token", data={"username": "nobody", "password": "demo"}).status_code == 401

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from common.db import make_engine, session_scope
+from common.events import OFFERS_TOPIC, Event
+from common.messaging.inprocess import InProcessBus
+from common.outbox import OutboxRelay, enqueue
+from services.offers.bootstrap import MIGRATIONS
+from common.db import migrate
+
+
+class FailingPublisher:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, bytes]] = []
+
+    def publish(self, topic: str, key: str, value: bytes) -> None:
+        self.sent.append((topic, key, value))
+
+    def flush(self, timeout_s: float = 30.0) -> None:
+        raise ConnectionError("broker away")
+
+    def close(self) -> None: ...
+
+
+def test_rows_stay_pending_until_the_broker_acknowledges(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
+    migrate(engine, MIGRATIONS, "offers_schema_version")
+    with session_scope(engine) as session:
+        enqueue(session, OFFERS_TOPIC, Event(type="offer.upserted", key="o1", payload={}))
+
+    failing = OutboxRelay(engine, FailingPublisher())
+    try:
+        failing.relay_once()
+    except ConnectionError:
+        pass
+    assert failing.pending() == 1
+
+    bus = InProcessBus()
+    relay = OutboxRelay(engine, bus.publisher())
+    assert relay.relay_once() == 1
+    assert relay.pending() == 0
+    records = bus.subscribe("g", [OFFERS_TOPIC]).poll(0)
+    assert [Event.from_bytes(r.value).key for r in records] == ["o1"]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date
+
+from services.matching.domain.ranking import normalise, rank
+from services.matching.ports import HardFilters, Hit
+from tests.factories import indexed_offer, location
+
+AMILLY = location("Amilly")
+
+
+def filters(radius: float = 30) -> HardFilters:
+    return HardFilters(lat=AMILLY["lat"], lon=AMILLY["lon"], radius_km=radius, today=date.today())
+
+
+def test_more_relevant_ranks_first_and_every_suggestion_has_reasons() -> None:
+    hits = [
+        Hit(indexed_offer(id="far-but-relevant", commune="Montargis", employer_id="a"), 0.9),
+        Hit(indexed_offer(id="near-irrelevant", commune="Amilly", employer_id="b"), 0.1),
+    ]
+    result = rank(hits, filters(), [], ["agent de propreté"], 10)
+    assert [s.offer_id for s in result] == ["far-but-relevant", "near-irrelevant"]
+    for suggestion in result:
+        codes = {r.code for r in suggestion.reasons}
+        assert {"job_match", "distance", "constraints_checked"} <= codes
+
+
+def test_violating_hits_are_dropped_even_if_the_index_returned_them() -> None:
+    hits = [Hit(indexed_offer(id="orleans", commune="Orléans"), 0.99), Hit(indexed_offer(id="ok"), 0.2)]
+    assert [s.offer_id for s in rank(hits, filters(radius=15), [], [], 10)] == ["ok"]
+
+
+def test_skills_matched_and_missing_are_explained() -> None:
+    offer = indexed_offer(skills=("Nettoyage des locaux", "Conduite d'autolaveuse"))
+    (s,) = rank([Hit(offer, 0.5)], filters(), ["nettoyage des locaux"], [], 10)
+    texts = {r.code: r.text for r in s.reasons}
+    assert "Nettoyage des locaux" in texts["skills_matched"]
+    assert "autolaveuse" in texts["skills_missing"]
+    assert s.components["skills"] == 0.5
+
+
+def test_fair_share_damps_repeated_employers() -> None:
+    hits = [Hit(indexed_offer(id=f"same-{i}", employer_id="big"), 0.8) for i in range(3)]
+    hits.append(Hit(indexed_offer(id="other", employer_id="small"), 0.75))
+    result = rank(hits, filters(), [], [], 4)
+    assert result[1].offer_id == "other"
+    assert any(r.code == "fair_share" for r in result[2].reasons)
+
+
+def test_order_is_stable_for_equal_scores() -> None:
+    hits = [Hit(indexed_offer(id=i, employer_id=i), 0.5) for i in ("c", "a", "b")]
+    assert [s.offer_id for s in rank(hits, filters(), [], [], 3)] == ["a", "b", "c"]
+
+
+def test_normalise_folds_accents_case_and_punctuation() -> None:
+    assert normalise("Agent/Agente d'Entretien — Propreté") == "agent agente d entretien proprete"
