@@ -100,7 +100,11 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
     env.update(
         {
             "ES_JAVA_HOME": str(inst.java_home),
-            "ES_JAVA_OPTS": "-Xms512m -Xmx512m",
+            # -XX:-UsePerfData: no /tmp/hsperfdata_* left behind (jps/jstat lose sight, tests do not care).
+            "ES_JAVA_OPTS": "-Xms512m -Xmx512m -XX:-UsePerfData",
+            # The launcher JVM probes flags in "final-flags*" dirs under its own java.io.tmpdir and
+            # leaves them there: point it into DIR too.
+            "CLI_JAVA_OPTS": f"-Djava.io.tmpdir={tmp} -XX:-UsePerfData",
             "ES_PATH_CONF": str(conf),
             "ES_TMPDIR": str(tmp),
             "HOME": str(base),

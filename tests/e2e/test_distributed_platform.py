@@ -1,0 +1,140 @@
+"""Distributed mode for real: each service and the consumer in its own process, the gateway in front,
+PostgreSQL, Kafka and Elasticsearch from the test rig. An offer posted is suggested."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.factories import location, offer_payload, profile_payload
+
+SERVICES = ("offers", "profiles", "matching", "gateway")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def distributed(
+    kafka_bootstrap: str, elasticsearch_url: str, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    run = uuid.uuid4().hex[:8]
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    base = postgres_url.rpartition("/")[0]
+    databases = {name: f"e2e_{name}_{run}" for name in ("offers", "profiles", "matching", "gateway")}
+    with admin.connect() as conn:
+        for db in databases.values():
+            conn.execute(text(f'CREATE DATABASE "{db}"'))
+    ports = {name: free_port() for name in SERVICES}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {
+        **os.environ,
+        "MAILLAGE_KAFKA_BOOTSTRAP": kafka_bootstrap,
+        "MAILLAGE_ELASTICSEARCH_URL": elasticsearch_url,
+        "MAILLAGE_INDEX_ALIAS": f"e2e-offers-{run}",
+        "MAILLAGE_CONSUMER_GROUP": f"e2e-matching-{run}",
+        "MAILLAGE_INTERNAL_TOKEN": f"internal-{run}",
+        "MAILLAGE_JWT_SECRET": f"jwt-secret-{run}-{uuid.uuid4().hex}",
+        "MAILLAGE_DEMO_ACCOUNTS": "1",
+        "MAILLAGE_OFFERS_URL": urls["offers"],
+        "MAILLAGE_PROFILES_URL": urls["profiles"],
+        "MAILLAGE_MATCHING_URL": urls["matching"],
+        **{f"MAILLAGE_{name.upper()}_DATABASE_URL": f"{base}/{db}" for name, db in databases.items()},
+    }
+    logs = tmp_path_factory.mktemp("logs")
+    processes: list[subprocess.Popen[bytes]] = []
+    maillage = [sys.executable, "-m", "maillage.cli"]
+    try:
+        for name in SERVICES:
+            log = logs / f"{name}.log"
+            command = [*maillage, "serve", name, "--port", str(ports[name])]
+            processes.append(subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT))
+            wait_healthy(urls[name], processes[-1], log)
+        consumer_log = logs / "consumer.log"
+        processes.append(
+            subprocess.Popen([*maillage, "consume", "matching"], env=env, stdout=consumer_log.open("wb"), stderr=subprocess.STDOUT)
+        )
+        yield {**urls, "internal_token": env["MAILLAGE_INTERNAL_TOKEN"], "logs": str(logs)}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        with admin.connect() as conn:
+            for db in databases.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def login(gateway: str, username: str) -> dict[str, str]:
+    response = httpx.post(f"{gateway}/api/v1/auth/token", data={"username": username, "password": "demo"})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_offer_posted_is_suggested_through_the_gateway(distributed: dict[str, str]) -> None:
+    gateway = distributed["gateway"]
+    employer, referent, admin = (login(gateway, u) for u in ("employer", "referent", "admin"))
+    near = httpx.post(f"{gateway}/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer)
+    far = httpx.post(f"{gateway}/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer)
+    assert near.status_code == 201 and far.status_code == 201, near.text
+    person = httpx.post(f"{gateway}/api/v1/profiles", json=profile_payload(), headers=referent)
+    assert person.status_code == 201, person.text
+    pid = person.json()["id"]
+
+    items: list[dict[str, object]] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        response = httpx.get(f"{gateway}/api/v1/profiles/{pid}/suggestions?limit=10", headers=referent, timeout=30)
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        if items and items[0]["offer_id"] == near.json()["id"]:
+            break
+        time.sleep(0.5)
+    logs = Path(distributed["logs"])
+    assert items and items[0]["offer_id"] == near.json()["id"], (logs / "consumer.log").read_text()[-3000:]
+    assert far.json()["id"] not in [i["offer_id"] for i in items]
+    assert items[0]["reasons"]
+
+    status = httpx.get(f"{gateway}/api/v1/matching/status", headers=admin, timeout=30).json()
+    assert status["index_backend"] == "elasticsearch" and status["indexed_offers"] >= 2
+    assert "consumer_lag" in status
+
+
+def test_services_refuse_requests_that_bypass_the_gateway(distributed: dict[str, str]) -> None:
+    for name in ("offers", "profiles", "matching"):
+        forged = {"X-Maillage-Subject": "admin", "X-Maillage-Role": "admin"}
+        path = {"offers": "/offers", "profiles": "/profiles", "matching": "/status"}[name]
+        response = httpx.get(f"{distributed[name]}{path}", headers=forged)
+        assert response.status_code == 401
+        assert response.json()["error"] == "unauthorized"
