@@ -13,5 +13,7 @@ class CommonSettings(BaseSettings):
     # Empty: the in-process bus (embedded mode). Set: Kafka bootstrap servers (distributed mode).
     kafka_bootstrap: str = ""
     topic_partitions: int = 3
+    # Prepended to every Kafka topic name: one namespace per département (or test run) on a shared cluster.
+    topic_prefix: str = ""
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"

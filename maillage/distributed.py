@@ -11,17 +11,18 @@ from fastapi import FastAPI
 from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
 from common.messaging.worker import ConsumerWorker
+from common.settings import CommonSettings
 from services.matching.adapters.sources import HttpOfferSource, HttpProfileSource
 from services.matching.bootstrap import MatchingComponents
 from services.matching.bootstrap import bootstrap as matching_bootstrap
 from services.matching.settings import MatchingSettings
 
 
-def _bus(bootstrap_servers: str, client_id: str, partitions: int) -> KafkaBus:
-    if not bootstrap_servers:
+def _bus(settings: CommonSettings, client_id: str) -> KafkaBus:
+    if not settings.kafka_bootstrap:
         raise RuntimeError("Distributed mode needs MAILLAGE_KAFKA_BOOTSTRAP (host:port of the Kafka brokers).")
-    bus = KafkaBus(bootstrap_servers, client_id=client_id)
-    bus.ensure_topics(ALL_TOPICS, partitions)
+    bus = KafkaBus(settings.kafka_bootstrap, client_id=client_id, topic_prefix=settings.topic_prefix)
+    bus.ensure_topics(ALL_TOPICS, settings.topic_partitions)
     return bus
 
 
@@ -29,7 +30,7 @@ def _matching() -> MatchingComponents:
     settings = MatchingSettings()
     return matching_bootstrap(
         settings,
-        _bus(settings.kafka_bootstrap, "maillage-matching", settings.topic_partitions),
+        _bus(settings, "maillage-matching"),
         profiles=HttpProfileSource(settings.profiles_url, settings.internal_token),
         offers=HttpOfferSource(settings.offers_url, settings.internal_token),
     )
@@ -41,14 +42,14 @@ def build_service_app(service: str) -> FastAPI:
         from services.offers.settings import OffersSettings
 
         offers_settings = OffersSettings()
-        bus = _bus(offers_settings.kafka_bootstrap, "maillage-offers", offers_settings.topic_partitions)
+        bus = _bus(offers_settings, "maillage-offers")
         return offers_bootstrap(offers_settings, bus.publisher()).app
     if service == "profiles":
         from services.profiles.bootstrap import bootstrap as profiles_bootstrap
         from services.profiles.settings import ProfilesSettings
 
         profiles_settings = ProfilesSettings()
-        bus = _bus(profiles_settings.kafka_bootstrap, "maillage-profiles", profiles_settings.topic_partitions)
+        bus = _bus(profiles_settings, "maillage-profiles")
         return profiles_bootstrap(profiles_settings, bus.publisher()).app
     if service == "matching":
         return _matching().app

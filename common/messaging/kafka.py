@@ -20,15 +20,20 @@ log = logging.getLogger("maillage.kafka")
 
 
 class KafkaBus:
-    def __init__(self, bootstrap_servers: str, client_id: str = "maillage") -> None:
+    """`topic_prefix` namespaces every topic on a shared cluster (one prefix per département or test run);
+    the services only ever see the logical names."""
+
+    def __init__(self, bootstrap_servers: str, client_id: str = "maillage", topic_prefix: str = "") -> None:
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
+        self.prefix = topic_prefix
 
     def ensure_topics(self, topics: list[str], partitions: int = 3) -> None:
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin")
         try:
             existing = set(admin.list_topics())
-            wanted = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics if t not in existing]
+            names = [self.prefix + t for t in topics]
+            wanted = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in names if t not in existing]
             if wanted:
                 try:
                     admin.create_topics(wanted)
@@ -41,15 +46,17 @@ class KafkaBus:
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-lag")
         probe = KafkaConsumer(bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-lag")
         try:
-            committed = admin.list_consumer_group_offsets(group)
+            committed = admin.list_group_offsets({group: None}).get(group, {})
             partitions = [
-                TopicPartition(t, p) for t in topics for p in sorted(probe.partitions_for_topic(t) or ())
+                TopicPartition(self.prefix + t, p)
+                for t in topics
+                for p in sorted(probe.partitions_for_topic(self.prefix + t) or ())
             ]
             ends = probe.end_offsets(partitions) if partitions else {}
             total = 0
             for tp in partitions:
-                position = committed.get(tp)
-                total += max(0, ends.get(tp, 0) - (position.offset if position and position.offset >= 0 else 0))
+                position = getattr(committed.get(tp), "offset", committed.get(tp))
+                total += max(0, ends.get(tp, 0) - (position if isinstance(position, int) and position >= 0 else 0))
             return total
         except KafkaError as exc:
             raise Unavailable(f"Kafka is unavailable: {exc}") from exc
@@ -58,14 +65,15 @@ class KafkaBus:
             admin.close()
 
     def publisher(self) -> KafkaPublisher:
-        return KafkaPublisher(self.bootstrap_servers, self.client_id)
+        return KafkaPublisher(self.bootstrap_servers, self.client_id, self.prefix)
 
     def subscribe(self, group: str, topics: list[str]) -> KafkaSubscription:
-        return KafkaSubscription(self.bootstrap_servers, group, topics, self.client_id)
+        return KafkaSubscription(self.bootstrap_servers, group, topics, self.client_id, self.prefix)
 
 
 class KafkaPublisher:
-    def __init__(self, bootstrap_servers: str, client_id: str) -> None:
+    def __init__(self, bootstrap_servers: str, client_id: str, prefix: str = "") -> None:
+        self._prefix = prefix
         self._producer = KafkaProducer(
             bootstrap_servers=bootstrap_servers,
             client_id=f"{client_id}-producer",
@@ -74,12 +82,11 @@ class KafkaPublisher:
             retries=5,
             # Ordering per key must survive retries: one in-flight request per connection.
             max_in_flight_requests_per_connection=1,
-            key_serializer=str.encode,
         )
         self._futures: list[Any] = []
 
     def publish(self, topic: str, key: str, value: bytes) -> None:
-        self._futures.append(self._producer.send(topic, key=key, value=value))
+        self._futures.append(self._producer.send(self._prefix + topic, key=key.encode(), value=value))
 
     def flush(self, timeout_s: float = 30.0) -> None:
         futures, self._futures = self._futures, []
@@ -95,9 +102,10 @@ class KafkaPublisher:
 
 
 class KafkaSubscription:
-    def __init__(self, bootstrap_servers: str, group: str, topics: list[str], client_id: str) -> None:
+    def __init__(self, bootstrap_servers: str, group: str, topics: list[str], client_id: str, prefix: str = "") -> None:
+        self._prefix = prefix
         self._consumer = KafkaConsumer(
-            *topics,
+            *[prefix + t for t in topics],
             bootstrap_servers=bootstrap_servers,
             group_id=group,
             client_id=f"{client_id}-{group}",
@@ -112,7 +120,8 @@ class KafkaSubscription:
         for tp in sorted(batches, key=lambda tp: (tp.topic, tp.partition)):
             for msg in batches[tp]:
                 key = msg.key.decode() if isinstance(msg.key, bytes) else str(msg.key or "")
-                records.append(Record(tp.topic, tp.partition, msg.offset, key, bytes(msg.value)))
+                topic = tp.topic[len(self._prefix) :]
+                records.append(Record(topic, tp.partition, msg.offset, key, bytes(msg.value)))
         return records
 
     def commit(self) -> None:

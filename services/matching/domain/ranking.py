@@ -83,13 +83,15 @@ def rank(
         if violations(offer, filters):
             continue  # belt and braces: the index filtered already; a violation here is never shown
         distance = haversine_km(filters.lat, filters.lon, offer.lat, offer.lon)
-        relevance = max(0.0, min(1.0, hit.similarity))
+        # Rounded: backends compute cosine in float32 with different summation orders, and that noise
+        # must not decide between two equally relevant offers (the id does, below).
+        relevance = round(max(0.0, min(1.0, hit.similarity)), 4)
         matched, missing = skills_overlap(person_skills, offer.skills)
         skills = len(matched) / len(offer.skills) if offer.skills else 0.5
         nearness = 1.0 - distance / filters.radius_km if filters.radius_km > 0 else 1.0
         freshness = _freshness(offer.updated_at, filters.today)
         components = {"relevance": relevance, "skills": skills, "distance": nearness, "freshness": freshness}
-        score = sum(WEIGHTS[k] * v for k, v in components.items())
+        score = round(sum(WEIGHTS[k] * v for k, v in components.items()), 6)
         suggestion = Suggestion(
             offer_id=offer.id,
             score=score,
@@ -120,7 +122,7 @@ def _damp_repeated_employers(scored: list[Suggestion], hits: list[Hit]) -> None:
         employer = employer_of[suggestion.offer_id]
         if seen[employer]:
             factor = EMPLOYER_DAMPING ** seen[employer]
-            suggestion.score *= factor
+            suggestion.score = round(suggestion.score * factor, 6)
             suggestion.reasons.append(
                 Reason("fair_share", f"Même employeur que {seen[employer]} offre(s) mieux placée(s)", "-")
             )
