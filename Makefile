@@ -22,7 +22,7 @@ run: install
 
 ## Run every test: unit, contract, integration and end-to-end, against real Kafka, Elasticsearch, PostgreSQL
 ## started (and stopped, also on failure) by scripts/rig.
-test: install servers-install
+test: install lint typecheck servers-install
 	MAILLAGE_REQUIRE_SERVERS=1 $(PY) -m scripts.rig run -- $(PY) -m pytest $(PYTEST_ARGS)
 
 servers-install: install
@@ -37,7 +37,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy common services gateway maillage
+	$(VENV)/bin/mypy common services gateway maillage scripts
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

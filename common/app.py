@@ -13,7 +13,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from common.http import RequestContextMiddleware, caller_dependency, health_router_payload, install_error_handlers
+from common.http import (
+    RequestContextMiddleware,
+    caller_dependency,
+    health_router_payload,
+    install_error_handlers,
+)
 
 HealthCheck = Callable[[], bool]
 

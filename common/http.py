@@ -47,7 +47,9 @@ _STATUS_KINDS = {
 }
 
 
-def error_response(status: int, kind: str, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, kind: str, detail: Any, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers=headers)
 
 

@@ -38,7 +38,9 @@ def enqueue(session: Session, topic: str, event: Event) -> None:
 
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, publisher: Publisher, batch_size: int = 500, idle_s: float = 0.5) -> None:
+    def __init__(
+        self, engine: Engine, publisher: Publisher, batch_size: int = 500, idle_s: float = 0.5
+    ) -> None:
         self._engine = engine
         self._publisher = publisher
         self._batch_size = batch_size
@@ -76,7 +78,11 @@ class OutboxRelay:
 
     def pending(self) -> int:
         with Session(self._engine) as session:
-            query = select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.published_at).is_(None))
+            query = (
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(col(OutboxMessage.published_at).is_(None))
+            )
             return int(session.exec(query).one())
 
     def run_forever(self) -> None:

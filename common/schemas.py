@@ -18,7 +18,9 @@ class Location(BaseModel):
     commune: ShortText = Field(description="Commune name, e.g. 'Montargis'.")
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    insee_code: str | None = Field(default=None, pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code.")
+    insee_code: str | None = Field(
+        default=None, pattern=r"^(\d{5}|2[AB]\d{3})$", description="INSEE commune code."
+    )
 
 
 class Page(BaseModel, Generic[T]):

@@ -48,7 +48,11 @@ def bootstrap(
         audience=settings.jwt_audience,
         ttl=timedelta(minutes=settings.token_ttl_minutes),
     )
-    urls = {"offers": settings.offers_url, "profiles": settings.profiles_url, "matching": settings.matching_url}
+    urls = {
+        "offers": settings.offers_url,
+        "profiles": settings.profiles_url,
+        "matching": settings.matching_url,
+    }
     upstreams = {}
     for name in SERVICES:
         transport = (transports or {}).get(name)

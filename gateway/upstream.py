@@ -51,7 +51,9 @@ class Upstream:
                 headers[REQUEST_ID_HEADER] = rid
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         try:
-            response = await self._client.request(method, path, headers=headers, json=json_body, params=clean_params)
+            response = await self._client.request(
+                method, path, headers=headers, json=json_body, params=clean_params
+            )
         except httpx.HTTPError as exc:
             log.warning("%s unreachable: %s", self.name, exc)
             raise Unavailable(f"The {self.name} service is unavailable; try again shortly.") from exc
@@ -65,7 +67,9 @@ class Upstream:
     async def relay(self, *args: Any, **kwargs: Any) -> Response:
         """Call and hand the upstream JSON to the client as it came (no re-serialisation)."""
         response = await self.call(*args, **kwargs)
-        return Response(content=response.content, status_code=response.status_code, media_type="application/json")
+        return Response(
+            content=response.content, status_code=response.status_code, media_type="application/json"
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -1,9 +1,9 @@
 """The `maillage` command: run the embedded platform, or one process of the distributed platform.
 
-    maillage run                       whole platform in one process (embedded defaults)
-    maillage serve offers|profiles|matching|gateway [--host H --port P]   distributed mode, one service
-    maillage consume matching          distributed mode, the matching consumer
-    maillage create-user NAME ROLE     an account on the gateway (password read from stdin or prompt)
+maillage run                       whole platform in one process (embedded defaults)
+maillage serve offers|profiles|matching|gateway [--host H --port P]   distributed mode, one service
+maillage consume matching          distributed mode, the matching consumer
+maillage create-user NAME ROLE     an account on the gateway (password read from stdin or prompt)
 """
 
 from __future__ import annotations
@@ -41,9 +41,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     host = os.environ.get("MAILLAGE_HOST", "127.0.0.1")
     with_demo = os.environ.get("MAILLAGE_DEMO", "1") != "0"
     encoder = os.environ.get("MAILLAGE_ENCODER", "minilm")
-    print(f"Maillage: preparing data under {data_dir} (demo data: {'yes' if with_demo else 'no'})…", flush=True)
+    print(
+        f"Maillage: preparing data under {data_dir} (demo data: {'yes' if with_demo else 'no'})…", flush=True
+    )
     platform = build_embedded(data_dir, with_demo=with_demo, encoder_kind=encoder)
-    print(f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True)
+    print(
+        f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True
+    )
     print("Demo accounts: referent, employer, analyst, admin — password: demo. Stop with Ctrl-C.", flush=True)
     uvicorn.run(platform.app, host=host, port=port, log_level="warning", access_log=False)
     return 0
@@ -85,13 +89,17 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     if len(password) < 8:
         print("Refused: a password needs at least 8 characters.", file=sys.stderr)
         return 2
-    build_users(GatewaySettings()).upsert(args.username, password, Role(args.role), args.display_name or args.username)
+    build_users(GatewaySettings()).upsert(
+        args.username, password, Role(args.role), args.display_name or args.username
+    )
     print(f"User {args.username} ({args.role}) saved.")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="maillage", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="maillage", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("run", help="run the whole platform in one process").set_defaults(func=cmd_run)

@@ -20,7 +20,9 @@ from services.matching.settings import MatchingSettings
 
 def _bus(settings: CommonSettings, client_id: str) -> KafkaBus:
     if not settings.kafka_bootstrap:
-        raise RuntimeError("Distributed mode needs MAILLAGE_KAFKA_BOOTSTRAP (host:port of the Kafka brokers).")
+        raise RuntimeError(
+            "Distributed mode needs MAILLAGE_KAFKA_BOOTSTRAP (host:port of the Kafka brokers)."
+        )
     bus = KafkaBus(settings.kafka_bootstrap, client_id=client_id, topic_prefix=settings.topic_prefix)
     bus.ensure_topics(ALL_TOPICS, settings.topic_partitions)
     return bus

@@ -77,7 +77,10 @@ def build_embedded(
     data_dir: Path, with_demo: bool = True, encoder: Encoder | None = None, encoder_kind: str = "minilm"
 ) -> EmbeddedPlatform:
     data_dir.mkdir(parents=True, exist_ok=True)
-    sqlite = lambda name: f"sqlite:///{data_dir / name}"  # noqa: E731
+
+    def sqlite(name: str) -> str:
+        return f"sqlite:///{data_dir / name}"
+
     bus = InProcessBus(str(data_dir / "bus.db"))
     token = secrets.token_urlsafe(32)  # nothing outside this process needs the internal token
 
@@ -85,7 +88,9 @@ def build_embedded(
         OffersSettings(offers_database_url=sqlite("offers.db"), internal_token=token), bus.publisher(), False
     )
     profiles = profiles_bootstrap(
-        ProfilesSettings(profiles_database_url=sqlite("profiles.db"), internal_token=token), bus.publisher(), False
+        ProfilesSettings(profiles_database_url=sqlite("profiles.db"), internal_token=token),
+        bus.publisher(),
+        False,
     )
     matching = matching_bootstrap(
         MatchingSettings(

@@ -64,4 +64,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if REQUIRE_SERVERS and skipped and exitstatus == 0:
         session.exitstatus = 1
         if reporter:
-            reporter.write_line(f"FAILED: {skipped} test(s) skipped while real servers were required.", red=True)
+            reporter.write_line(
+                f"FAILED: {skipped} test(s) skipped while real servers were required.", red=True
+            )

@@ -45,7 +45,8 @@ class InProcessBus:
         with self._lock:
             for topic in topics:
                 self._db.execute(
-                    "INSERT OR IGNORE INTO bus_topic VALUES (?, ?)", (topic, partitions or self._default_partitions)
+                    "INSERT OR IGNORE INTO bus_topic VALUES (?, ?)",
+                    (topic, partitions or self._default_partitions),
                 )
 
     def partitions(self, topic: str) -> int:
@@ -64,11 +65,13 @@ class InProcessBus:
                 for topic, key, value in records:
                     partition = partition_for(key, self.partitions(topic))
                     (next_offset,) = self._db.execute(
-                        'SELECT COALESCE(MAX("offset") + 1, 0) FROM bus_log WHERE topic = ? AND partition = ?',
+                        'SELECT COALESCE(MAX("offset") + 1, 0) FROM bus_log '
+                        "WHERE topic = ? AND partition = ?",
                         (topic, partition),
                     ).fetchone()
                     self._db.execute(
-                        "INSERT INTO bus_log VALUES (?, ?, ?, ?, ?)", (topic, partition, next_offset, key, value)
+                        "INSERT INTO bus_log VALUES (?, ?, ?, ?, ?)",
+                        (topic, partition, next_offset, key, value),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -79,15 +82,16 @@ class InProcessBus:
     # -- reading --------------------------------------------------------------------------------------
     def committed(self, group: str, topic: str, partition: int) -> int:
         row = self._db.execute(
-            'SELECT "offset" FROM bus_offset WHERE grp = ? AND topic = ? AND partition = ?', (group, topic, partition)
+            'SELECT "offset" FROM bus_offset WHERE grp = ? AND topic = ? AND partition = ?',
+            (group, topic, partition),
         ).fetchone()
         return int(row[0]) if row else 0
 
     def read(self, topic: str, partition: int, from_offset: int, limit: int) -> list[Record]:
         with self._lock, closing(self._db.cursor()) as cur:
             rows = cur.execute(
-                'SELECT "offset", key, value FROM bus_log WHERE topic = ? AND partition = ? AND "offset" >= ? '
-                'ORDER BY "offset" LIMIT ?',
+                'SELECT "offset", key, value FROM bus_log '
+                'WHERE topic = ? AND partition = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?',
                 (topic, partition, from_offset, limit),
             ).fetchall()
         return [Record(topic, partition, int(o), str(k), bytes(v)) for o, k, v in rows]
@@ -111,7 +115,9 @@ class InProcessBus:
     def group_lag(self, group: str, topics: list[str]) -> int:
         with self._lock:
             return sum(
-                self.end_offset(t, p) - self.committed(group, t, p) for t in topics for p in range(self.partitions(t))
+                self.end_offset(t, p) - self.committed(group, t, p)
+                for t in topics
+                for p in range(self.partitions(t))
             )
 
     def wait_for_records(self, timeout_s: float) -> None:

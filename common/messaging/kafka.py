@@ -6,6 +6,7 @@ auto-commits: callers commit after their own write is durable, which is what mak
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -29,16 +30,21 @@ class KafkaBus:
         self.prefix = topic_prefix
 
     def ensure_topics(self, topics: list[str], partitions: int = 3) -> None:
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin")
+        admin = KafkaAdminClient(
+            bootstrap_servers=self.bootstrap_servers, client_id=f"{self.client_id}-admin"
+        )
         try:
             existing = set(admin.list_topics())
             names = [self.prefix + t for t in topics]
-            wanted = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in names if t not in existing]
+            wanted = [
+                NewTopic(t, num_partitions=partitions, replication_factor=1)
+                for t in names
+                if t not in existing
+            ]
             if wanted:
-                try:
+                # Another process may create it between our look and our create.
+                with contextlib.suppress(TopicAlreadyExistsError):
                     admin.create_topics(wanted)
-                except TopicAlreadyExistsError:
-                    pass  # another process created it between our look and our create
         finally:
             admin.close()
 
@@ -56,7 +62,9 @@ class KafkaBus:
             total = 0
             for tp in partitions:
                 position = getattr(committed.get(tp), "offset", committed.get(tp))
-                total += max(0, ends.get(tp, 0) - (position if isinstance(position, int) and position >= 0 else 0))
+                total += max(
+                    0, ends.get(tp, 0) - (position if isinstance(position, int) and position >= 0 else 0)
+                )
             return total
         except KafkaError as exc:
             raise Unavailable(f"Kafka is unavailable: {exc}") from exc
@@ -102,7 +110,9 @@ class KafkaPublisher:
 
 
 class KafkaSubscription:
-    def __init__(self, bootstrap_servers: str, group: str, topics: list[str], client_id: str, prefix: str = "") -> None:
+    def __init__(
+        self, bootstrap_servers: str, group: str, topics: list[str], client_id: str, prefix: str = ""
+    ) -> None:
         self._prefix = prefix
         self._consumer = KafkaConsumer(
             *[prefix + t for t in topics],

@@ -42,7 +42,11 @@ async def create_offer(body: OfferCreate, request: Request, caller: CallerDep) -
 
 @router.get("/offers", response_model=Page[OfferPublic], tags=["offers"])
 async def list_offers(
-    request: Request, caller: CallerDep, status: OfferStatus | None = None, limit: Limit = 50, offset: Offset = 0
+    request: Request,
+    caller: CallerDep,
+    status: OfferStatus | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Response:
     require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
     params = {"status": status.value if status else None, "limit": limit, "offset": offset}
@@ -59,7 +63,11 @@ async def get_offer(offer_id: str, request: Request, caller: CallerDep) -> Respo
 async def update_offer(offer_id: str, body: OfferUpdate, request: Request, caller: CallerDep) -> Response:
     require(caller, Role.EMPLOYER, Role.ADMIN)
     return await upstream(request, "offers").relay(
-        "PATCH", f"/offers/{offer_id}", caller, request, json_body=body.model_dump(mode="json", exclude_unset=True)
+        "PATCH",
+        f"/offers/{offer_id}",
+        caller,
+        request,
+        json_body=body.model_dump(mode="json", exclude_unset=True),
     )
 
 
@@ -67,7 +75,9 @@ async def update_offer(offer_id: str, body: OfferUpdate, request: Request, calle
 async def act_on_offer(offer_id: str, action: OfferAction, request: Request, caller: CallerDep) -> Response:
     """Pause, resume or close an offer."""
     require(caller, Role.EMPLOYER, Role.ADMIN)
-    return await upstream(request, "offers").relay("POST", f"/offers/{offer_id}/{action.value}", caller, request)
+    return await upstream(request, "offers").relay(
+        "POST", f"/offers/{offer_id}/{action.value}", caller, request
+    )
 
 
 # -- profiles ---------------------------------------------------------------------------------------------
@@ -94,7 +104,9 @@ async def get_profile(profile_id: str, request: Request, caller: CallerDep) -> R
 
 
 @router.patch("/profiles/{profile_id}", response_model=ProfilePublic, tags=["profiles"])
-async def update_profile(profile_id: str, body: ProfileUpdate, request: Request, caller: CallerDep) -> Response:
+async def update_profile(
+    profile_id: str, body: ProfileUpdate, request: Request, caller: CallerDep
+) -> Response:
     require(caller, Role.REFERENT, Role.ADMIN)
     return await upstream(request, "profiles").relay(
         "PATCH",

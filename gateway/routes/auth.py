@@ -38,4 +38,8 @@ def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
 def me(request: Request, caller: CallerDep) -> dict[str, Any]:
     users: UserStore = request.app.state.users
     user = users.get(caller.subject)
-    return {"username": caller.subject, "role": caller.role, "display_name": user.display_name if user else None}
+    return {
+        "username": caller.subject,
+        "role": caller.role,
+        "display_name": user.display_name if user else None,
+    }

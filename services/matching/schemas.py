@@ -39,7 +39,7 @@ class SuggestionOut(BaseModel):
             hours_per_week=s.hours_per_week,
             employer_name=s.employer_name,
             components={k: round(v, 4) for k, v in s.components.items()},
-            reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect) for r in s.reasons],  # type: ignore[arg-type]
+            reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect) for r in s.reasons],
         )
 
 

@@ -36,7 +36,7 @@ def list_offers(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[OfferPublic]:
-    return service.list(caller, status, limit, offset)
+    return service.list_offers(caller, status, limit, offset)
 
 
 @router.get("/{offer_id}", response_model=OfferPublic)

@@ -37,7 +37,10 @@ def bootstrap(settings: OffersSettings, publisher: Publisher, start_relay: bool 
         [api.router, api.internal],
         {"offers": service},
         settings.internal_token,
-        readiness={"database": lambda: database_reachable(engine), "outbox": lambda: relay.last_error is None},
+        readiness={
+            "database": lambda: database_reachable(engine),
+            "outbox": lambda: relay.last_error is None,
+        },
         on_startup=(lambda: relay.start("offers-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,

@@ -24,7 +24,9 @@ class OfferBase(BaseModel):
     hours_per_week: float = Field(gt=0, le=48, description="Weekly hours (French legal maximum is 48).")
     skills: list[SkillText] = Field(default_factory=list, max_length=50)
     rome_code: str | None = Field(default=None, pattern=ROME_CODE)
-    appellation_code: str | None = Field(default=None, pattern=r"^\d{1,7}$", description="ROME appellation (OGR).")
+    appellation_code: str | None = Field(
+        default=None, pattern=r"^\d{1,7}$", description="ROME appellation (OGR)."
+    )
     openings: int = Field(default=1, ge=1, le=1000)
     conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
     employer_name: str | None = Field(default=None, max_length=200)
@@ -34,7 +36,9 @@ class OfferBase(BaseModel):
 
 class OfferCreate(OfferBase):
     expires_on: date | None = Field(default=None, description="Defaults to 90 days from now.")
-    source_id: str | None = Field(default=None, max_length=120, description="Id in the source system, for imports.")
+    source_id: str | None = Field(
+        default=None, max_length=120, description="Id in the source system, for imports."
+    )
 
 
 class OfferUpdate(BaseModel):

@@ -120,7 +120,9 @@ class OffersService:
                 raise NotFound(f"No offer {offer_id}.")
             return to_public(row)
 
-    def list(self, caller: Caller, status: OfferStatus | None, limit: int, offset: int) -> Page[OfferPublic]:
+    def list_offers(
+        self, caller: Caller, status: OfferStatus | None, limit: int, offset: int
+    ) -> Page[OfferPublic]:
         _require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
         filters: dict[str, Any] = {"status": status.value if status else None}
         if caller.role == Role.EMPLOYER:

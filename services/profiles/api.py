@@ -18,7 +18,8 @@ def get_service(request: Request) -> ProfilesService:
 
 
 def request_id(request: Request) -> str | None:
-    return request.scope.get("state", {}).get("request_id")
+    value = request.scope.get("state", {}).get("request_id")
+    return str(value) if value else None
 
 
 ServiceDep = Annotated[ProfilesService, Depends(get_service)]
@@ -28,7 +29,9 @@ router = APIRouter(prefix="/profiles", tags=["profiles"])
 
 
 @router.post("", status_code=201, response_model=ProfilePublic)
-def create_profile(body: ProfileCreate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> ProfilePublic:
+def create_profile(
+    body: ProfileCreate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> ProfilePublic:
     return service.create(caller, body, rid)
 
 

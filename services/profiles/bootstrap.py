@@ -27,7 +27,9 @@ class ProfilesComponents:
     app: FastAPI
 
 
-def bootstrap(settings: ProfilesSettings, publisher: Publisher, start_relay: bool = True) -> ProfilesComponents:
+def bootstrap(
+    settings: ProfilesSettings, publisher: Publisher, start_relay: bool = True
+) -> ProfilesComponents:
     engine = make_engine(settings.profiles_database_url)
     migrate(engine, MIGRATIONS, version_table="profiles_schema_version")
     relay = OutboxRelay(engine, publisher)
@@ -37,7 +39,10 @@ def bootstrap(settings: ProfilesSettings, publisher: Publisher, start_relay: boo
         [api.router, api.internal],
         {"profiles": service},
         settings.internal_token,
-        readiness={"database": lambda: database_reachable(engine), "outbox": lambda: relay.last_error is None},
+        readiness={
+            "database": lambda: database_reachable(engine),
+            "outbox": lambda: relay.last_error is None,
+        },
         on_startup=(lambda: relay.start("profiles-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.schemas import Location, ShortText, SkillText
-from common.vocabulary import Contrainte, ContractType, ContrainteStatus, Transport, WorkCondition
+from common.vocabulary import ContractType, Contrainte, ContrainteStatus, Transport, WorkCondition
 
 
 class Mobility(BaseModel):

@@ -23,7 +23,7 @@ from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic
 
 def _event(kind: str, row: ProfileRow) -> Event:
     payload = ProfileChanged(profile_id=row.id, version=row.version).model_dump()
-    return Event(type=kind, key=row.id, payload=payload)  # type: ignore[arg-type]
+    return Event(type=kind, key=row.id, payload=payload)
 
 
 class ProfilesService:
@@ -65,7 +65,10 @@ class ProfilesService:
             changes = _columns(data.model_dump(mode="json", exclude_unset=True))
             if "followup_ended_on" in changes and changes["followup_ended_on"] is not None:
                 changes["followup_ended_on"] = date.fromisoformat(changes["followup_ended_on"])
-            merged = {**to_public(row).model_dump(mode="json"), **data.model_dump(mode="json", exclude_unset=True)}
+            merged = {
+                **to_public(row).model_dump(mode="json"),
+                **data.model_dump(mode="json", exclude_unset=True),
+            }
             ProfileCreate.model_validate({k: v for k, v in merged.items() if k in ProfileCreate.model_fields})
             for name, value in changes.items():
                 setattr(row, name, value)
@@ -108,6 +111,9 @@ def _columns(fields: dict[str, Any]) -> dict[str, Any]:
     location = fields.pop("location", None)
     if location is not None:
         fields.update(
-            commune=location["commune"], lat=location["lat"], lon=location["lon"], insee_code=location.get("insee_code")
+            commune=location["commune"],
+            lat=location["lat"],
+            lon=location["lon"],
+            insee_code=location.get("insee_code"),
         )
     return fields

@@ -24,10 +24,16 @@ def amilly(radius: float = 20, **kw) -> HardFilters:  # type: ignore[no-untyped-
 def test_knn_with_every_hard_filter(index: OfferIndex) -> None:
     index.upsert(
         [
-            (indexed_offer(id="ok", title="agent de propreté", conditions=("early_morning",)), v("agent de propreté")),
+            (
+                indexed_offer(id="ok", title="agent de propreté", conditions=("early_morning",)),
+                v("agent de propreté"),
+            ),
             (indexed_offer(id="far", commune="Orléans"), v("agent de propreté")),
             (indexed_offer(id="paused", status="paused"), v("agent de propreté")),
-            (indexed_offer(id="expired", expires_on=date.today() - timedelta(days=1)), v("agent de propreté")),
+            (
+                indexed_offer(id="expired", expires_on=date.today() - timedelta(days=1)),
+                v("agent de propreté"),
+            ),
             (indexed_offer(id="interim", contract_type="interim"), v("agent de propreté")),
             (indexed_offer(id="long", hours_per_week=39), v("agent de propreté")),
             (indexed_offer(id="night", conditions=("night_work",)), v("agent de propreté")),
@@ -71,7 +77,9 @@ def test_versions_only_move_forward(index: OfferIndex) -> None:
 def test_rebuild_replaces_the_content_in_one_switch(index: OfferIndex) -> None:
     index.upsert([(indexed_offer(id="old"), v("old"))])
     settle(index)
-    written = index.rebuild(iter([[(indexed_offer(id="new1"), v("a"))], [(indexed_offer(id="new2"), v("b"))]]))
+    written = index.rebuild(
+        iter([[(indexed_offer(id="new1"), v("a"))], [(indexed_offer(id="new2"), v("b"))]])
+    )
     settle(index)
     assert written == 2
     assert sorted(h.offer.id for h in index.search(v("a"), amilly(), 10)) == ["new1", "new2"]

@@ -76,11 +76,18 @@ def distributed(
         for name in SERVICES:
             log = logs / f"{name}.log"
             command = [*maillage, "serve", name, "--port", str(ports[name])]
-            processes.append(subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+            )
             wait_healthy(urls[name], processes[-1], log)
         consumer_log = logs / "consumer.log"
         processes.append(
-            subprocess.Popen([*maillage, "consume", "matching"], env=env, stdout=consumer_log.open("wb"), stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                [*maillage, "consume", "matching"],
+                env=env,
+                stdout=consumer_log.open("wb"),
+                stderr=subprocess.STDOUT,
+            )
         )
         yield {**urls, "internal_token": env["MAILLAGE_INTERNAL_TOKEN"], "logs": str(logs)}
     finally:
@@ -106,8 +113,12 @@ def login(gateway: str, username: str) -> dict[str, str]:
 def test_offer_posted_is_suggested_through_the_gateway(distributed: dict[str, str]) -> None:
     gateway = distributed["gateway"]
     employer, referent, admin = (login(gateway, u) for u in ("employer", "referent", "admin"))
-    near = httpx.post(f"{gateway}/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer)
-    far = httpx.post(f"{gateway}/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer)
+    near = httpx.post(
+        f"{gateway}/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer
+    )
+    far = httpx.post(
+        f"{gateway}/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer
+    )
     assert near.status_code == 201 and far.status_code == 201, near.text
     person = httpx.post(f"{gateway}/api/v1/profiles", json=profile_payload(), headers=referent)
     assert person.status_code == 201, person.text
@@ -116,7 +127,9 @@ def test_offer_posted_is_suggested_through_the_gateway(distributed: dict[str, st
     items: list[dict[str, object]] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        response = httpx.get(f"{gateway}/api/v1/profiles/{pid}/suggestions?limit=10", headers=referent, timeout=30)
+        response = httpx.get(
+            f"{gateway}/api/v1/profiles/{pid}/suggestions?limit=10", headers=referent, timeout=30
+        )
         assert response.status_code == 200, response.text
         items = response.json()["items"]
         if items and items[0]["offer_id"] == near.json()["id"]:

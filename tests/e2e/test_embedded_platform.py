@@ -19,10 +19,16 @@ def wait_for(predicate, timeout_s: float = 15.0):  # type: ignore[no-untyped-def
         time.sleep(0.1)
 
 
-def test_an_offer_in_montargis_is_suggested_to_a_person_in_amilly_and_orleans_is_not(client: TestClient) -> None:
+def test_an_offer_in_montargis_is_suggested_to_a_person_in_amilly_and_orleans_is_not(
+    client: TestClient,
+) -> None:
     employer, referent = token(client, "employer"), token(client, "referent")
-    montargis = client.post("/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer)
-    orleans = client.post("/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer)
+    montargis = client.post(
+        "/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer
+    )
+    orleans = client.post(
+        "/api/v1/offers", json=offer_payload(location=location("Orléans")), headers=employer
+    )
     assert montargis.status_code == 201 and orleans.status_code == 201
     person = client.post("/api/v1/profiles", json=profile_payload(), headers=referent)
     assert person.status_code == 201
@@ -50,7 +56,9 @@ def test_a_profile_is_only_readable_by_its_referent(client: TestClient) -> None:
         response = client.get(f"/api/v1/profiles/{pid}", headers=token(client, other))
         assert response.status_code in (403, 404)
         assert set(response.json()) == {"error", "detail"}
-        assert client.get(f"/api/v1/profiles/{pid}/suggestions", headers=token(client, other)).status_code in (403, 404)
+        assert client.get(
+            f"/api/v1/profiles/{pid}/suggestions", headers=token(client, other)
+        ).status_code in (403, 404)
     assert client.get(f"/api/v1/profiles/{pid}").status_code == 401
 
 
@@ -64,15 +72,23 @@ def test_matching_status_reports_the_index_and_the_lag(client: TestClient) -> No
 def test_bad_input_gets_a_4xx_in_the_envelope(client: TestClient) -> None:
     employer, referent = token(client, "employer"), token(client, "referent")
     cases = [
-        client.post("/api/v1/offers", content=b"{nope", headers={**employer, "content-type": "application/json"}),
+        client.post(
+            "/api/v1/offers", content=b"{nope", headers={**employer, "content-type": "application/json"}
+        ),
         client.post("/api/v1/offers", json={"title": "x"}, headers=employer),
         client.post("/api/v1/offers", json=offer_payload(hours_per_week=-5), headers=employer),
-        client.post("/api/v1/profiles", json=profile_payload(mobility={"max_distance_km": -1}), headers=referent),
+        client.post(
+            "/api/v1/profiles", json=profile_payload(mobility={"max_distance_km": -1}), headers=referent
+        ),
         client.get("/api/v1/offers/does-not-exist", headers=employer),
         client.get("/api/v1/profiles/does-not-exist", headers=referent),
         client.post("/api/v1/offers/whatever/explode", headers=employer),
         client.post("/api/v1/auth/token", data={"username": "referent", "password": "wrong"}),
-        client.post("/api/v1/offers", content=b"x" * 2_000_000, headers={**employer, "content-type": "application/json"}),
+        client.post(
+            "/api/v1/offers",
+            content=b"x" * 2_000_000,
+            headers={**employer, "content-type": "application/json"},
+        ),
         client.get("/api/v1/nowhere"),
     ]
     for response in cases:
@@ -84,4 +100,6 @@ def test_bad_input_gets_a_4xx_in_the_envelope(client: TestClient) -> None:
 def test_a_refused_login_is_401_and_a_good_one_gives_a_bearer_token(client: TestClient) -> None:
     good = client.post("/api/v1/auth/token", data={"username": "analyst", "password": "demo"})
     assert good.json()["token_type"] == "bearer"
-    assert client.post("/api/v1/auth/token", data={"username": "nobody", "password": "demo"}).status_code == 401
+    assert (
+        client.post("/api/v1/auth/token", data={"username": "nobody", "password": "demo"}).status_code == 401
+    )

@@ -15,13 +15,13 @@ from common.messaging.worker import ConsumerWorker
 from common.outbox import OutboxRelay
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
+from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.matching.ports import HardFilters
 from services.matching.service import MatchingService
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
 from services.offers.domain import OfferAction
 from services.offers.schemas import OfferCreate
 from services.offers.service import OffersService
-from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from tests.factories import location, offer_payload
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import inspect
 
 from common.db import make_engine, migrate, session_scope
 from common.identity import Caller, Role
-from common.outbox import OutboxRelay
 from common.messaging.inprocess import InProcessBus
+from common.outbox import OutboxRelay
 from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.users import UserStore
 from services.matching.adapters.sql import ProjectionRepository
@@ -30,9 +30,13 @@ def test_offers_store_round_trip(fresh_postgres_db: str) -> None:
     engine = make_engine(fresh_postgres_db)
     migrate(engine, OFFERS_MIGRATIONS, "offers_schema_version")
     migrate(engine, OFFERS_MIGRATIONS, "offers_schema_version")  # idempotent
-    assert {"offer", "offer_status_history", "outbox", "offers_schema_version"} <= set(inspect(engine).get_table_names())
+    assert {"offer", "offer_status_history", "outbox", "offers_schema_version"} <= set(
+        inspect(engine).get_table_names()
+    )
     service = OffersService(engine)
-    created = service.create(EMPLOYER, OfferCreate(**offer_payload(skills=["tri", "nettoyage"], conditions=["night_work"])))
+    created = service.create(
+        EMPLOYER, OfferCreate(**offer_payload(skills=["tri", "nettoyage"], conditions=["night_work"]))
+    )
     updated = service.update(EMPLOYER, created.id, OfferUpdate(openings=4))
     closed = service.act(EMPLOYER, created.id, OfferAction.CLOSE)
     fetched = service.get(EMPLOYER, created.id)
@@ -48,8 +52,12 @@ def test_profiles_store_round_trip(fresh_postgres_db: str) -> None:
     engine = make_engine(fresh_postgres_db)
     migrate(engine, PROFILES_MIGRATIONS, "profiles_schema_version")
     service = ProfilesService(engine)
-    created = service.create(REFERENT, ProfileCreate(**profile_payload(contraintes=[{"code": "mobilite", "status": "OUI"}])))
-    service.update(REFERENT, created.id, ProfileUpdate(mobility={"max_distance_km": 25, "transport": ["bicycle"]}))
+    created = service.create(
+        REFERENT, ProfileCreate(**profile_payload(contraintes=[{"code": "mobilite", "status": "OUI"}]))
+    )
+    service.update(
+        REFERENT, created.id, ProfileUpdate(mobility={"max_distance_km": 25, "transport": ["bicycle"]})
+    )
     fetched = service.get(REFERENT, created.id)
     assert fetched.version == 2 and fetched.mobility.max_distance_km == 25
     assert fetched.contraintes[0].code == "mobilite"
@@ -78,7 +86,9 @@ def test_matching_and_gateway_stores_round_trip(fresh_postgres_db: str) -> None:
     with session_scope(engine) as session:
         ProjectionRepository(session).save(view, np.ones(4, dtype=np.float32))
     with session_scope(engine) as session:
-        ProjectionRepository(session).save(view.model_copy(update={"version": 1}), np.zeros(4, dtype=np.float32))
+        ProjectionRepository(session).save(
+            view.model_copy(update={"version": 1}), np.zeros(4, dtype=np.float32)
+        )
     with session_scope(engine) as session:
         stored = ProjectionRepository(session).get("p1")
     assert stored is not None and stored[0].version == 2 and stored[1].tolist() == [1, 1, 1, 1]

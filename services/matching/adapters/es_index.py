@@ -103,7 +103,14 @@ class ElasticsearchOfferIndex:
         operations: list[dict[str, Any]] = []
         for doc, vector in offers:
             operations.append(
-                {"index": {"_index": index, "_id": doc.id, "version": doc.version, "version_type": "external"}}
+                {
+                    "index": {
+                        "_index": index,
+                        "_id": doc.id,
+                        "version": doc.version,
+                        "version_type": "external",
+                    }
+                }
             )
             operations.append(_source(doc, vector))
         try:

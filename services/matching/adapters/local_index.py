@@ -116,7 +116,10 @@ class LocalOfferIndex:
                 self._db.executemany(
                     "INSERT INTO offer_index VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                     "version = excluded.version, doc = excluded.doc, vector = excluded.vector",
-                    [(d.id, d.version, _doc_to_json(d), v.astype(np.float32).tobytes()) for d, v in newest.values()],
+                    [
+                        (d.id, d.version, _doc_to_json(d), v.astype(np.float32).tobytes())
+                        for d, v in newest.values()
+                    ],
                 )
                 self._db.execute("COMMIT")
             except BaseException:

@@ -26,7 +26,9 @@ def effective_radius_km(view: MatchingView) -> float:
     return radius
 
 
-def filters_for(view: MatchingView, today: date, excluded_offer_ids: frozenset[str] = frozenset()) -> HardFilters:
+def filters_for(
+    view: MatchingView, today: date, excluded_offer_ids: frozenset[str] = frozenset()
+) -> HardFilters:
     excluded = {c.value for c in view.excluded_conditions}
     if not view.mobility.driving_licence_valid:
         excluded.add(WorkCondition.DRIVING_LICENCE.value)

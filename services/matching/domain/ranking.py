@@ -141,7 +141,9 @@ def _reasons(
     relevance = s.components["relevance"]
     targets = ", ".join(f"« {t} »" for t in target_jobs) or "le profil"
     if relevance >= 0.6:
-        reasons.append(Reason("job_match", f"Poste très proche de {targets} (similarité {relevance:.2f})", "+"))
+        reasons.append(
+            Reason("job_match", f"Poste très proche de {targets} (similarité {relevance:.2f})", "+")
+        )
     elif relevance >= 0.4:
         reasons.append(Reason("job_match", f"Poste proche de {targets} (similarité {relevance:.2f})", "+"))
     else:

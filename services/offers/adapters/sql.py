@@ -64,15 +64,15 @@ def to_public(row: OfferRow) -> OfferPublic:
         employer_id=row.employer_id,
         title=row.title,
         description=row.description,
-        kind=row.kind,  # type: ignore[arg-type]
-        location={"commune": row.commune, "lat": row.lat, "lon": row.lon, "insee_code": row.insee_code},  # type: ignore[arg-type]
-        contract_type=row.contract_type,  # type: ignore[arg-type]
+        kind=row.kind,
+        location={"commune": row.commune, "lat": row.lat, "lon": row.lon, "insee_code": row.insee_code},
+        contract_type=row.contract_type,
         hours_per_week=row.hours_per_week,
         skills=list(row.skills),
         rome_code=row.rome_code,
         appellation_code=row.appellation_code,
         openings=row.openings,
-        conditions=list(row.conditions),  # type: ignore[arg-type]
+        conditions=list(row.conditions),
         employer_name=row.employer_name,
         siret=row.siret,
         naf_code=row.naf_code,
@@ -111,7 +111,9 @@ class OfferRepository:
             if value is not None:
                 query = query.where(getattr(OfferRow, name) == value)
                 count = count.where(getattr(OfferRow, name) == value)
-        rows = self.session.exec(query.order_by(col(OfferRow.created_at).desc(), col(OfferRow.id)).offset(offset).limit(limit))
+        rows = self.session.exec(
+            query.order_by(col(OfferRow.created_at).desc(), col(OfferRow.id)).offset(offset).limit(limit)
+        )
         return list(rows.all()), int(self.session.exec(count).one())
 
     def after(self, after_id: str, limit: int) -> list[OfferRow]:

@@ -26,14 +26,21 @@ class AuditLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, actor: str, role: str, action: str, profile_id: str, request_id: str | None = None) -> None:
+    def record(
+        self, actor: str, role: str, action: str, profile_id: str, request_id: str | None = None
+    ) -> None:
         self.session.add(
-            AuditEntry(actor=actor, actor_role=role, action=action, profile_id=profile_id, request_id=request_id)
+            AuditEntry(
+                actor=actor, actor_role=role, action=action, profile_id=profile_id, request_id=request_id
+            )
         )
 
     def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
         rows = self.session.exec(
-            select(AuditEntry).where(AuditEntry.profile_id == profile_id).order_by(col(AuditEntry.id).desc()).limit(limit)
+            select(AuditEntry)
+            .where(AuditEntry.profile_id == profile_id)
+            .order_by(col(AuditEntry.id).desc())
+            .limit(limit)
         ).all()
         return [
             {"at": as_utc(r.at).isoformat(), "actor": r.actor, "actor_role": r.actor_role, "action": r.action}

@@ -90,5 +90,7 @@ class ProfileRepository:
         if referent_id is not None:
             query = query.where(ProfileRow.referent_id == referent_id)
             count = count.where(ProfileRow.referent_id == referent_id)
-        rows = self.session.exec(query.order_by(col(ProfileRow.display_name), col(ProfileRow.id)).offset(offset).limit(limit))
+        rows = self.session.exec(
+            query.order_by(col(ProfileRow.display_name), col(ProfileRow.id)).offset(offset).limit(limit)
+        )
         return list(rows.all()), int(self.session.exec(count).one())

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from common.db import make_engine, session_scope
+from common.db import make_engine, migrate, session_scope
 from common.events import OFFERS_TOPIC, Event
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay, enqueue
 from services.offers.bootstrap import MIGRATIONS
-from common.db import migrate
 
 
 class FailingPublisher:
@@ -30,10 +30,8 @@ def test_rows_stay_pending_until_the_broker_acknowledges(tmp_path: Path) -> None
         enqueue(session, OFFERS_TOPIC, Event(type="offer.upserted", key="o1", payload={}))
 
     failing = OutboxRelay(engine, FailingPublisher())
-    try:
+    with contextlib.suppress(ConnectionError):
         failing.relay_once()
-    except ConnectionError:
-        pass
     assert failing.pending() == 1
 
     bus = InProcessBus()

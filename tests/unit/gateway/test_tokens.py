@@ -11,7 +11,9 @@ from common.errors import Unauthorized
 from common.identity import Role
 from gateway.auth import TokenIssuer
 
-ISSUER = TokenIssuer(secret="s" * 48, issuer="maillage-gateway", audience="maillage-api", ttl=timedelta(minutes=5))
+ISSUER = TokenIssuer(
+    secret="s" * 48, issuer="maillage-gateway", audience="maillage-api", ttl=timedelta(minutes=5)
+)
 
 
 def test_a_token_round_trips() -> None:
@@ -28,14 +30,54 @@ def _b64(data: dict[str, object]) -> str:
     [
         # alg=none with the role changed: unsigned tokens are refused.
         _b64({"alg": "none", "typ": "JWT"}) + "." + _b64({"sub": "x", "role": "admin"}) + ".",
-        jwt.encode({"sub": "x", "role": "admin", "iss": "maillage-gateway", "aud": "maillage-api", "iat": 0,
-                    "exp": 9999999999}, "wrong-secret-" * 4, algorithm="HS256"),
-        jwt.encode({"sub": "x", "role": "admin", "iss": "maillage-gateway", "aud": "other", "iat": 0,
-                    "exp": 9999999999}, "s" * 48, algorithm="HS256"),
-        jwt.encode({"sub": "x", "role": "admin", "iss": "maillage-gateway", "aud": "maillage-api", "iat": 0,
-                    "exp": 1}, "s" * 48, algorithm="HS256"),
-        jwt.encode({"sub": "x", "role": "root", "iss": "maillage-gateway", "aud": "maillage-api", "iat": 0,
-                    "exp": 9999999999}, "s" * 48, algorithm="HS256"),
+        jwt.encode(
+            {
+                "sub": "x",
+                "role": "admin",
+                "iss": "maillage-gateway",
+                "aud": "maillage-api",
+                "iat": 0,
+                "exp": 9999999999,
+            },
+            "wrong-secret-" * 4,
+            algorithm="HS256",
+        ),
+        jwt.encode(
+            {
+                "sub": "x",
+                "role": "admin",
+                "iss": "maillage-gateway",
+                "aud": "other",
+                "iat": 0,
+                "exp": 9999999999,
+            },
+            "s" * 48,
+            algorithm="HS256",
+        ),
+        jwt.encode(
+            {
+                "sub": "x",
+                "role": "admin",
+                "iss": "maillage-gateway",
+                "aud": "maillage-api",
+                "iat": 0,
+                "exp": 1,
+            },
+            "s" * 48,
+            algorithm="HS256",
+        ),
+        jwt.encode(
+            {
+                "sub": "x",
+                "role": "root",
+                "iss": "maillage-gateway",
+                "aud": "maillage-api",
+                "iat": 0,
+                "exp": 9999999999,
+            },
+            "s" * 48,
+            algorithm="HS256",
+        ),
         "garbage",
     ],
     ids=["alg-none", "bad-signature", "wrong-audience", "expired", "unknown-role", "garbage"],

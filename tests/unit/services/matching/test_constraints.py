@@ -27,7 +27,12 @@ def view(**overrides: object) -> MatchingView:
 
 def test_radius_is_capped_by_the_means_of_transport() -> None:
     assert effective_radius_km(view(mobility={"max_distance_km": 50, "transport": ["bicycle"]})) == 12
-    assert effective_radius_km(view(mobility={"max_distance_km": 10, "transport": ["car"], "driving_licence_valid": True})) == 10
+    assert (
+        effective_radius_km(
+            view(mobility={"max_distance_km": 10, "transport": ["car"], "driving_licence_valid": True})
+        )
+        == 10
+    )
     # A car without a valid licence does not count.
     no_licence = view(mobility={"max_distance_km": 50, "transport": ["car", "public_transport"]})
     assert effective_radius_km(no_licence) == 30
@@ -37,13 +42,20 @@ def test_no_valid_licence_excludes_offers_requiring_one() -> None:
     filters = filters_for(view(), date.today())
     offer = indexed_offer(conditions=("driving_licence",))
     assert [v.code for v in violations(offer, filters)] == ["conditions"]
-    licensed = filters_for(view(mobility={"max_distance_km": 50, "driving_licence_valid": True}), date.today())
+    licensed = filters_for(
+        view(mobility={"max_distance_km": 50, "driving_licence_valid": True}), date.today()
+    )
     assert violations(offer, licensed) == []
 
 
 def test_each_hard_constraint_is_reported() -> None:
     filters = filters_for(
-        view(contract_types=["CDI"], min_hours_per_week=20, max_hours_per_week=30, excluded_conditions=["night_work"]),
+        view(
+            contract_types=["CDI"],
+            min_hours_per_week=20,
+            max_hours_per_week=30,
+            excluded_conditions=["night_work"],
+        ),
         date.today(),
         excluded_offer_ids=frozenset({"gone"}),
     )

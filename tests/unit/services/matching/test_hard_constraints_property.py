@@ -61,10 +61,14 @@ def people(draw: st.DrawFn) -> MatchingView:
                 "transport": list(draw(st.sets(st.sampled_from(list(Transport)), max_size=3))),
                 "driving_licence_valid": draw(st.booleans()),
             },
-            "contract_types": [c.value for c in draw(st.sets(st.sampled_from(list(ContractType)), max_size=3))],
+            "contract_types": [
+                c.value for c in draw(st.sets(st.sampled_from(list(ContractType)), max_size=3))
+            ],
             "min_hours_per_week": low,
             "max_hours_per_week": high,
-            "excluded_conditions": [c.value for c in draw(st.sets(st.sampled_from(list(WorkCondition)), max_size=3))],
+            "excluded_conditions": [
+                c.value for c in draw(st.sets(st.sampled_from(list(WorkCondition)), max_size=3))
+            ],
         }
     )
 

@@ -53,7 +53,7 @@ def test_an_update_that_changes_nothing_emits_nothing(setup) -> None:
 
 
 def test_reimporting_the_same_source_id_is_idempotent(setup) -> None:
-    service, relay, bus = setup
+    service, _relay, _bus = setup
     first = service.create(EMPLOYER, OfferCreate(**offer_payload(source_id="ft-123")))
     again = service.create(EMPLOYER, OfferCreate(**offer_payload(source_id="ft-123")))
     assert again.id == first.id and again.version == 1
@@ -76,7 +76,7 @@ def test_employers_only_see_and_change_their_own_offers(setup) -> None:
         service.update(OTHER_EMPLOYER, offer.id, OfferUpdate(openings=3))
     with pytest.raises(Forbidden):
         service.update(REFERENT, offer.id, OfferUpdate(openings=3))
-    assert service.list(OTHER_EMPLOYER, None, 10, 0).total == 0
+    assert service.list_offers(OTHER_EMPLOYER, None, 10, 0).total == 0
     assert service.get(REFERENT, offer.id).id == offer.id
 
 
@@ -85,4 +85,4 @@ def test_referents_only_list_active_offers(setup) -> None:
     kept = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     paused = service.create(EMPLOYER, OfferCreate(**offer_payload(title="Autre")))
     service.act(EMPLOYER, paused.id, OfferAction.PAUSE)
-    assert [o.id for o in service.list(REFERENT, None, 10, 0).items] == [kept.id]
+    assert [o.id for o in service.list_offers(REFERENT, None, 10, 0).items] == [kept.id]

@@ -1,0 +1,1 @@
+"""Static pages and assets of the web surfaces."""
