@@ -47,11 +47,13 @@ class EmbeddedPlatform:
     def start_background(self) -> None:
         self.offers.relay.start("offers-outbox-relay")
         self.profiles.relay.start("profiles-outbox-relay")
+        self.matching.relay.start("matching-outbox-relay")
         self.consumer = self.matching.start_in_process_consumer()
 
     def stop_background(self) -> None:
         self.offers.relay.stop()
         self.profiles.relay.stop()
+        self.matching.relay.stop()
         if self.consumer is not None:
             self.consumer.stop()
         self.bus.close()
@@ -103,6 +105,7 @@ def build_embedded(
         profiles=InProcessProfileSource(profiles.service),
         offers=InProcessOfferSource(offers.service),
         encoder=encoder,
+        start_relay=False,
     )
     platform = EmbeddedPlatform(data_dir, bus, offers, profiles, matching)
 

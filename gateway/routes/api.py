@@ -15,7 +15,15 @@ from common.identity import Role
 from common.schemas import Page
 from gateway.auth import CallerDep, require
 from gateway.upstream import Upstream
-from services.matching.schemas import MatchingStatus, ReindexResult, Suggestions
+from services.matching.schemas import (
+    MatchingStatus,
+    OfferOutcomeCounts,
+    OutcomeIn,
+    OutcomeOut,
+    Outcomes,
+    ReindexResult,
+    Suggestions,
+)
 from services.offers.domain import OfferAction, OfferStatus
 from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
 from services.profiles.schemas import ProfileCreate, ProfilePublic, ProfileUpdate
@@ -136,6 +144,34 @@ async def suggestions(
     return await upstream(request, "matching").relay(
         "GET", f"/profiles/{profile_id}/suggestions", caller, request, params={"limit": limit}
     )
+
+
+@router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut, tags=["matching"])
+async def record_outcome(profile_id: str, body: OutcomeIn, request: Request, caller: CallerDep) -> Response:
+    """Record that an offer was proposed, then accepted, refused (with a reason) or withdrawn."""
+    require(caller, Role.REFERENT)
+    await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
+    return await upstream(request, "matching").relay(
+        "POST", f"/profiles/{profile_id}/outcomes", caller, request, json_body=body.model_dump(mode="json")
+    )
+
+
+@router.get("/profiles/{profile_id}/outcomes", response_model=Outcomes, tags=["matching"])
+async def outcomes(profile_id: str, request: Request, caller: CallerDep) -> Response:
+    """What was proposed to the person and what came of it, newest first."""
+    require(caller, Role.REFERENT, Role.ADMIN)
+    await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
+    return await upstream(request, "matching").relay(
+        "GET", f"/profiles/{profile_id}/outcomes", caller, request
+    )
+
+
+@router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts, tags=["offers"])
+async def offer_outcomes(offer_id: str, request: Request, caller: CallerDep) -> Response:
+    """How many times the offer was proposed and what came of it (counts only, never who)."""
+    require(caller, Role.EMPLOYER, Role.ADMIN)
+    await upstream(request, "offers").call("GET", f"/offers/{offer_id}", caller, request)  # ownership
+    return await upstream(request, "matching").relay("GET", f"/offers/{offer_id}/outcomes", caller, request)
 
 
 @router.get("/matching/status", response_model=MatchingStatus, tags=["matching"])

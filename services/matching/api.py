@@ -10,7 +10,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
-from services.matching.schemas import MatchingStatus, ReindexResult, SuggestionOut, Suggestions
+from services.matching.schemas import (
+    MatchingStatus,
+    OfferOutcomeCounts,
+    OutcomeIn,
+    OutcomeOut,
+    Outcomes,
+    ReindexResult,
+    SuggestionOut,
+    Suggestions,
+)
 from services.matching.service import MatchingService
 
 
@@ -41,6 +50,29 @@ def suggestions(
         raise Forbidden("Suggestions are for the person's référent.")
     items = [SuggestionOut.from_domain(s) for s in service.suggest(profile_id, limit)]
     return Suggestions(profile_id=profile_id, items=items)
+
+
+@router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut)
+def record_outcome(profile_id: str, body: OutcomeIn, caller: CallerDep, service: ServiceDep) -> OutcomeOut:
+    if caller.role not in (Role.REFERENT, Role.SYSTEM):
+        raise Forbidden("Outcomes are recorded by the person's référent.")
+    recorded = service.record_outcome(profile_id, body.offer_id, body.status, body.reason, caller.subject)
+    return OutcomeOut.model_validate(recorded)
+
+
+@router.get("/profiles/{profile_id}/outcomes", response_model=Outcomes)
+def outcomes(profile_id: str, caller: CallerDep, service: ServiceDep) -> Outcomes:
+    if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
+        raise Forbidden("Outcomes are for the person's référent.")
+    items = [OutcomeOut.model_validate(o) for o in service.outcomes(profile_id)]
+    return Outcomes(profile_id=profile_id, items=items)
+
+
+@router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts)
+def offer_outcomes(offer_id: str, caller: CallerDep, service: ServiceDep) -> OfferOutcomeCounts:
+    if caller.role not in (Role.EMPLOYER, Role.ADMIN, Role.SYSTEM):
+        raise Forbidden("Offer statistics are for the offer's employer.")
+    return OfferOutcomeCounts(offer_id=offer_id, **service.offer_outcome_counts(offer_id))
 
 
 @router.get("/status", response_model=MatchingStatus)

@@ -14,6 +14,7 @@ from common.db import database_reachable, make_engine, migrate
 from common.events import OFFERS_TOPIC, PROFILES_TOPIC
 from common.messaging.port import MessageBus
 from common.messaging.worker import ConsumerWorker
+from common.outbox import OutboxRelay
 from services.matching import api
 from services.matching.adapters.encoders import make_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -30,6 +31,7 @@ CONSUMED_TOPICS = [OFFERS_TOPIC, PROFILES_TOPIC]
 class MatchingComponents:
     engine: Engine
     service: MatchingService
+    relay: OutboxRelay
     app: FastAPI
     bus: MessageBus
     settings: MatchingSettings
@@ -63,13 +65,17 @@ def bootstrap(
     profiles: ProfileSource,
     offers: OfferSource,
     encoder: Encoder | None = None,
+    start_relay: bool = True,
 ) -> MatchingComponents:
     engine = make_engine(settings.matching_database_url)
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
     encoder = encoder or make_encoder(settings.encoder)
     index = make_index(settings, encoder.dimensions)
     index.ensure()
-    service = MatchingService(engine=engine, index=index, encoder=encoder, profiles=profiles, offers=offers)
+    relay = OutboxRelay(engine, bus.publisher())
+    service = MatchingService(
+        engine=engine, index=index, encoder=encoder, profiles=profiles, offers=offers, on_commit=relay.notify
+    )
 
     workers: list[ConsumerWorker] = []
 
@@ -89,9 +95,11 @@ def bootstrap(
         {"matching": service, "consumer_stats": consumer_stats},
         settings.internal_token,
         readiness=readiness,
+        on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),
+        on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,
     )
-    return MatchingComponents(engine, service, app, bus, settings, workers)
+    return MatchingComponents(engine, service, relay, app, bus, settings, workers)
 
 
 def _worker_stats(worker: ConsumerWorker) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from services.matching.domain.outcomes import OutcomeStatus, RefusalReason
 from services.matching.domain.ranking import Suggestion
 
 
@@ -55,6 +57,38 @@ class MatchingStatus(BaseModel):
     index_backend: str
     encoder: str
     consumer: dict[str, int | str | None] = {}
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str = Field(min_length=1, max_length=32)
+    status: OutcomeStatus
+    reason: RefusalReason | None = Field(default=None, description="Required when status is 'refused'.")
+
+
+class OutcomeOut(BaseModel):
+    id: str
+    offer_id: str
+    status: OutcomeStatus
+    reason: RefusalReason | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class Outcomes(BaseModel):
+    profile_id: str
+    items: list[OutcomeOut]
+
+
+class OfferOutcomeCounts(BaseModel):
+    """How often an offer was proposed and what came of it: counts only, never who."""
+
+    offer_id: str
+    proposed: int
+    accepted: int
+    refused: int
+    withdrawn: int
 
 
 class ReindexResult(BaseModel):

@@ -12,10 +12,19 @@ from sqlalchemy.engine import Engine
 
 from common.db import session_scope
 from common.errors import NotFound
-from common.events import Event, ProfileChanged
+from common.events import OUTCOMES_TOPIC, Event, OutcomeRecorded, ProfileChanged
+from common.outbox import enqueue
+from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
 from services.matching.adapters.sql import ProjectionRepository
 from services.matching.domain.constraints import filters_for
-from services.matching.domain.ranking import Suggestion, rank
+from services.matching.domain.outcomes import (
+    CLOSED_FOR_PERSON,
+    OutcomeStatus,
+    RefusalReason,
+    check_outcome,
+    employer_penalties,
+)
+from services.matching.domain.ranking import Person, Suggestion, rank
 from services.matching.ports import Encoder, IndexedOffer, OfferIndex, OfferSource, ProfileSource, Vector
 from services.matching.texts import offer_text, profile_text
 from services.offers.schemas import OfferPublic
@@ -34,6 +43,7 @@ class MatchingService:
     profiles: ProfileSource
     offers: OfferSource
     today: Callable[[], date] = date.today
+    on_commit: Callable[[], None] = lambda: None
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
     def handle(self, events: list[Event]) -> None:
@@ -76,15 +86,69 @@ class MatchingService:
         return vector
 
     def _forget_profile(self, profile_id: str) -> None:
+        """The person left the platform: drop what matching kept about them, outcomes included."""
         with session_scope(self.engine) as session:
             ProjectionRepository(session).delete(profile_id)
+            OutcomeRepository(session).delete_for_profile(profile_id)
 
     # -- queries --------------------------------------------------------------------------------------
     def suggest(self, profile_id: str, limit: int) -> list[Suggestion]:
         view, vector = self._projection(profile_id)
-        filters = filters_for(view, self.today())
+        with session_scope(self.engine) as session:
+            outcomes = OutcomeRepository(session)
+            statuses = outcomes.statuses_for(profile_id)
+            penalties = employer_penalties(outcomes.employer_records())
+        closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
+        filters = filters_for(view, self.today(), excluded_offer_ids=closed)
         hits = self.index.search(vector, filters, k=limit * CANDIDATES_PER_RESULT)
-        return rank(hits, filters, view.skills, view.target_jobs, limit)
+        person = Person(
+            target_jobs=view.target_jobs,
+            skills=view.skills,
+            already_proposed=frozenset(o for o, seen in statuses.items() if OutcomeStatus.PROPOSED in seen),
+            employer_penalty=penalties,
+        )
+        return rank(hits, filters, person, limit)
+
+    # -- outcomes -------------------------------------------------------------------------------------
+    def record_outcome(
+        self,
+        profile_id: str,
+        offer_id: str,
+        status: OutcomeStatus,
+        reason: RefusalReason | None,
+        recorded_by: str,
+    ) -> dict[str, object]:
+        offer = self.index.get_offers([offer_id]).get(offer_id)
+        if offer is None:
+            raise NotFound(f"No offer {offer_id}.")
+        with session_scope(self.engine) as session:
+            repo = OutcomeRepository(session)
+            check_outcome(status, reason, repo.latest(profile_id, offer_id))
+            row = OutcomeRow(
+                profile_id=profile_id,
+                offer_id=offer_id,
+                employer_id=offer.employer_id,
+                status=status.value,
+                reason=reason.value if reason else None,
+                recorded_by=recorded_by,
+            )
+            repo.add(row)
+            payload = OutcomeRecorded(
+                profile_id=profile_id, offer_id=offer_id, status=status.value, reason=row.reason
+            ).model_dump()
+            enqueue(session, OUTCOMES_TOPIC, Event(type="outcome.recorded", key=profile_id, payload=payload))
+            recorded = outcome_dict(row)
+        self.on_commit()
+        return recorded
+
+    def outcomes(self, profile_id: str) -> list[dict[str, object]]:
+        with session_scope(self.engine) as session:
+            return [outcome_dict(r) for r in OutcomeRepository(session).history(profile_id)]
+
+    def offer_outcome_counts(self, offer_id: str) -> dict[str, int]:
+        """How many times an offer was proposed and what came of it — counts only, never who."""
+        with session_scope(self.engine) as session:
+            return OutcomeRepository(session).counts_for_offer(offer_id)
 
     def _projection(self, profile_id: str) -> tuple[MatchingView, Vector]:
         with session_scope(self.engine) as session:

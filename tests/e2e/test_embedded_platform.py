@@ -103,3 +103,48 @@ def test_a_refused_login_is_401_and_a_good_one_gives_a_bearer_token(client: Test
     assert (
         client.post("/api/v1/auth/token", data={"username": "nobody", "password": "demo"}).status_code == 401
     )
+
+
+def test_outcomes_change_later_suggestions(client: TestClient) -> None:
+    employer, referent = token(client, "employer"), token(client, "referent")
+    a = client.post(
+        "/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer
+    ).json()
+    b = client.post(
+        "/api/v1/offers", json=offer_payload(location=location("Amilly")), headers=employer
+    ).json()
+    pid = client.post("/api/v1/profiles", json=profile_payload(), headers=referent).json()["id"]
+
+    def ids() -> list[str]:
+        items = client.get(f"/api/v1/profiles/{pid}/suggestions?limit=50", headers=referent).json()["items"]
+        return [i["offer_id"] for i in items]
+
+    assert wait_for(lambda: {a["id"], b["id"]} <= set(ids()))
+    outcome = f"/api/v1/profiles/{pid}/outcomes"
+    assert (
+        client.post(outcome, json={"offer_id": a["id"], "status": "proposed"}, headers=referent).status_code
+        == 201
+    )
+    proposed = client.get(f"/api/v1/profiles/{pid}/suggestions?limit=50", headers=referent).json()["items"]
+    assert any(
+        r["code"] == "already_proposed" for i in proposed if i["offer_id"] == a["id"] for r in i["reasons"]
+    )
+
+    missing_reason = client.post(outcome, json={"offer_id": a["id"], "status": "refused"}, headers=referent)
+    assert missing_reason.status_code == 422 and missing_reason.json()["error"] == "validation_error"
+    refused = {"offer_id": a["id"], "status": "refused", "reason": "lacking_skills"}
+    assert client.post(outcome, json=refused, headers=referent).status_code == 201
+
+    after = ids()
+    assert a["id"] not in after and b["id"] in after
+    history = client.get(outcome, headers=referent).json()["items"]
+    assert [(h["status"], h["reason"]) for h in history] == [
+        ("refused", "lacking_skills"),
+        ("proposed", None),
+    ]
+
+    counts = client.get(f"/api/v1/offers/{a['id']}/outcomes", headers=employer).json()
+    assert counts["proposed"] == 1 and counts["refused"] == 1
+    assert set(counts) == {"offer_id", "proposed", "accepted", "refused", "withdrawn"}  # never who
+    unknown = client.post(outcome, json={"offer_id": "nope", "status": "proposed"}, headers=referent)
+    assert unknown.status_code == 404

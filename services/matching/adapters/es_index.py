@@ -94,6 +94,15 @@ class ElasticsearchOfferIndex:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
         return {d["_id"]: int(d["_source"]["version"]) for d in result["docs"] if d.get("found")}
 
+    def get_offers(self, ids: Sequence[str]) -> dict[str, IndexedOffer]:
+        if not ids:
+            return {}
+        try:
+            result = self._es.mget(index=self.alias, ids=list(ids), source_excludes=["vector"])
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+        return {d["_id"]: _doc(d["_source"]) for d in result["docs"] if d.get("found")}
+
     def upsert(self, offers: Sequence[tuple[IndexedOffer, Vector]]) -> int:
         return self._bulk(self.alias, offers)
 

@@ -98,6 +98,10 @@ class LocalOfferIndex:
         with self._lock:
             return {i: self._docs[self._row_of[i]].version for i in ids if i in self._row_of}
 
+    def get_offers(self, ids: Sequence[str]) -> dict[str, IndexedOffer]:
+        with self._lock:
+            return {i: self._docs[self._row_of[i]] for i in ids if i in self._row_of}
+
     def upsert(self, offers: Sequence[tuple[IndexedOffer, Vector]]) -> int:
         with self._lock:
             known = self.versions([doc.id for doc, _ in offers])

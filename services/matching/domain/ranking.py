@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -32,6 +33,16 @@ class Reason:
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "text": self.text, "effect": self.effect}
+
+
+@dataclass(frozen=True)
+class Person:
+    """What ranking knows of the person besides the hard filters, and what outcomes taught."""
+
+    target_jobs: list[str]
+    skills: list[str]
+    already_proposed: frozenset[str] = frozenset()
+    employer_penalty: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,13 +81,7 @@ def _freshness(updated_at: str, today: date) -> float:
     return max(0.0, 1.0 - max(age, 0) / FRESH_DAYS)
 
 
-def rank(
-    hits: list[Hit],
-    filters: HardFilters,
-    person_skills: list[str],
-    target_jobs: list[str],
-    limit: int,
-) -> list[Suggestion]:
+def rank(hits: list[Hit], filters: HardFilters, person: Person, limit: int) -> list[Suggestion]:
     scored: list[Suggestion] = []
     for hit in hits:
         offer = hit.offer
@@ -86,12 +91,14 @@ def rank(
         # Rounded: backends compute cosine in float32 with different summation orders, and that noise
         # must not decide between two equally relevant offers (the id does, below).
         relevance = round(max(0.0, min(1.0, hit.similarity)), 4)
-        matched, missing = skills_overlap(person_skills, offer.skills)
+        matched, missing = skills_overlap(person.skills, offer.skills)
         skills = len(matched) / len(offer.skills) if offer.skills else 0.5
         nearness = 1.0 - distance / filters.radius_km if filters.radius_km > 0 else 1.0
         freshness = _freshness(offer.updated_at, filters.today)
         components = {"relevance": relevance, "skills": skills, "distance": nearness, "freshness": freshness}
-        score = round(sum(WEIGHTS[k] * v for k, v in components.items()), 6)
+        score = sum(WEIGHTS[k] * v for k, v in components.items())
+        penalty = person.employer_penalty.get(offer.employer_id, 1.0)
+        score = round(score * penalty, 6)
         suggestion = Suggestion(
             offer_id=offer.id,
             score=score,
@@ -103,7 +110,15 @@ def rank(
             employer_name=offer.employer_name,
             components=components,
         )
-        suggestion.reasons = _reasons(suggestion, target_jobs, matched, missing, filters, offer.conditions)
+        suggestion.reasons = _reasons(suggestion, person.target_jobs, matched, missing, filters)
+        if penalty < 1.0:
+            suggestion.reasons.append(
+                Reason("employer_unresponsive", "Employeur qui répond peu aux candidatures", "-")
+            )
+        if offer.id in person.already_proposed:
+            suggestion.reasons.append(
+                Reason("already_proposed", "Déjà proposée à la personne, sans suite connue", "=")
+            )
         scored.append(suggestion)
 
     # Stable order: score, then id, so that equal scores never flip between calls or backends.
@@ -135,7 +150,6 @@ def _reasons(
     matched: list[str],
     missing: list[str],
     filters: HardFilters,
-    conditions: tuple[str, ...],
 ) -> list[Reason]:
     reasons: list[Reason] = []
     relevance = s.components["relevance"]

@@ -13,7 +13,7 @@ from common.vocabulary import ContractType, Transport, WorkCondition
 from maillage.territory import communes
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import filters_for, violations
-from services.matching.domain.ranking import rank
+from services.matching.domain.ranking import Person, rank
 from services.profiles.schemas import MatchingView
 from tests.factories import indexed_offer
 
@@ -84,7 +84,7 @@ def test_no_suggestion_breaks_a_hard_constraint(tmp_path_factory, data: st.DataO
     refused = frozenset(data.draw(st.sets(st.sampled_from([o.id for o, _ in batch]), max_size=3)))
     filters = filters_for(person, TODAY, refused)
     hits = index.search(data.draw(unit_vectors), filters, k=50)
-    for suggestion in rank(hits, filters, [], ["x"], 50):
+    for suggestion in rank(hits, filters, Person(["x"], []), 50):
         offer = next(o for o, _ in batch if o.id == suggestion.offer_id)
         assert violations(offer, filters) == []
     # And the index let through exactly the allowed offers (exact search: nothing allowed is missing).

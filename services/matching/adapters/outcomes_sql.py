@@ -1,0 +1,94 @@
+"""Outcomes of proposals, in matching's store. Ids and codes only: no notes, no free text."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, case
+from sqlmodel import Field, Session, SQLModel, col, func, select
+
+from common.clock import as_utc, utcnow
+from services.matching.domain.outcomes import EmployerRecord, OutcomeStatus, RefusalReason
+
+
+class OutcomeRow(SQLModel, table=True):
+    __tablename__ = "outcome"
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True, max_length=32)
+    profile_id: str = Field(index=True, max_length=32)
+    offer_id: str = Field(index=True, max_length=32)
+    employer_id: str = Field(index=True, max_length=64)
+    status: str = Field(max_length=20)
+    reason: str | None = Field(default=None, max_length=40)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class OutcomeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: OutcomeRow) -> None:
+        self.session.add(row)
+
+    def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None:
+        row = self.session.exec(
+            select(OutcomeRow)
+            .where(OutcomeRow.profile_id == profile_id, OutcomeRow.offer_id == offer_id)
+            .order_by(col(OutcomeRow.recorded_at).desc(), col(OutcomeRow.id).desc())
+            .limit(1)
+        ).first()
+        return OutcomeStatus(row.status) if row else None
+
+    def history(self, profile_id: str) -> list[OutcomeRow]:
+        return list(
+            self.session.exec(
+                select(OutcomeRow)
+                .where(OutcomeRow.profile_id == profile_id)
+                .order_by(col(OutcomeRow.recorded_at).desc(), col(OutcomeRow.id).desc())
+            ).all()
+        )
+
+    def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
+        seen: dict[str, set[OutcomeStatus]] = {}
+        for offer_id, status in self.session.exec(
+            select(OutcomeRow.offer_id, OutcomeRow.status).where(OutcomeRow.profile_id == profile_id)
+        ).all():
+            seen.setdefault(offer_id, set()).add(OutcomeStatus(status))
+        return seen
+
+    def employer_records(self) -> list[tuple[str, EmployerRecord]]:
+        proposed = func.sum(case((col(OutcomeRow.status) == OutcomeStatus.PROPOSED.value, 1), else_=0))
+        unanswered = func.sum(case((col(OutcomeRow.reason) == RefusalReason.NO_ANSWER.value, 1), else_=0))
+        rows = self.session.exec(
+            select(OutcomeRow.employer_id, proposed, unanswered).group_by(OutcomeRow.employer_id)
+        )
+        return [(e, EmployerRecord(int(p or 0), int(u or 0))) for e, p, u in rows.all()]
+
+    def counts_for_offer(self, offer_id: str) -> dict[str, int]:
+        rows = self.session.exec(
+            select(OutcomeRow.status, func.count())
+            .where(OutcomeRow.offer_id == offer_id)
+            .group_by(OutcomeRow.status)
+        ).all()
+        counts = {s.value: 0 for s in OutcomeStatus}
+        counts.update({status: int(n) for status, n in rows})
+        return counts
+
+    def delete_for_profile(self, profile_id: str) -> int:
+        rows = self.history(profile_id)
+        for row in rows:
+            self.session.delete(row)
+        return len(rows)
+
+
+def outcome_dict(row: OutcomeRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "offer_id": row.offer_id,
+        "status": row.status,
+        "reason": row.reason,
+        "recorded_by": row.recorded_by,
+        "recorded_at": as_utc(row.recorded_at).isoformat(),
+    }

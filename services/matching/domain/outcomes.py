@@ -1,0 +1,78 @@
+"""What happened to a suggestion: proposed to the person, then accepted, refused (and why) or withdrawn.
+
+Outcomes feed back into ranking: an offer refused or already accepted is not suggested again to that
+person, and employers who leave proposals unanswered drift down for everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from common.errors import ValidationFailed
+
+
+class OutcomeStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class RefusalReason(StrEnum):
+    INCOMPATIBLE = "incompatible"  # a frein conflicts with the post
+    NOT_MOBILE = "not_mobile"
+    LACKING_SKILLS = "lacking_skills"
+    NO_ANSWER = "no_answer"  # the employer never answered
+    DID_NOT_COME = "did_not_come_to_interview"
+    PERSON_DECLINED = "person_declined"
+    POSITION_FILLED = "position_filled"
+    OTHER = "other"
+
+
+REASON_LABELS_FR: dict[RefusalReason, str] = {
+    RefusalReason.INCOMPATIBLE: "incompatible avec une contrainte",
+    RefusalReason.NOT_MOBILE: "trop loin ou inaccessible",
+    RefusalReason.LACKING_SKILLS: "compétences insuffisantes",
+    RefusalReason.NO_ANSWER: "pas de réponse de l'employeur",
+    RefusalReason.DID_NOT_COME: "absence à l'entretien",
+    RefusalReason.PERSON_DECLINED: "refus de la personne",
+    RefusalReason.POSITION_FILLED: "poste pourvu",
+    RefusalReason.OTHER: "autre motif",
+}
+
+# Once an offer reached one of these for a person, it is never suggested to that person again.
+CLOSED_FOR_PERSON = {OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN}
+
+
+def check_outcome(
+    status: OutcomeStatus, reason: RefusalReason | None, previous: OutcomeStatus | None
+) -> None:
+    if status == OutcomeStatus.REFUSED and reason is None:
+        raise ValidationFailed([{"field": "reason", "message": "A refusal needs a reason."}])
+    if status != OutcomeStatus.REFUSED and reason is not None:
+        raise ValidationFailed([{"field": "reason", "message": "Only a refusal takes a reason."}])
+    if status != OutcomeStatus.PROPOSED and previous is None:
+        raise ValidationFailed(
+            [{"field": "status", "message": "Record the proposal first, then what came of it."}]
+        )
+    if previous in CLOSED_FOR_PERSON:
+        raise ValidationFailed([{"field": "status", "message": f"This proposal is already {previous}."}])
+    if status == OutcomeStatus.PROPOSED and previous == OutcomeStatus.PROPOSED:
+        raise ValidationFailed([{"field": "status", "message": "This offer was already proposed."}])
+
+
+@dataclass(frozen=True)
+class EmployerRecord:
+    proposed: int
+    unanswered: int
+
+    def penalty(self) -> float:
+        """Multiplier in (0.5, 1]: an employer who leaves most proposals unanswered keeps about half
+        its score. Smoothed (+2) so that one unanswered proposal does not sink a small employer."""
+        return 1.0 - 0.5 * self.unanswered / (self.proposed + 2)
+
+
+def employer_penalties(records: Iterable[tuple[str, EmployerRecord]]) -> dict[str, float]:
+    return {employer: record.penalty() for employer, record in records if record.unanswered}
