@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from maillage.territory import commune_named
+from common.territory import commune_named
 
 
 def location(commune: str) -> dict[str, Any]:

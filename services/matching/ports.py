@@ -49,6 +49,8 @@ class IndexedOffer:
     appellation_code: str | None
     openings: int
     updated_at: str
+    published_on: date | None = None
+    naf_code: str | None = None
 
     @classmethod
     def from_offer(cls, offer: OfferPublic) -> IndexedOffer:
@@ -74,6 +76,8 @@ class IndexedOffer:
             appellation_code=offer.appellation_code,
             openings=offer.openings,
             updated_at=offer.updated_at.isoformat(),
+            published_on=offer.created_at.date(),
+            naf_code=offer.naf_code,
         )
 
 

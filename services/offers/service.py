@@ -14,6 +14,7 @@ from common.events import OFFERS_TOPIC, Event
 from common.identity import Caller, Role
 from common.outbox import enqueue
 from common.schemas import Page
+from common.territory import nearest_commune
 from services.offers.adapters.sql import OfferRepository, OfferRow, to_public
 from services.offers.domain import OfferAction, OfferStatus, default_expiry, next_status
 from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
@@ -44,11 +45,12 @@ class OffersService:
                 if existing is not None:  # idempotent import: same source id, same offer
                     return self._apply_update(repo, caller, existing, OfferUpdate(**_updatable(data)), now)
             fields = data.model_dump(exclude={"location", "expires_on"})
+            insee_code = data.location.insee_code or _commune_code(data.location.lat, data.location.lon)
             row = OfferRow(
                 employer_id=caller.subject,
                 **fields,
                 commune=data.location.commune,
-                insee_code=data.location.insee_code,
+                insee_code=insee_code,
                 lat=data.location.lat,
                 lon=data.location.lon,
                 expires_on=data.expires_on or default_expiry(now),
@@ -78,7 +80,7 @@ class OffersService:
         if data.location is not None:
             changes.update(
                 commune=data.location.commune,
-                insee_code=data.location.insee_code,
+                insee_code=data.location.insee_code or _commune_code(data.location.lat, data.location.lon),
                 lat=data.location.lat,
                 lon=data.location.lon,
             )
@@ -147,6 +149,12 @@ class OffersService:
         if caller.role not in (Role.EMPLOYER, Role.ADMIN):
             raise Forbidden("Only the offer's employer can change it.")
         return row
+
+
+def _commune_code(lat: float, lon: float) -> str | None:
+    """Territory aggregates need the INSEE code: take the commune whose centroid is near the point."""
+    commune = nearest_commune(lat, lon)
+    return commune.insee_code if commune else None
 
 
 def _require(caller: Caller, *roles: Role) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.domain.ranking import normalise
+from common.text import normalise
 
 
 class SentenceTransformerEncoder:

@@ -45,6 +45,8 @@ def _mappings(dimensions: int) -> dict[str, Any]:
             "appellation_code": {"type": "keyword"},
             "openings": {"type": "integer"},
             "updated_at": {"type": "date"},
+            "published_on": {"type": "date", "format": "strict_date"},
+            "naf_code": {"type": "keyword"},
             "vector": {
                 "type": "dense_vector",
                 "dims": dimensions,
@@ -231,6 +233,7 @@ class ElasticsearchOfferIndex:
 def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:
     data = asdict(doc)
     data["expires_on"] = doc.expires_on.isoformat()
+    data["published_on"] = doc.published_on.isoformat() if doc.published_on else None
     data["location"] = {"lat": doc.lat, "lon": doc.lon}
     data["vector"] = [float(x) for x in vector]
     return data
@@ -239,6 +242,8 @@ def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:
 def _doc(source: dict[str, Any]) -> IndexedOffer:
     data = {k: v for k, v in source.items() if k not in ("location", "vector")}
     data["expires_on"] = date.fromisoformat(data["expires_on"])
+    if data.get("published_on"):
+        data["published_on"] = date.fromisoformat(data["published_on"])
     data["skills"] = tuple(data.get("skills") or ())
     data["conditions"] = tuple(data.get("conditions") or ())
     return IndexedOffer(**data)

@@ -210,12 +210,15 @@ def _within_km(
 def _doc_to_json(doc: IndexedOffer) -> str:
     data = asdict(doc)
     data["expires_on"] = doc.expires_on.isoformat()
+    data["published_on"] = doc.published_on.isoformat() if doc.published_on else None
     return json.dumps(data, ensure_ascii=False)
 
 
 def _doc_from_json(raw: str) -> IndexedOffer:
     data = json.loads(raw)
     data["expires_on"] = date.fromisoformat(data["expires_on"])
+    if data.get("published_on"):
+        data["published_on"] = date.fromisoformat(data["published_on"])
     data["skills"] = tuple(data["skills"])
     data["conditions"] = tuple(data["conditions"])
     return IndexedOffer(**data)

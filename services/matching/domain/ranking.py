@@ -8,14 +8,13 @@ Each term is reported as a reason, so the order can be read and challenged.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from common.geo import haversine_km
+from common.text import normalise
 from common.vocabulary import CONDITION_LABELS_FR, WorkCondition
 from services.matching.domain.constraints import violations
 from services.matching.ports import HardFilters, Hit
@@ -57,13 +56,6 @@ class Suggestion:
     employer_name: str | None
     components: dict[str, float]
     reasons: list[Reason] = field(default_factory=list)
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accents off, punctuation to spaces: how French job words are compared lexically."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", stripped).strip()
 
 
 def skills_overlap(wanted: list[str], offered: tuple[str, ...]) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from common.vocabulary import ContractType, Transport, WorkCondition
-from maillage.territory import communes
+from common.territory import communes
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import filters_for, violations
 from services.matching.domain.ranking import Person, rank

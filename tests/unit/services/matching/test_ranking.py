@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.matching.domain.ranking import Person, normalise, rank
+from common.text import normalise
+from services.matching.domain.ranking import Person, rank
 from services.matching.ports import HardFilters, Hit
 from tests.factories import indexed_offer, location
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from services.matching.domain.ranking import normalise
+from common.geo import haversine_km
+from common.text import normalise
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Commune:
 
 @cache
 def communes() -> tuple[Commune, ...]:
-    text = resources.files("maillage.data").joinpath("loiret_communes.csv").read_text(encoding="utf-8")
+    text = resources.files("common.data").joinpath("loiret_communes.csv").read_text(encoding="utf-8")
     return tuple(
         Commune(
             insee_code=row["code_insee"],
@@ -47,3 +48,18 @@ def _by_name() -> dict[str, Commune]:
 
 def commune_named(name: str) -> Commune:
     return _by_name()[normalise(name)]
+
+
+def nearest_commune(lat: float, lon: float, max_km: float = 5.0) -> Commune | None:
+    """The commune whose centroid is nearest, if within `max_km` (so points outside the Loiret get none)."""
+    best = min(communes(), key=lambda c: haversine_km(lat, lon, c.lat, c.lon))
+    return best if haversine_km(lat, lon, best.lat, best.lon) <= max_km else None
+
+
+def commune_by_code(insee_code: str) -> Commune | None:
+    return _by_code().get(insee_code)
+
+
+@cache
+def _by_code() -> dict[str, Commune]:
+    return {c.insee_code: c for c in communes()}
