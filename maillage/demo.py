@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from common.clock import utcnow
 from common.identity import Caller, Role
+from common.territory import commune_named
 from common.vocabulary import ContractType as C
 from common.vocabulary import OpportunityKind as K
 from common.vocabulary import WorkCondition as W
-from common.territory import commune_named
 from services.offers.schemas import OfferCreate
 from services.offers.service import OffersService
 from services.profiles.schemas import ProfileCreate
