@@ -12,8 +12,9 @@ class AppError(Exception):
     status_code = 400
     kind = "bad_request"
 
-    def __init__(self, detail: Any = None) -> None:
+    def __init__(self, detail: Any = None, headers: dict[str, str] | None = None) -> None:
         self.detail = detail if detail is not None else self.default_detail()
+        self.headers = headers
         super().__init__(str(self.detail))
 
     def default_detail(self) -> str:

@@ -72,8 +72,9 @@ def _field_errors(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-        return error_response(exc.status_code, exc.kind, exc.detail, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else {}
+        headers.update(exc.headers or {})
+        return error_response(exc.status_code, exc.kind, exc.detail, headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
 from gateway.auth import TokenIssuer
+from gateway.ratelimit import RateLimits
 from gateway.routes import api, auth, pages
 from gateway.upstream import Upstream
 from gateway.users import UserStore
@@ -48,6 +49,7 @@ def create_gateway_app(
     users: UserStore,
     tokens: TokenIssuer,
     upstreams: dict[str, Upstream],
+    rate_limits: RateLimits,
     readiness: dict[str, Callable[[], Any]] | None = None,
     on_startup: Callable[[], None] = lambda: None,
     on_shutdown: Callable[[], None] = lambda: None,
@@ -73,6 +75,7 @@ def create_gateway_app(
     app.state.users = users
     app.state.tokens = tokens
     app.state.upstreams = upstreams
+    app.state.rate_limits = rate_limits
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(api.router)

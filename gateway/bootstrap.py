@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from common.db import make_engine, migrate
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
+from gateway.ratelimit import RateLimits
 from gateway.settings import GatewaySettings
 from gateway.upstream import Upstream
 from gateway.users import UserStore
@@ -67,6 +68,11 @@ def bootstrap(
         users,
         tokens,
         upstreams,
+        RateLimits.per_minute(
+            settings.login_attempts_per_minute,
+            settings.login_attempts_per_minute_per_ip,
+            settings.suggestions_per_minute,
+        ),
         readiness=readiness,
         on_startup=on_startup,
         on_shutdown=on_shutdown,

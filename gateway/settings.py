@@ -17,3 +17,7 @@ class GatewaySettings(CommonSettings):
     # Create the four demo accounts (password "demo"). Always on in embedded mode.
     demo_accounts: bool = False
     upstream_timeout_s: float = 15.0
+    # Login attempts per minute, per username and per client address; suggestions per minute per user.
+    login_attempts_per_minute: int = 10
+    login_attempts_per_minute_per_ip: int = 60
+    suggestions_per_minute: int = 120

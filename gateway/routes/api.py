@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from common.identity import Role
 from common.schemas import Page
 from gateway.auth import CallerDep, require
+from gateway.ratelimit import RateLimits
 from gateway.upstream import Upstream
 from services.matching.schemas import (
     MatchingStatus,
@@ -139,6 +140,8 @@ async def suggestions(
 ) -> Response:
     """Ranked, explained opportunities for a person of the caller's caseload."""
     require(caller, Role.REFERENT)
+    limits: RateLimits = request.app.state.rate_limits
+    limits.suggestions.hit(caller.subject, "suggestion requests")
     # The caseload check belongs to the profiles service: ask it first (a 404 for someone else's person).
     await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
     return await upstream(request, "matching").relay(
@@ -172,6 +175,13 @@ async def offer_outcomes(offer_id: str, request: Request, caller: CallerDep) -> 
     require(caller, Role.EMPLOYER, Role.ADMIN)
     await upstream(request, "offers").call("GET", f"/offers/{offer_id}", caller, request)  # ownership
     return await upstream(request, "matching").relay("GET", f"/offers/{offer_id}/outcomes", caller, request)
+
+
+@router.post("/admin/retention/purge", tags=["admin"])
+async def purge_expired_profiles(request: Request, caller: CallerDep) -> Response:
+    """Purge every file whose follow-up ended longer ago than the retention period, everywhere."""
+    require(caller, Role.ADMIN)
+    return await upstream(request, "profiles").relay("POST", "/profiles/retention/purge", caller, request)
 
 
 @router.get("/matching/status", response_model=MatchingStatus, tags=["matching"])

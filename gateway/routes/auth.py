@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from common.errors import Unauthorized
 from common.identity import Role
 from gateway.auth import CallerDep, TokenIssuer
+from gateway.ratelimit import RateLimits
 from gateway.users import UserStore
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -25,6 +26,10 @@ class Token(BaseModel):
 def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     users: UserStore = request.app.state.users
     tokens: TokenIssuer = request.app.state.tokens
+    limits: RateLimits = request.app.state.rate_limits
+    client = request.client.host if request.client else "unknown"
+    limits.login_per_ip.hit(client, "sign-in attempts")
+    limits.login_per_user.hit(f"{form.username}|{client}", "sign-in attempts")
     user = users.authenticate(form.username, form.password)
     if user is None:
         raise Unauthorized("Wrong username or password.")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from datetime import date, timedelta
+
 from fastapi import APIRouter, Depends, Query, Request
+
+from common.errors import Forbidden
 
 from common.http import CallerDep
 from common.schemas import Page
@@ -60,6 +64,16 @@ def update_profile(
 @router.get("/{profile_id}/audit")
 def audit_trail(profile_id: str, caller: CallerDep, service: ServiceDep) -> dict[str, Any]:
     return {"items": service.audit_trail(caller, profile_id)}
+
+
+@router.post("/retention/purge")
+def purge_expired(caller: CallerDep, service: ServiceDep, request: Request) -> dict[str, Any]:
+    """Purge the files whose follow-up ended longer ago than the retention period (admins)."""
+    if not caller.is_admin:
+        raise Forbidden("Retention purges are for admins.")
+    days: int = request.app.state.retention_days
+    cutoff = date.today() - timedelta(days=days)
+    return {"purged": service.purge_ended(cutoff), "ended_before": cutoff.isoformat(), "retention_days": days}
 
 
 internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)

@@ -37,7 +37,7 @@ def bootstrap(
     app = create_service_app(
         "Maillage profiles service",
         [api.router, api.internal],
-        {"profiles": service},
+        {"profiles": service, "retention_days": settings.retention_days},
         settings.internal_token,
         readiness={
             "database": lambda: database_reachable(engine),

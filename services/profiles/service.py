@@ -89,6 +89,26 @@ class ProfilesService:
             rows, total = ProfileRepository(session).caseload(referent, limit, offset)
             return Page(items=[to_public(r) for r in rows], total=total, limit=limit, offset=offset)
 
+    def purge_ended(self, cutoff: date, batch: int = 500) -> int:
+        """Delete every profile whose follow-up ended before `cutoff`, here and — through the
+        profile.deleted event — in matching's projections and outcomes. The audit log keeps its rows
+        (ids only, no content) so that past access stays accountable."""
+        purged = 0
+        while True:
+            with session_scope(self._engine) as session:
+                repo = ProfileRepository(session)
+                rows = repo.ended_before(cutoff, batch)
+                for row in rows:
+                    row.version += 1  # the deletion is the newest version of the profile
+                    enqueue(session, PROFILES_TOPIC, _event("profile.deleted", row))
+                    AuditLog(session).record("system", Role.SYSTEM, "purge", row.id)
+                    repo.delete(row)
+            if rows:
+                self._on_commit()
+            purged += len(rows)
+            if len(rows) < batch:
+                return purged
+
     def audit_trail(self, caller: Caller, profile_id: str) -> list[dict[str, object]]:
         with session_scope(self._engine) as session:
             row = ProfileRepository(session).get(profile_id)

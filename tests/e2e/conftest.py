@@ -21,7 +21,14 @@ def client(platform: EmbeddedPlatform) -> Iterator[TestClient]:
         yield test_client
 
 
+_tokens: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def token(client: TestClient, username: str, password: str = "demo") -> dict[str, str]:
-    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    """Signs in once per client and user: the gateway rate-limits sign-ins, as it should."""
+    key = (id(client), username)
+    if key not in _tokens:
+        response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        _tokens[key] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return _tokens[key]

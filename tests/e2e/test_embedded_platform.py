@@ -148,3 +148,56 @@ def test_outcomes_change_later_suggestions(client: TestClient) -> None:
     assert set(counts) == {"offer_id", "proposed", "accepted", "refused", "withdrawn"}  # never who
     unknown = client.post(outcome, json={"offer_id": "nope", "status": "proposed"}, headers=referent)
     assert unknown.status_code == 404
+
+
+def test_retention_purges_a_file_everywhere(client: TestClient, platform) -> None:  # type: ignore[no-untyped-def]
+    from common.db import session_scope
+    from services.matching.adapters.outcomes_sql import OutcomeRepository
+    from services.matching.adapters.sql import ProjectionRepository
+
+    employer, referent, admin = token(client, "employer"), token(client, "referent"), token(client, "admin")
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=employer).json()
+    kept = client.post("/api/v1/profiles", json=profile_payload(), headers=referent).json()["id"]
+    gone = client.post("/api/v1/profiles", json=profile_payload(), headers=referent).json()["id"]
+    assert wait_for(
+        lambda: (
+            offer["id"] in str(client.get(f"/api/v1/profiles/{gone}/suggestions", headers=referent).json())
+        )
+    )
+    proposal = {"offer_id": offer["id"], "status": "proposed"}
+    assert (
+        client.post(f"/api/v1/profiles/{gone}/outcomes", json=proposal, headers=referent).status_code == 201
+    )
+    ended = client.patch(
+        f"/api/v1/profiles/{gone}", json={"followup_ended_on": "2020-01-31"}, headers=referent
+    )
+    assert ended.status_code == 200
+
+    assert client.post("/api/v1/admin/retention/purge", headers=referent).status_code == 403
+    result = client.post("/api/v1/admin/retention/purge", headers=admin).json()
+    assert result["purged"] == 1
+
+    assert client.get(f"/api/v1/profiles/{gone}", headers=referent).status_code == 404
+    assert client.get(f"/api/v1/profiles/{kept}", headers=referent).status_code == 200
+
+    def forgotten() -> bool:
+        with session_scope(platform.matching.engine) as session:
+            return ProjectionRepository(session).get(gone) is None and not OutcomeRepository(session).history(
+                gone
+            )
+
+    assert wait_for(forgotten), "matching still holds the purged person's projection or outcomes"
+
+
+def test_sign_in_is_rate_limited(client: TestClient) -> None:
+    statuses = [
+        client.post("/api/v1/auth/token", data={"username": "mallory", "password": f"guess-{i}"}).status_code
+        for i in range(12)
+    ]
+    assert statuses[:10] == [401] * 10 and statuses[-1] == 429
+    limited = client.post("/api/v1/auth/token", data={"username": "mallory", "password": "demo"})
+    assert (
+        limited.status_code == 429
+        and limited.headers["Retry-After"]
+        and limited.json()["error"] == "rate_limited"
+    )

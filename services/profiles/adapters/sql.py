@@ -84,6 +84,13 @@ class ProfileRepository:
             query = query.with_for_update()
         return self.session.exec(query).first()
 
+    def ended_before(self, cutoff: date, limit: int) -> list[ProfileRow]:
+        query = select(ProfileRow).where(col(ProfileRow.followup_ended_on) < cutoff).limit(limit)
+        return list(self.session.exec(query).all())
+
+    def delete(self, row: ProfileRow) -> None:
+        self.session.delete(row)
+
     def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[ProfileRow], int]:
         query = select(ProfileRow)
         count = select(func.count()).select_from(ProfileRow)
