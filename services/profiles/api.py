@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from datetime import date, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from common.errors import Forbidden
-
 from common.http import CallerDep
 from common.schemas import Page
 from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
