@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from common.http import (
     RequestContextMiddleware,
@@ -32,6 +32,7 @@ def create_service_app(
     on_startup: Callable[[], None] = lambda: None,
     on_shutdown: Callable[[], None] = lambda: None,
     max_body_bytes: int = 1_000_000,
+    metrics: Callable[[], dict[str, float]] | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -57,6 +58,13 @@ def create_service_app(
     def readiness_probe() -> JSONResponse:
         status, body = health_router_payload({name: check() for name, check in readiness.items()})
         return JSONResponse(body, status_code=status)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> PlainTextResponse:
+        """Prometheus text format; scraped inside the cluster, never exposed through the gateway."""
+        values = metrics() if metrics else {}
+        lines = [f"{name} {float(value)}" for name, value in sorted(values.items())]
+        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
     app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
     return app

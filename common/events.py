@@ -18,6 +18,8 @@ PROFILES_TOPIC = "maillage.profiles.v1"
 OUTCOMES_TOPIC = "maillage.outcomes.v1"
 DEAD_LETTER_TOPIC = "maillage.deadletter.v1"
 ALL_TOPICS = [OFFERS_TOPIC, PROFILES_TOPIC, OUTCOMES_TOPIC, DEAD_LETTER_TOPIC]
+# The group `maillage dlq replay` reads with: its lag is the number of dead letters not replayed yet.
+DEAD_LETTER_REPLAY_GROUP = "maillage-dlq-replay"
 
 EventType = Literal["offer.upserted", "profile.upserted", "profile.deleted", "outcome.recorded"]
 

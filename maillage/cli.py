@@ -20,6 +20,7 @@ from pathlib import Path
 import uvicorn
 
 from common.identity import Role
+from maillage import deadletters
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
 
@@ -119,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("role", choices=[r.value for r in Role if r != Role.SYSTEM])
     user.add_argument("--display-name", default="")
     user.set_defaults(func=cmd_create_user)
+
+    deadletters.add_parser(sub)
     return parser
 
 

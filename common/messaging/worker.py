@@ -7,19 +7,49 @@ goes to the dead-letter topic, so one bad record does not stop the partition.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from common.errors import Unavailable
 from common.events import DEAD_LETTER_TOPIC, Event
 from common.messaging.port import Publisher, Record, Subscription
 
 log = logging.getLogger("maillage.worker")
+
+
+class DeadLetter(BaseModel):
+    """A record that could not be handled, with where it came from, so that it can be replayed."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: str
+    error: str
+    value_b64: str
+    at: datetime
+
+    @classmethod
+    def of(cls, record: Record, error: str) -> DeadLetter:
+        return cls(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            error=error[:1000],
+            value_b64=base64.b64encode(record.value).decode(),
+            at=datetime.now(UTC),
+        )
+
+    def value(self) -> bytes:
+        return base64.b64decode(self.value_b64)
+
 
 Handler = Callable[[list[Event]], None]
 
@@ -60,30 +90,46 @@ class ConsumerWorker:
         if not records:
             self.stats.lag = self.subscription.lag()
             return 0
-        events = self._decode(records)
-        self._handle_with_retries(events)
+        decoded = self._decode(records)
+        events = [event for _, event in decoded]
+        try:
+            self._handle_with_retries(events)
+        except Unavailable:
+            raise
+        except Exception as exc:
+            # Something in the batch breaks the handler for good (not a dependency outage): find which
+            # records do, dead-letter them, and keep the partition moving.
+            log.warning("batch failed (%s); handling its records one by one", exc)
+            for record, event in decoded:
+                try:
+                    self._handle_with_retries([event])
+                except Unavailable:
+                    raise
+                except Exception as single:
+                    self._dead_letter(record, f"handler failed: {single!r}")
+        if self.dead_letters is not None:
+            self.dead_letters.flush()
         self.subscription.commit()
         self.stats.processed += len(events)
         self.stats.batches += 1
         self.stats.lag = self.subscription.lag()
         return len(records)
 
-    def _decode(self, records: list[Record]) -> list[Event]:
-        events: list[Event] = []
+    def _decode(self, records: list[Record]) -> list[tuple[Record, Event]]:
+        decoded: list[tuple[Record, Event]] = []
         for record in records:
             try:
-                events.append(Event.from_bytes(record.value))
+                decoded.append((record, Event.from_bytes(record.value)))
             except (ValidationError, ValueError) as exc:
                 self._dead_letter(record, f"undecodable: {exc}")
-        if self.dead_letters is not None:
-            self.dead_letters.flush()
-        return events
+        return decoded
 
     def _dead_letter(self, record: Record, why: str) -> None:
         self.stats.dead_lettered += 1
         log.warning("dead-lettering %s/%s@%s: %s", record.topic, record.partition, record.offset, why[:200])
         if self.dead_letters is not None:
-            self.dead_letters.publish(DEAD_LETTER_TOPIC, record.key or "-", record.value)
+            letter = DeadLetter.of(record, why)
+            self.dead_letters.publish(DEAD_LETTER_TOPIC, record.key or "-", letter.model_dump_json().encode())
 
     def _handle_with_retries(self, events: list[Event]) -> None:
         backoff = 0.2

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 
 from common.app import create_service_app
 from common.db import database_reachable, make_engine, migrate
-from common.events import OFFERS_TOPIC, PROFILES_TOPIC
+from common.events import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, OFFERS_TOPIC, PROFILES_TOPIC
 from common.messaging.port import MessageBus
 from common.messaging.worker import ConsumerWorker
 from common.outbox import OutboxRelay
-from services.matching import api
+from services.matching import api, api_analytics
 from services.matching.adapters.encoders import make_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
@@ -91,15 +91,32 @@ def bootstrap(
         readiness["index"] = reachable
     app = create_service_app(
         "Maillage matching service",
-        [api.router],
+        [api.router, api_analytics.router],
         {"matching": service, "consumer_stats": consumer_stats},
         settings.internal_token,
         readiness=readiness,
         on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,
+        metrics=lambda: _metrics(service, consumer_stats(), relay, bus),
     )
     return MatchingComponents(engine, service, relay, app, bus, settings, workers)
+
+
+def _metrics(
+    service: MatchingService, consumer: dict[str, Any], relay: OutboxRelay, bus: MessageBus
+) -> dict[str, float]:
+    values = {
+        "maillage_indexed_offers": float(service.index.count()),
+        "maillage_consumer_lag": float(consumer.get("lag") or 0),
+        "maillage_outbox_pending": float(relay.pending()),
+        "maillage_dead_letters_pending": float(bus.group_lag(DEAD_LETTER_REPLAY_GROUP, [DEAD_LETTER_TOPIC])),
+    }
+    # Counters only exist where the consumer runs (embedded mode, or a consumer process's own stats).
+    for name in ("processed", "dead_lettered", "retries"):
+        if name in consumer:
+            values[f"maillage_consumer_{name}_total"] = float(consumer[name] or 0)
+    return values
 
 
 def _worker_stats(worker: ConsumerWorker) -> dict[str, Any]:

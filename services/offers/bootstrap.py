@@ -44,5 +44,9 @@ def bootstrap(settings: OffersSettings, publisher: Publisher, start_relay: bool 
         on_startup=(lambda: relay.start("offers-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,
+        metrics=lambda: {
+            "maillage_outbox_pending": relay.pending(),
+            "maillage_outbox_published_total": relay.published,
+        },
     )
     return OffersComponents(engine, service, relay, app)

@@ -46,5 +46,9 @@ def bootstrap(
         on_startup=(lambda: relay.start("profiles-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,
+        metrics=lambda: {
+            "maillage_outbox_pending": relay.pending(),
+            "maillage_outbox_published_total": relay.published,
+        },
     )
     return ProfilesComponents(engine, service, relay, app)

@@ -201,3 +201,12 @@ def test_sign_in_is_rate_limited(client: TestClient) -> None:
         and limited.headers["Retry-After"]
         and limited.json()["error"] == "rate_limited"
     )
+
+
+def test_services_expose_lag_and_dead_letters_as_metrics(platform) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(platform.matching.app) as matching:
+        text = matching.get("/metrics").text
+    for name in ("maillage_consumer_lag", "maillage_dead_letters_pending", "maillage_indexed_offers"):
+        assert f"\n{name} " in f"\n{text}", text
+    with TestClient(platform.offers.app) as offers:
+        assert "maillage_outbox_pending" in offers.get("/metrics").text

@@ -3,7 +3,7 @@ from __future__ import annotations
 from common.errors import Unavailable
 from common.events import DEAD_LETTER_TOPIC, OFFERS_TOPIC, Event
 from common.messaging.inprocess import InProcessBus
-from common.messaging.worker import ConsumerWorker
+from common.messaging.worker import ConsumerWorker, DeadLetter
 
 
 def _event(key: str) -> Event:
@@ -45,7 +45,8 @@ def test_poison_message_goes_to_the_dead_letter_topic_and_the_rest_is_handled() 
     assert handled == ["good"]
     assert worker.stats.dead_lettered == 1
     dead = bus.subscribe("inspect", [DEAD_LETTER_TOPIC]).poll(0)
-    assert [r.value for r in dead] == [b"{not json"]
+    letters = [DeadLetter.model_validate_json(r.value) for r in dead]
+    assert [(d.topic, d.offset, d.value()) for d in letters] == [(OFFERS_TOPIC, 0, b"{not json")]
     assert bus.group_lag("g", [OFFERS_TOPIC]) == 0
 
 
@@ -70,3 +71,25 @@ def test_a_crashing_batch_is_redelivered() -> None:
     worker.run_once()
     assert seen == ["k", "k"]
     assert bus.group_lag("g", [OFFERS_TOPIC]) == 0
+
+
+def test_a_record_that_always_breaks_the_handler_is_isolated_and_dead_lettered() -> None:
+    bus = InProcessBus()
+    publisher = bus.publisher()
+    for key in ("a", "poison", "b"):
+        publisher.publish(OFFERS_TOPIC, key, _event(key).to_bytes())
+    publisher.flush()
+    handled: list[str] = []
+
+    def handler(events: list[Event]) -> None:
+        if any(e.key == "poison" for e in events):
+            raise ValueError("cannot handle this one")
+        handled.extend(e.key for e in events)
+
+    worker = ConsumerWorker(bus.subscribe("g", [OFFERS_TOPIC]), handler, bus.publisher(), poll_timeout_s=0)
+    worker.run_once()
+    assert sorted(handled) == ["a", "b"]
+    assert worker.stats.dead_lettered == 1
+    assert bus.group_lag("g", [OFFERS_TOPIC]) == 0
+    (letter,) = bus.subscribe("inspect", [DEAD_LETTER_TOPIC]).poll(0)
+    assert "cannot handle" in DeadLetter.model_validate_json(letter.value).error
