@@ -52,9 +52,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     subscription.close()
     for record in records[-args.limit :]:
         letter = DeadLetter.model_validate_json(record.value)
-        print(
-            f"{letter.at:%Y-%m-%d %H:%M:%S}  {letter.topic}[{letter.partition}]@{letter.offset}  key={letter.key}"
-        )
+        origin = f"{letter.topic}[{letter.partition}]@{letter.offset}"
+        print(f"{letter.at:%Y-%m-%d %H:%M:%S}  {origin}  key={letter.key}")
         print(f"    {letter.error[:200]}")
     print(f"{len(records)} dead letter(s) in total.")
     return 0

@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from common.vocabulary import ContractType, Transport, WorkCondition
 from common.territory import communes
+from common.vocabulary import ContractType, Transport, WorkCondition
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import filters_for, violations
 from services.matching.domain.ranking import Person, rank
