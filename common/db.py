@@ -11,10 +11,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
-from common.errors import Unavailable
+from common.errors import Conflict, Unavailable
 
 
 def make_engine(url: str) -> Engine:
@@ -57,6 +57,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     except OperationalError as exc:
         session.rollback()
         raise Unavailable("The database is unavailable; try again shortly.") from exc
+    except IntegrityError as exc:
+        # Two requests raced for the same unique key: the loser is told, not served a 500.
+        session.rollback()
+        raise Conflict("This conflicts with existing data; reload and try again.") from exc
     except BaseException:
         session.rollback()
         raise

@@ -14,7 +14,7 @@ import httpx
 from fastapi import Request
 from fastapi.responses import Response
 
-from common.errors import AppError, Unavailable
+from common.errors import AppError, BadRequest, Unavailable
 from common.identity import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, Caller
 
 log = logging.getLogger("maillage.gateway")
@@ -54,6 +54,8 @@ class Upstream:
             response = await self._client.request(
                 method, path, headers=headers, json=json_body, params=clean_params
             )
+        except httpx.InvalidURL as exc:
+            raise BadRequest("The request addresses a resource that cannot exist.") from exc
         except httpx.HTTPError as exc:
             log.warning("%s unreachable: %s", self.name, exc)
             raise Unavailable(f"The {self.name} service is unavailable; try again shortly.") from exc

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from common.identity import Role
-from common.schemas import Page
+from common.schemas import EntityId, Page
 from gateway.auth import CallerDep, require
 from gateway.ratelimit import RateLimits
 from gateway.upstream import Upstream
@@ -63,13 +63,15 @@ async def list_offers(
 
 
 @router.get("/offers/{offer_id}", response_model=OfferPublic, tags=["offers"])
-async def get_offer(offer_id: str, request: Request, caller: CallerDep) -> Response:
+async def get_offer(offer_id: EntityId, request: Request, caller: CallerDep) -> Response:
     require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
     return await upstream(request, "offers").relay("GET", f"/offers/{offer_id}", caller, request)
 
 
 @router.patch("/offers/{offer_id}", response_model=OfferPublic, tags=["offers"])
-async def update_offer(offer_id: str, body: OfferUpdate, request: Request, caller: CallerDep) -> Response:
+async def update_offer(
+    offer_id: EntityId, body: OfferUpdate, request: Request, caller: CallerDep
+) -> Response:
     require(caller, Role.EMPLOYER, Role.ADMIN)
     return await upstream(request, "offers").relay(
         "PATCH",
@@ -81,7 +83,9 @@ async def update_offer(offer_id: str, body: OfferUpdate, request: Request, calle
 
 
 @router.post("/offers/{offer_id}/{action}", response_model=OfferPublic, tags=["offers"])
-async def act_on_offer(offer_id: str, action: OfferAction, request: Request, caller: CallerDep) -> Response:
+async def act_on_offer(
+    offer_id: EntityId, action: OfferAction, request: Request, caller: CallerDep
+) -> Response:
     """Pause, resume or close an offer."""
     require(caller, Role.EMPLOYER, Role.ADMIN)
     return await upstream(request, "offers").relay(
@@ -107,14 +111,14 @@ async def caseload(request: Request, caller: CallerDep, limit: Limit = 50, offse
 
 
 @router.get("/profiles/{profile_id}", response_model=ProfilePublic, tags=["profiles"])
-async def get_profile(profile_id: str, request: Request, caller: CallerDep) -> Response:
+async def get_profile(profile_id: EntityId, request: Request, caller: CallerDep) -> Response:
     require(caller, Role.REFERENT, Role.ADMIN)
     return await upstream(request, "profiles").relay("GET", f"/profiles/{profile_id}", caller, request)
 
 
 @router.patch("/profiles/{profile_id}", response_model=ProfilePublic, tags=["profiles"])
 async def update_profile(
-    profile_id: str, body: ProfileUpdate, request: Request, caller: CallerDep
+    profile_id: EntityId, body: ProfileUpdate, request: Request, caller: CallerDep
 ) -> Response:
     require(caller, Role.REFERENT, Role.ADMIN)
     return await upstream(request, "profiles").relay(
@@ -127,7 +131,7 @@ async def update_profile(
 
 
 @router.get("/profiles/{profile_id}/audit", tags=["profiles"])
-async def profile_audit(profile_id: str, request: Request, caller: CallerDep) -> Response:
+async def profile_audit(profile_id: EntityId, request: Request, caller: CallerDep) -> Response:
     """Who read or changed this person's file, newest first (the person's référent and admins)."""
     require(caller, Role.REFERENT, Role.ADMIN)
     return await upstream(request, "profiles").relay("GET", f"/profiles/{profile_id}/audit", caller, request)
@@ -136,7 +140,7 @@ async def profile_audit(profile_id: str, request: Request, caller: CallerDep) ->
 # -- matching ---------------------------------------------------------------------------------------------
 @router.get("/profiles/{profile_id}/suggestions", response_model=Suggestions, tags=["matching"])
 async def suggestions(
-    profile_id: str, request: Request, caller: CallerDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    profile_id: EntityId, request: Request, caller: CallerDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> Response:
     """Ranked, explained opportunities for a person of the caller's caseload."""
     require(caller, Role.REFERENT)
@@ -150,7 +154,9 @@ async def suggestions(
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut, tags=["matching"])
-async def record_outcome(profile_id: str, body: OutcomeIn, request: Request, caller: CallerDep) -> Response:
+async def record_outcome(
+    profile_id: EntityId, body: OutcomeIn, request: Request, caller: CallerDep
+) -> Response:
     """Record that an offer was proposed, then accepted, refused (with a reason) or withdrawn."""
     require(caller, Role.REFERENT)
     await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
@@ -160,7 +166,7 @@ async def record_outcome(profile_id: str, body: OutcomeIn, request: Request, cal
 
 
 @router.get("/profiles/{profile_id}/outcomes", response_model=Outcomes, tags=["matching"])
-async def outcomes(profile_id: str, request: Request, caller: CallerDep) -> Response:
+async def outcomes(profile_id: EntityId, request: Request, caller: CallerDep) -> Response:
     """What was proposed to the person and what came of it, newest first."""
     require(caller, Role.REFERENT, Role.ADMIN)
     await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
@@ -170,7 +176,7 @@ async def outcomes(profile_id: str, request: Request, caller: CallerDep) -> Resp
 
 
 @router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts, tags=["offers"])
-async def offer_outcomes(offer_id: str, request: Request, caller: CallerDep) -> Response:
+async def offer_outcomes(offer_id: EntityId, request: Request, caller: CallerDep) -> Response:
     """How many times the offer was proposed and what came of it (counts only, never who)."""
     require(caller, Role.EMPLOYER, Role.ADMIN)
     await upstream(request, "offers").call("GET", f"/offers/{offer_id}", caller, request)  # ownership

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
+from common.schemas import EntityId
 from services.matching.schemas import (
     MatchingStatus,
     OfferOutcomeCounts,
@@ -41,7 +42,7 @@ router = APIRouter(tags=["matching"])
 
 @router.get("/profiles/{profile_id}/suggestions", response_model=Suggestions)
 def suggestions(
-    profile_id: str,
+    profile_id: EntityId,
     caller: CallerDep,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -53,7 +54,9 @@ def suggestions(
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut)
-def record_outcome(profile_id: str, body: OutcomeIn, caller: CallerDep, service: ServiceDep) -> OutcomeOut:
+def record_outcome(
+    profile_id: EntityId, body: OutcomeIn, caller: CallerDep, service: ServiceDep
+) -> OutcomeOut:
     if caller.role not in (Role.REFERENT, Role.SYSTEM):
         raise Forbidden("Outcomes are recorded by the person's référent.")
     recorded = service.record_outcome(profile_id, body.offer_id, body.status, body.reason, caller.subject)
@@ -61,7 +64,7 @@ def record_outcome(profile_id: str, body: OutcomeIn, caller: CallerDep, service:
 
 
 @router.get("/profiles/{profile_id}/outcomes", response_model=Outcomes)
-def outcomes(profile_id: str, caller: CallerDep, service: ServiceDep) -> Outcomes:
+def outcomes(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> Outcomes:
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Outcomes are for the person's référent.")
     items = [OutcomeOut.model_validate(o) for o in service.outcomes(profile_id)]
@@ -69,7 +72,7 @@ def outcomes(profile_id: str, caller: CallerDep, service: ServiceDep) -> Outcome
 
 
 @router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts)
-def offer_outcomes(offer_id: str, caller: CallerDep, service: ServiceDep) -> OfferOutcomeCounts:
+def offer_outcomes(offer_id: EntityId, caller: CallerDep, service: ServiceDep) -> OfferOutcomeCounts:
     if caller.role not in (Role.EMPLOYER, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Offer statistics are for the offer's employer.")
     return OfferOutcomeCounts(offer_id=offer_id, **service.offer_outcome_counts(offer_id))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from common.http import CallerDep
-from common.schemas import Page
+from common.schemas import EntityId, Page
 from services.offers.domain import OfferAction, OfferStatus
 from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
 from services.offers.service import OffersService
@@ -40,17 +40,21 @@ def list_offers(
 
 
 @router.get("/{offer_id}", response_model=OfferPublic)
-def get_offer(offer_id: str, caller: CallerDep, service: ServiceDep) -> OfferPublic:
+def get_offer(offer_id: EntityId, caller: CallerDep, service: ServiceDep) -> OfferPublic:
     return service.get(caller, offer_id)
 
 
 @router.patch("/{offer_id}", response_model=OfferPublic)
-def update_offer(offer_id: str, body: OfferUpdate, caller: CallerDep, service: ServiceDep) -> OfferPublic:
+def update_offer(
+    offer_id: EntityId, body: OfferUpdate, caller: CallerDep, service: ServiceDep
+) -> OfferPublic:
     return service.update(caller, offer_id, body)
 
 
 @router.post("/{offer_id}/{action}", response_model=OfferPublic)
-def act_on_offer(offer_id: str, action: OfferAction, caller: CallerDep, service: ServiceDep) -> OfferPublic:
+def act_on_offer(
+    offer_id: EntityId, action: OfferAction, caller: CallerDep, service: ServiceDep
+) -> OfferPublic:
     return service.act(caller, offer_id, action)
 
 

@@ -12,7 +12,7 @@ from common.app import create_service_app
 from common.db import database_reachable, make_engine, migrate
 from common.messaging.port import Publisher
 from common.outbox import OutboxRelay
-from services.offers import api
+from services.offers import api, api_import
 from services.offers.service import OffersService
 from services.offers.settings import OffersSettings
 
@@ -34,7 +34,7 @@ def bootstrap(settings: OffersSettings, publisher: Publisher, start_relay: bool 
     service = OffersService(engine, on_commit=relay.notify)
     app = create_service_app(
         "Maillage offers service",
-        [api.router, api.internal],
+        [api_import.router, api.router, api.internal],
         {"offers": service},
         settings.internal_token,
         readiness={

@@ -37,7 +37,7 @@ class OfferBase(BaseModel):
 class OfferCreate(OfferBase):
     expires_on: date | None = Field(default=None, description="Defaults to 90 days from now.")
     source_id: str | None = Field(
-        default=None, max_length=120, description="Id in the source system, for imports."
+        default=None, min_length=1, max_length=120, description="Id in the source system, for imports."
     )
 
 

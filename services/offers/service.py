@@ -43,7 +43,7 @@ class OffersService:
         with session_scope(self._engine) as session:
             repo = OfferRepository(session)
             if data.source_id:
-                existing = repo.by_source_id(data.source_id)
+                existing = repo.by_source_id(caller.subject, data.source_id)
                 if existing is not None:  # idempotent import: same source id, same offer
                     return self._apply_update(repo, caller, existing, OfferUpdate(**_updatable(data)), now)
             fields = data.model_dump(exclude={"location", "expires_on"})
@@ -179,8 +179,7 @@ class OffersService:
                         result.updated += 1
                 else:
                     row = _new_row(caller, data, now)
-                    repo.add(row)
-                    session.flush()
+                    repo.add(row)  # the unit of work inserts offers before their history rows
                     repo.record_status(row.id, row.status, caller.subject)
                     offer = to_public(row)
                     enqueue(session, OFFERS_TOPIC, offer_event(offer))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from common.errors import Forbidden
 from common.http import CallerDep
-from common.schemas import Page
+from common.schemas import EntityId, Page
 from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.service import ProfilesService
 
@@ -48,19 +48,21 @@ def caseload(
 
 
 @router.get("/{profile_id}", response_model=ProfilePublic)
-def get_profile(profile_id: str, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> ProfilePublic:
+def get_profile(
+    profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> ProfilePublic:
     return service.get(caller, profile_id, rid)
 
 
 @router.patch("/{profile_id}", response_model=ProfilePublic)
 def update_profile(
-    profile_id: str, body: ProfileUpdate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+    profile_id: EntityId, body: ProfileUpdate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
 ) -> ProfilePublic:
     return service.update(caller, profile_id, body, rid)
 
 
 @router.get("/{profile_id}/audit")
-def audit_trail(profile_id: str, caller: CallerDep, service: ServiceDep) -> dict[str, Any]:
+def audit_trail(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> dict[str, Any]:
     return {"items": service.audit_trail(caller, profile_id)}
 
 
@@ -78,5 +80,5 @@ internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=Fa
 
 
 @internal.get("/profiles/{profile_id}/matching-view", response_model=MatchingView)
-def matching_view(profile_id: str, caller: CallerDep, service: ServiceDep) -> MatchingView:
+def matching_view(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> MatchingView:
     return service.matching_view(caller, profile_id)

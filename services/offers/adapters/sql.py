@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc
@@ -20,6 +20,7 @@ def _now() -> datetime:
 
 class OfferRow(SQLModel, table=True):
     __tablename__ = "offer"
+    __table_args__ = (UniqueConstraint("employer_id", "source_id", name="uq_offer_employer_source"),)
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex, primary_key=True, max_length=32)
     employer_id: str = Field(index=True, max_length=64)
@@ -43,7 +44,7 @@ class OfferRow(SQLModel, table=True):
     status: str = Field(default=OfferStatus.ACTIVE.value, max_length=20, index=True)
     expires_on: date
     version: int = 1
-    source_id: str | None = Field(default=None, max_length=120, unique=True)
+    source_id: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True))
 
@@ -98,8 +99,9 @@ class OfferRepository:
     def get_for_update(self, offer_id: str) -> OfferRow | None:
         return self.session.exec(select(OfferRow).where(OfferRow.id == offer_id).with_for_update()).first()
 
-    def by_source_id(self, source_id: str) -> OfferRow | None:
-        return self.session.exec(select(OfferRow).where(OfferRow.source_id == source_id)).first()
+    def by_source_id(self, employer_id: str, source_id: str) -> OfferRow | None:
+        query = select(OfferRow).where(OfferRow.employer_id == employer_id, OfferRow.source_id == source_id)
+        return self.session.exec(query).first()
 
     def record_status(self, offer_id: str, status: str, changed_by: str) -> None:
         self.session.add(OfferStatusChange(offer_id=offer_id, status=status, changed_by=changed_by))

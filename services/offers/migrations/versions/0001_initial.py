@@ -41,9 +41,11 @@ def upgrade() -> None:
         sa.Column("status", sa.String(20), nullable=False, index=True),
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("source_id", sa.String(120), nullable=True, unique=True),
+        sa.Column("source_id", sa.String(120), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        # Source ids are the employer's (or the feed's) own: unique per employer, not across employers.
+        sa.UniqueConstraint("employer_id", "source_id", name="uq_offer_employer_source"),
     )
     op.create_table(
         "offer_status_history",
