@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 
 from maillage.platform import build_embedded
 
@@ -103,7 +103,7 @@ def test_generated_requests_never_get_a_5xx_and_errors_are_in_the_envelope(
             database=None,
             phases=[Phase.generate],
         )
-        def call(case) -> None:  # type: ignore[no-untyped-def]
+        def call(case, headers: dict[str, str] = headers) -> None:  # type: ignore[no-untyped-def]
             response = case.call(base_url=served, headers=headers, timeout=30)
             statuses.append(response.status_code)
             problem = _problem(response)
