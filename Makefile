@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-unit lint typecheck servers-install clean bench
+.PHONY: install run test test-unit lint typecheck servers-install browser-install clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ run: install
 
 ## Run every test: unit, contract, integration and end-to-end, against real Kafka, Elasticsearch, PostgreSQL
 ## started (and stopped, also on failure) by scripts/rig.
-test: install lint typecheck servers-install
+test: install lint typecheck servers-install browser-install k8s-check
 	MAILLAGE_REQUIRE_SERVERS=1 $(PY) -m scripts.rig run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+browser-install:
+	sh scripts/browser_install.sh
 
 servers-install: install
 	$(PY) -m scripts.rig install
@@ -41,3 +44,5 @@ typecheck: install
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+include deploy/k8s/validate/k8s.mk

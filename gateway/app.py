@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
 from gateway.auth import TokenIssuer
 from gateway.ratelimit import RateLimits
-from gateway.routes import api, auth, pages
+from gateway.routes import analytics, api, auth, pages
 from gateway.upstream import Upstream
 from gateway.users import UserStore
 
@@ -79,6 +79,7 @@ def create_gateway_app(
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(api.router)
+    app.include_router(analytics.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 import uvicorn
 
 from common.identity import Role
-from maillage import deadletters
+from maillage import deadletters, importer, ops
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
 
@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     user.set_defaults(func=cmd_create_user)
 
     deadletters.add_parser(sub)
+    importer.add_parser(sub)
+    ops.add_parser(sub)
     return parser
 
 

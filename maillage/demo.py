@@ -244,7 +244,8 @@ def demo_offers(count: int = 63) -> list[tuple[Caller, OfferCreate]]:
     today = utcnow()
     for i in range(count):
         template = TEMPLATES[i % len(TEMPLATES)]
-        commune = commune_named(COMMUNES[(i * 7) % len(COMMUNES)])
+        # 5 is coprime with the 21 communes, so the offers visit all of them.
+        commune = commune_named(COMMUNES[(i * 5) % len(COMMUNES)])
         employer_id, employer_name = EMPLOYERS[i % len(EMPLOYERS)]
         offer = OfferCreate(
             title=template.title,

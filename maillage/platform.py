@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from gateway.bootstrap import bootstrap as gateway_bootstrap
 from gateway.settings import GatewaySettings
 from maillage import demo
 from services.matching.adapters.sources import InProcessOfferSource, InProcessProfileSource
-from services.matching.bootstrap import MatchingComponents
+from services.matching.bootstrap import CONSUMED_TOPICS, MatchingComponents
 from services.matching.bootstrap import bootstrap as matching_bootstrap
 from services.matching.ports import Encoder
 from services.matching.settings import MatchingSettings
@@ -60,10 +61,25 @@ class EmbeddedPlatform:
 
     def settle(self, timeout_s: float = 60.0) -> None:
         """Relay every pending event and index it: for demo seeding, commands and tests."""
-        self.offers.relay.relay_once()
-        self.profiles.relay.relay_once()
-        worker = self.consumer or self.matching.consumer()
-        worker.drain(timeout_s)
+        relays = (self.offers.relay, self.profiles.relay, self.matching.relay)
+        if self.consumer is None:  # nothing runs in the background yet: do the work here
+            for relay in relays:
+                relay.relay_once()
+            self.matching.consumer().drain(timeout_s)
+            return
+        # The background threads own the relays and the subscription: wake them and wait.
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for relay in relays:
+                relay.notify()
+            pending = sum(relay.pending() for relay in relays)
+            if (
+                pending == 0
+                and self.bus.group_lag(self.matching.settings.consumer_group, CONSUMED_TOPICS) == 0
+            ):
+                return
+            time.sleep(0.05)
+        raise TimeoutError("the platform did not settle in time")
 
 
 def _secret(data_dir: Path) -> str:

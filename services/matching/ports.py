@@ -138,3 +138,51 @@ class ProfileSource(Protocol):
 
 class OfferSource(Protocol):
     def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]: ...
+
+
+# -- demand analytics (aggregates only: counts of offers, never a document) -------------------------------
+@dataclass(frozen=True)
+class DemandBucket:
+    """Offers published in one commune, with one NAF and ROME code, in one month (first day)."""
+
+    insee_code: str | None
+    naf_code: str | None
+    rome_code: str | None
+    month: date | None
+    offers: int
+    openings: int
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    """Active, unexpired offers whose publication is `min_days` to `max_days` old (None: no bound)."""
+
+    key: str
+    min_days: int
+    max_days: int | None
+    offers: int
+    openings: int
+
+
+@dataclass
+class IndexAggregates:
+    buckets: list[DemandBucket]
+    skills: list[tuple[str, int]]  # skills of active offers: (skill, number of offers asking for it)
+    unfilled: list[AgeBucket]
+
+
+# Age of unfilled offers, in days since publication: (key, min_days, max_days).
+AGE_RANGES: tuple[tuple[str, int, int | None], ...] = (
+    ("0-30", 0, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("90+", 91, None),
+)
+
+
+class AnalyticsIndex(Protocol):
+    def aggregate_demand(
+        self, today: date, since: date | None = None, top_skills: int = 50
+    ) -> IndexAggregates:
+        """Offers published since `since` by commune × NAF × ROME × month; the skills of active offers;
+        active offers by age. Every index answers with the same numbers."""

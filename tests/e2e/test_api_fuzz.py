@@ -103,13 +103,14 @@ def test_generated_requests_never_get_a_5xx_and_errors_are_in_the_envelope(
             database=None,
             phases=[Phase.generate],
         )
-        def call(case, headers: dict[str, str] = headers) -> None:  # type: ignore[no-untyped-def]
-            response = case.call(base_url=served, headers=headers, timeout=30)
+        def call(case) -> None:  # type: ignore[no-untyped-def]
+            response = case.call(base_url=served, headers=call.auth_headers, timeout=30)
             statuses.append(response.status_code)
             problem = _problem(response)
             if problem:
                 failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: {problem}")
 
+        call.auth_headers = headers  # type: ignore[attr-defined]  # bound per operation, not by the loop
         try:
             call()
         except Unsatisfiable:

@@ -18,7 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from common.geo import EARTH_RADIUS_KM
-from services.matching.ports import HardFilters, Hit, IndexedOffer, Vector
+from services.matching.domain.analytics import aggregate_documents
+from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, Vector
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS offer_index (
@@ -195,6 +196,13 @@ class LocalOfferIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def aggregate_demand(
+        self, today: date, since: date | None = None, top_skills: int = 50
+    ) -> IndexAggregates:
+        with self._lock:
+            docs = list(self._docs)
+        return aggregate_documents(docs, today, since, top_skills)
 
 
 def _within_km(

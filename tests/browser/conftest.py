@@ -1,0 +1,123 @@
+"""Browser tests: real headless Chromium (Debian's package) driven by Playwright, against the embedded
+platform served by uvicorn on a free port in a thread. Under MAILLAGE_REQUIRE_SERVERS=1 (make test) a
+missing Chromium or Playwright fails the run instead of skipping."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from maillage.platform import EmbeddedPlatform, build_embedded
+from tests.conftest import REQUIRE_SERVERS
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(message: str) -> None:
+    if REQUIRE_SERVERS:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("MAILLAGE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        _unavailable(f"Chromium not found ({path}): run scripts/browser_install.sh (make test does)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, platform: EmbeddedPlatform) -> None:
+        self.platform = platform
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(platform.app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="uvicorn-browser-tests", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    platform = build_embedded(tmp_path_factory.mktemp("browser-var"), with_demo=True, encoder_kind="hashing")
+    server = LiveServer(platform)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed: pip install -e '.[dev]'")
+    with sync_playwright() as playwright:
+        # launch() gives every run a fresh temporary user-data-dir of its own.
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A function that opens a page in a fresh context (its own cookies): one per role."""
+    contexts: list[Any] = []
+
+    def open_page() -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Any, username: str, password: str = "demo") -> None:
+    page.goto("/connexion")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
