@@ -99,10 +99,34 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "An unexpected error occurred; it has been logged.")
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (kept from the caller when well-formed) and refuses oversized bodies early.
+MAX_JSON_DEPTH = 32  # no Maillage document nests deeper than 4; deep nesting is only ever an attack
 
-    Pure ASGI so that the size check happens while the body streams in, before anything parses it.
+
+def json_depth(body: bytes) -> int:
+    """Deepest nesting of arrays and objects, strings skipped, without parsing (so it cannot recurse)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from the caller when well-formed), refuses oversized bodies while they
+    stream in, and refuses JSON nested deeper than any Maillage document before anything parses it.
     """
 
     def __init__(self, app: ASGIApp, max_body_bytes: int = 1_000_000) -> None:
@@ -141,8 +165,24 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        downstream: Receive = limited_receive
+        if "json" in headers.get("content-type", ""):
+            # JSON bodies are read here in full (they are bounded by the limit above) to check their depth.
+            try:
+                body = await _read_body(limited_receive)
+            except _BodyTooLarge:
+                await self._too_large(send, request_id)
+                return
+            if json_depth(body) > MAX_JSON_DEPTH:
+                detail = f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels."
+                response = error_response(400, "bad_request", detail)
+                response.headers["x-request-id"] = request_id
+                await response({"type": "http"}, _empty_receive, send)
+                return
+            downstream = _replay(body, receive)
+
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            await self.app(scope, downstream, send_with_id)
         except _BodyTooLarge:
             await self._too_large(send, request_id)
 
@@ -154,6 +194,31 @@ class RequestContextMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the app the body already read, then the real channel (for disconnect notices)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _empty_receive() -> Message:

@@ -8,8 +8,10 @@ and entity version, so at-least-once is enough.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, LargeBinary
@@ -39,10 +41,16 @@ def enqueue(session: Session, topic: str, event: Event) -> None:
 
 class OutboxRelay:
     def __init__(
-        self, engine: Engine, publisher: Publisher, batch_size: int = 500, idle_s: float = 0.5
+        self,
+        engine: Engine,
+        publisher: Publisher,
+        batch_size: int = 500,
+        idle_s: float = 0.5,
+        reconnect: Callable[[], Publisher] | None = None,
     ) -> None:
         self._engine = engine
         self._publisher = publisher
+        self._reconnect = reconnect
         self._batch_size = batch_size
         self._idle_s = idle_s
         self._wake = threading.Event()
@@ -76,6 +84,18 @@ class OutboxRelay:
             self.published += len(rows)
             return len(rows)
 
+    def _fresh_publisher(self) -> None:
+        """After a failed flush, start over with a new producer: a client that lived through a long broker
+        outage is not trusted to recover by itself (once seen stuck after a kill -9 of the broker)."""
+        if self._reconnect is None:
+            return
+        with contextlib.suppress(Exception):
+            self._publisher.close()
+        try:
+            self._publisher = self._reconnect()
+        except Exception as exc:  # the broker is still away; try again on the next failure
+            log.warning("could not reconnect the publisher yet: %s", exc)
+
     def pending(self) -> int:
         with Session(self._engine) as session:
             query = (
@@ -94,6 +114,7 @@ class OutboxRelay:
             except Exception as exc:  # the broker or the database is away: rows stay, retry later
                 self.last_error = repr(exc)[:300]
                 log.warning("outbox relay failed, will retry: %s", exc)
+                self._fresh_publisher()
                 self._stop.wait(1.0)
             self._wake.wait(self._idle_s)
             self._wake.clear()

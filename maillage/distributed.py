@@ -45,14 +45,14 @@ def build_service_app(service: str) -> FastAPI:
 
         offers_settings = OffersSettings()
         bus = _bus(offers_settings, "maillage-offers")
-        return offers_bootstrap(offers_settings, bus.publisher()).app
+        return offers_bootstrap(offers_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "profiles":
         from services.profiles.bootstrap import bootstrap as profiles_bootstrap
         from services.profiles.settings import ProfilesSettings
 
         profiles_settings = ProfilesSettings()
         bus = _bus(profiles_settings, "maillage-profiles")
-        return profiles_bootstrap(profiles_settings, bus.publisher()).app
+        return profiles_bootstrap(profiles_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "matching":
         return _matching().app
     if service == "gateway":

@@ -122,6 +122,10 @@ class KafkaSubscription:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_interval_ms=300_000,
+            # A consumer killed without leaving its group holds its partitions until its session times
+            # out; 10 s (rather than 45 s) lets a restarted or surviving member take over quickly.
+            session_timeout_ms=10_000,
+            heartbeat_interval_ms=3_000,
         )
 
     def poll(self, timeout_s: float, max_records: int = 500) -> list[Record]:

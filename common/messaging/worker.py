@@ -147,8 +147,16 @@ class ConsumerWorker:
                 backoff = min(backoff * 2, self.max_backoff_s)
 
     def run_forever(self) -> None:
+        rewind_pending = False
         while not self._stop.is_set():
             try:
+                # Rewinding asks the broker for the committed offsets: when the broker is what failed,
+                # it fails too. It is retried here, inside the guard, and nothing is polled until it
+                # succeeds — polling on would skip the uncommitted batch, and letting it escape would end
+                # the consumer for good (seen with a kill -9 of the Kafka broker).
+                if rewind_pending:
+                    self._rewind()
+                    rewind_pending = False
                 self.run_once()
             except Unavailable:
                 if self._stop.is_set():
@@ -156,8 +164,8 @@ class ConsumerWorker:
             except Exception as exc:  # keep consuming; the batch was not committed and will come back
                 self.stats.last_error = repr(exc)[:300]
                 log.exception("consumer batch failed; it will be redelivered")
+                rewind_pending = True
                 self._stop.wait(1.0)
-                self._rewind()
 
     def _rewind(self) -> None:
         seek = getattr(self.subscription, "seek_to_committed", None)

@@ -19,10 +19,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from types import FrameType
 
-from . import control
+from . import common, control
 from .common import RigError, say
 from .install import ensure_installed
 
@@ -114,11 +115,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     rig_dir = tempfile.mkdtemp(prefix="maillage-rig-")
     keep = os.environ.get("MAILLAGE_RIG_KEEP") == "1"
     child: subprocess.Popen[bytes] | None = None
+    reaper_stop = threading.Event()
     rc = 1
     started = False
     try:
         env = control.start(rig_dir, args.only)
         started = True
+        # This process is the servers' parent: reap the ones a test kills, so restarts need not wait.
+        threading.Thread(target=common.reap_children_forever, args=(reaper_stop,), daemon=True).start()
         try:
             child = subprocess.Popen(cmd, env={**os.environ, **env})
         except OSError as exc:
@@ -140,6 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             say(f"{exc}: stopping the servers")
     finally:
+        reaper_stop.set()
         signals.shield()
         try:
             control.stop(rig_dir, quiet=True)

@@ -138,6 +138,14 @@ def reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def reap_children_forever(stop: threading.Event, every_s: float = 0.5) -> None:
+    """Collect servers that died while this process is their parent (a test's kill -9): without it they
+    stay zombies, count as alive, and every kill or restart waits for its full timeout."""
+    while not stop.wait(every_s):
+        for child in list(_CHILDREN.values()):
+            child.poll()
+
+
 def _all_procs() -> dict[int, ProcInfo]:
     procs: dict[int, ProcInfo] = {}
     with os.scandir("/proc") as it:

@@ -72,7 +72,7 @@ def bootstrap(
     encoder = encoder or make_encoder(settings.encoder)
     index = make_index(settings, encoder.dimensions)
     index.ensure()
-    relay = OutboxRelay(engine, bus.publisher())
+    relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
     service = MatchingService(
         engine=engine, index=index, encoder=encoder, profiles=profiles, offers=offers, on_commit=relay.notify
     )

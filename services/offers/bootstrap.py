@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,15 @@ class OffersComponents:
     app: FastAPI
 
 
-def bootstrap(settings: OffersSettings, publisher: Publisher, start_relay: bool = True) -> OffersComponents:
+def bootstrap(
+    settings: OffersSettings,
+    publisher: Publisher,
+    start_relay: bool = True,
+    reconnect: Callable[[], Publisher] | None = None,
+) -> OffersComponents:
     engine = make_engine(settings.offers_database_url)
     migrate(engine, MIGRATIONS, version_table="offers_schema_version")
-    relay = OutboxRelay(engine, publisher)
+    relay = OutboxRelay(engine, publisher, reconnect=reconnect)
     service = OffersService(engine, on_commit=relay.notify)
     app = create_service_app(
         "Maillage offers service",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,14 @@ class ProfilesComponents:
 
 
 def bootstrap(
-    settings: ProfilesSettings, publisher: Publisher, start_relay: bool = True
+    settings: ProfilesSettings,
+    publisher: Publisher,
+    start_relay: bool = True,
+    reconnect: Callable[[], Publisher] | None = None,
 ) -> ProfilesComponents:
     engine = make_engine(settings.profiles_database_url)
     migrate(engine, MIGRATIONS, version_table="profiles_schema_version")
-    relay = OutboxRelay(engine, publisher)
+    relay = OutboxRelay(engine, publisher, reconnect=reconnect)
     service = ProfilesService(engine, on_commit=relay.notify)
     app = create_service_app(
         "Maillage profiles service",
