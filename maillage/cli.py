@@ -21,6 +21,7 @@ import uvicorn
 
 from common.identity import Role
 from maillage import deadletters, importer, ops
+from maillage.eval_linking import add_parser as add_eval_linking_parser
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
 
@@ -42,10 +43,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     host = os.environ.get("MAILLAGE_HOST", "127.0.0.1")
     with_demo = os.environ.get("MAILLAGE_DEMO", "1") != "0"
     encoder = os.environ.get("MAILLAGE_ENCODER", "minilm")
+    linker = os.environ.get("MAILLAGE_LINKER", "use")
     print(
         f"Maillage: preparing data under {data_dir} (demo data: {'yes' if with_demo else 'no'})…", flush=True
     )
-    platform = build_embedded(data_dir, with_demo=with_demo, encoder_kind=encoder)
+    print(
+        "Preparing the occupation index (the first start takes a minute or two; cached afterwards)…",
+        flush=True,
+    )
+    platform = build_embedded(data_dir, with_demo=with_demo, encoder_kind=encoder, linker=linker)
     print(
         f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True
     )
@@ -124,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     deadletters.add_parser(sub)
     importer.add_parser(sub)
     ops.add_parser(sub)
+    add_eval_linking_parser(sub)
     return parser
 
 

@@ -30,12 +30,15 @@ def _bus(settings: CommonSettings, client_id: str) -> KafkaBus:
 
 def _matching() -> MatchingComponents:
     settings = MatchingSettings()
-    return matching_bootstrap(
+    components = matching_bootstrap(
         settings,
         _bus(settings, "maillage-matching"),
         profiles=HttpProfileSource(settings.profiles_url, settings.internal_token),
         offers=HttpOfferSource(settings.offers_url, settings.internal_token),
     )
+    # Build the occupation index before serving or consuming, so the first request does not wait for it.
+    components.service.occupations.warm_up()
+    return components
 
 
 def build_service_app(service: str) -> FastAPI:

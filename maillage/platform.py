@@ -7,6 +7,7 @@ the data dir. The gateway reaches each service through an in-process ASGI transp
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -92,7 +93,11 @@ def _secret(data_dir: Path) -> str:
 
 
 def build_embedded(
-    data_dir: Path, with_demo: bool = True, encoder: Encoder | None = None, encoder_kind: str = "minilm"
+    data_dir: Path,
+    with_demo: bool = True,
+    encoder: Encoder | None = None,
+    encoder_kind: str = "minilm",
+    linker: str = "use",
 ) -> EmbeddedPlatform:
     data_dir.mkdir(parents=True, exist_ok=True)
 
@@ -116,6 +121,8 @@ def build_embedded(
             local_index_path=str(data_dir / "offer_index.db"),
             internal_token=token,
             encoder=encoder_kind,
+            linker=linker,
+            linking_cache=os.environ.get("MAILLAGE_LINKING_CACHE") or str(data_dir / "linking-cache"),
         ),
         bus,
         profiles=InProcessProfileSource(profiles.service),
@@ -124,6 +131,7 @@ def build_embedded(
         start_relay=False,
     )
     platform = EmbeddedPlatform(data_dir, bus, offers, profiles, matching)
+    matching.service.occupations.warm_up()
 
     marker = data_dir / ".demo-seeded"
     if with_demo and not marker.exists():

@@ -9,10 +9,17 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 REQUIRE_SERVERS = os.environ.get("MAILLAGE_REQUIRE_SERVERS") == "1"
+
+# One cache of the occupation linker's label vectors for the whole test session (and the next ones): the
+# first build takes a minute or two, every later platform or process loads it in seconds.
+os.environ.setdefault(
+    "MAILLAGE_LINKING_CACHE", str(Path(__file__).resolve().parent.parent / ".cache" / "linking")
+)
 
 
 def server_url(variable: str) -> str:

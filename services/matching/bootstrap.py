@@ -19,6 +19,7 @@ from services.matching import api, api_analytics
 from services.matching.adapters.encoders import make_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.occupations import OccupationResolver, shared_linker
 from services.matching.ports import Encoder, OfferIndex, OfferSource, ProfileSource
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
@@ -73,8 +74,15 @@ def bootstrap(
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
+    occupations = OccupationResolver(shared_linker(settings.linker, settings.linking_cache))
     service = MatchingService(
-        engine=engine, index=index, encoder=encoder, profiles=profiles, offers=offers, on_commit=relay.notify
+        engine=engine,
+        index=index,
+        encoder=encoder,
+        profiles=profiles,
+        offers=offers,
+        occupations=occupations,
+        on_commit=relay.notify,
     )
 
     workers: list[ConsumerWorker] = []

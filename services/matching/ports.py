@@ -51,6 +51,10 @@ class IndexedOffer:
     updated_at: str
     published_on: date | None = None
     naf_code: str | None = None
+    # The offer's métier in the ROME: given by the employer, or linked from the title at ingest.
+    occupation_label: str | None = None
+    occupation_confidence: float = 0.0
+    occupation_how: str | None = None
 
     @classmethod
     def from_offer(cls, offer: OfferPublic) -> IndexedOffer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,8 +15,9 @@ from common.errors import NotFound
 from common.events import OUTCOMES_TOPIC, Event, OutcomeRecorded, ProfileChanged
 from common.outbox import enqueue
 from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
-from services.matching.adapters.sql import ProjectionRepository
+from services.matching.adapters.sql import Projection, ProjectionRepository
 from services.matching.domain.constraints import filters_for
+from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import (
     CLOSED_FOR_PERSON,
     OutcomeStatus,
@@ -25,6 +26,7 @@ from services.matching.domain.outcomes import (
     employer_penalties,
 )
 from services.matching.domain.ranking import Person, Suggestion, rank
+from services.matching.occupations import OccupationResolver
 from services.matching.ports import Encoder, IndexedOffer, OfferIndex, OfferSource, ProfileSource, Vector
 from services.matching.texts import offer_text, profile_text
 from services.offers.schemas import OfferPublic
@@ -42,6 +44,7 @@ class MatchingService:
     encoder: Encoder
     profiles: ProfileSource
     offers: OfferSource
+    occupations: OccupationResolver = field(default_factory=lambda: OccupationResolver(None))
     today: Callable[[], date] = date.today
     on_commit: Callable[[], None] = lambda: None
 
@@ -63,11 +66,19 @@ class MatchingService:
 
     def index_offers(self, offers: Sequence[OfferPublic]) -> int:
         known = self.index.versions([o.id for o in offers])
-        fresh = [IndexedOffer.from_offer(o) for o in offers if o.version > known.get(o.id, 0)]
+        fresh = [o for o in offers if o.version > known.get(o.id, 0)]
         if not fresh:
             return 0  # redelivered events: nothing to embed, nothing to write
-        vectors = self.encoder.encode([offer_text(o) for o in fresh])
-        return self.index.upsert(list(zip(fresh, vectors, strict=True)))
+        return self.index.upsert(self._embed(fresh))
+
+    def _embed(self, offers: Sequence[OfferPublic]) -> list[tuple[IndexedOffer, Vector]]:
+        """Tie each offer to its ROME métier (at ingest), then embed its text, in one batch each."""
+        docs = [
+            _with_occupation(IndexedOffer.from_offer(offer), link)
+            for offer, link in zip(offers, self.occupations.for_offers(offers), strict=True)
+        ]
+        vectors = self.encoder.encode([offer_text(d) for d in docs])
+        return list(zip(docs, vectors, strict=True))
 
     def _project_profile(self, changed: ProfileChanged) -> None:
         with session_scope(self.engine) as session:
@@ -79,11 +90,12 @@ class MatchingService:
             return
         self._save_projection(view)
 
-    def _save_projection(self, view: MatchingView) -> Vector:
-        vector: Vector = self.encoder.encode([profile_text(view)])[0]
+    def _save_projection(self, view: MatchingView) -> Projection:
+        occupations = self.occupations.for_person(view)  # the target jobs get their ROME codes on save
+        vector: Vector = self.encoder.encode([profile_text(view, occupations)])[0]
         with session_scope(self.engine) as session:
-            ProjectionRepository(session).save(view, vector)
-        return vector
+            ProjectionRepository(session).save(view, vector, occupations)
+        return Projection(view, vector, occupations)
 
     def _forget_profile(self, profile_id: str) -> None:
         """The person left the platform: drop what matching kept about them, outcomes included."""
@@ -93,19 +105,23 @@ class MatchingService:
 
     # -- queries --------------------------------------------------------------------------------------
     def suggest(self, profile_id: str, limit: int) -> list[Suggestion]:
-        view, vector = self._projection(profile_id)
+        projection = self._projection(profile_id)
+        view = projection.view
         with session_scope(self.engine) as session:
             outcomes = OutcomeRepository(session)
             statuses = outcomes.statuses_for(profile_id)
             penalties = employer_penalties(outcomes.employer_records())
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
         filters = filters_for(view, self.today(), excluded_offer_ids=closed)
-        hits = self.index.search(vector, filters, k=limit * CANDIDATES_PER_RESULT)
+        hits = self.index.search(projection.vector, filters, k=limit * CANDIDATES_PER_RESULT)
         person = Person(
             target_jobs=view.target_jobs,
             skills=view.skills,
             already_proposed=frozenset(o for o, seen in statuses.items() if OutcomeStatus.PROPOSED in seen),
             employer_penalty=penalties,
+            occupations=projection.occupations,
+            family_of=self.occupations.family_of,
+            neighbours_of=self.occupations.neighbours_of,
         )
         return rank(hits, filters, person, limit)
 
@@ -150,7 +166,7 @@ class MatchingService:
         with session_scope(self.engine) as session:
             return OutcomeRepository(session).counts_for_offer(offer_id)
 
-    def _projection(self, profile_id: str) -> tuple[MatchingView, Vector]:
+    def _projection(self, profile_id: str) -> Projection:
         with session_scope(self.engine) as session:
             stored = ProjectionRepository(session).get(profile_id)
         if stored is not None:
@@ -160,7 +176,7 @@ class MatchingService:
         view = self.profiles.matching_view(profile_id)
         if view is None:
             raise NotFound(f"No profile {profile_id}.")
-        return view, self._save_projection(view)
+        return self._save_projection(view)
 
     def rebuild_index(self, batch_size: int = 256) -> int:
         return self.index.rebuild(self._embedded_batches(self.offers.iter_offers(), batch_size))
@@ -168,14 +184,14 @@ class MatchingService:
     def _embedded_batches(
         self, offers: Iterator[OfferPublic], batch_size: int
     ) -> Iterator[list[tuple[IndexedOffer, Vector]]]:
-        batch: list[IndexedOffer] = []
+        batch: list[OfferPublic] = []
         for offer in offers:
-            batch.append(IndexedOffer.from_offer(offer))
+            batch.append(offer)
             if len(batch) == batch_size:
-                yield list(zip(batch, self.encoder.encode([offer_text(o) for o in batch]), strict=True))
+                yield self._embed(batch)
                 batch = []
         if batch:
-            yield list(zip(batch, self.encoder.encode([offer_text(o) for o in batch]), strict=True))
+            yield self._embed(batch)
 
     def status(self) -> dict[str, Any]:
         with session_scope(self.engine) as session:
@@ -186,3 +202,16 @@ class MatchingService:
             "index_backend": self.index.backend,
             "encoder": self.encoder.name,
         }
+
+
+def _with_occupation(doc: IndexedOffer, link: OccupationLink | None) -> IndexedOffer:
+    if link is None:
+        return doc
+    return replace(
+        doc,
+        rome_code=link.rome_code,
+        appellation_code=link.appellation_code or doc.appellation_code,
+        occupation_label=link.label,
+        occupation_confidence=link.confidence,
+        occupation_how=link.how,
+    )

@@ -10,6 +10,11 @@ class MatchingSettings(CommonSettings):
     index_alias: str = "maillage-offers"
     local_index_path: str = "./var/offer_index.db"
     encoder: str = "minilm"  # or "hashing" (lexical, for tests and very small machines)
+    # Occupation linking of offer titles and target jobs to the ROME: "use" (char n-grams + multilingual
+    # USE, the measured default), "lexical" (char n-grams only) or "none".
+    linker: str = "use"
+    # Where the linker keeps the vectors of the taxonomies' labels (a cold build takes a minute or two).
+    linking_cache: str = ""
     offers_url: str = "http://127.0.0.1:8101"
     profiles_url: str = "http://127.0.0.1:8102"
     consumer_group: str = "maillage-matching"

@@ -109,6 +109,7 @@ class Platform:
         self.env = {
             **os.environ,
             "MAILLAGE_ENCODER": "hashing",  # delivery is under test, not embeddings: no torch, fast
+            "MAILLAGE_LINKER": "none",  # nor occupation linking: it would only slow the 10,000 posts down
             "MAILLAGE_KAFKA_BOOTSTRAP": self.kafka,
             "MAILLAGE_ELASTICSEARCH_URL": self.es_url,
             "MAILLAGE_INDEX_ALIAS": f"faults-offers-{self.run}",

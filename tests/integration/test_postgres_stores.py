@@ -91,7 +91,7 @@ def test_matching_and_gateway_stores_round_trip(fresh_postgres_db: str) -> None:
         )
     with session_scope(engine) as session:
         stored = ProjectionRepository(session).get("p1")
-    assert stored is not None and stored[0].version == 2 and stored[1].tolist() == [1, 1, 1, 1]
+    assert stored is not None and stored.view.version == 2 and stored.vector.tolist() == [1, 1, 1, 1]
 
     users = UserStore(engine)
     users.ensure_demo_accounts()

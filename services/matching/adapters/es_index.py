@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from common.errors import Unavailable
@@ -56,6 +57,9 @@ def _mappings(dimensions: int) -> dict[str, Any]:
             "updated_at": {"type": "date"},
             "published_on": {"type": "date", "format": "strict_date"},
             "naf_code": {"type": "keyword"},
+            "occupation_label": {"type": "keyword", "index": False},
+            "occupation_confidence": {"type": "float", "index": False},
+            "occupation_how": {"type": "keyword", "index": False},
             "vector": {
                 "type": "dense_vector",
                 "dims": dimensions,
@@ -70,11 +74,27 @@ def _mappings(dimensions: int) -> dict[str, Any]:
 class ElasticsearchOfferIndex:
     backend = "elasticsearch"
 
-    def __init__(self, url: str, dimensions: int, alias: str = "maillage-offers", shards: int = 1) -> None:
+    # HNSW candidates examined per shard = max(NUM_CANDIDATES_MIN, factor × k). Measured by
+    # `python -m bench.suggest` (bench/RESULTS.md): recall@10 against exact search vs latency.
+    NUM_CANDIDATES_MIN = 100
+    NUM_CANDIDATES_FACTOR = 4.0
+
+    def __init__(
+        self,
+        url: str,
+        dimensions: int,
+        alias: str = "maillage-offers",
+        shards: int = 1,
+        num_candidates_factor: float | None = None,
+    ) -> None:
         self._es = Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
         self._dims = dimensions
         self.alias = alias
         self._shards = shards
+        self.num_candidates_factor = num_candidates_factor or self.NUM_CANDIDATES_FACTOR
+
+    def num_candidates(self, k: int) -> int:
+        return min(10_000, max(self.NUM_CANDIDATES_MIN, int(self.num_candidates_factor * k), k))
 
     def _new_index_name(self) -> str:
         return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
@@ -196,9 +216,9 @@ class ElasticsearchOfferIndex:
             must_not.append({"ids": {"values": sorted(filters.excluded_offer_ids)}})
         knn = {
             "field": "vector",
-            "query_vector": [float(x) for x in vector],
+            "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
             "k": k,
-            "num_candidates": max(100, 4 * k),
+            "num_candidates": self.num_candidates(k),
             "filter": {"bool": {"filter": must, "must_not": must_not}},
         }
         try:
@@ -357,7 +377,7 @@ def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:
     data["expires_on"] = doc.expires_on.isoformat()
     data["published_on"] = doc.published_on.isoformat() if doc.published_on else None
     data["location"] = {"lat": doc.lat, "lon": doc.lon}
-    data["vector"] = [float(x) for x in vector]
+    data["vector"] = np.asarray(vector, dtype=np.float32).tolist()
     return data
 
 

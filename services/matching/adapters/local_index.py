@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,15 +42,33 @@ class LocalOfferIndex:
         self._load()
 
     # -- memory mirror --------------------------------------------------------------------------------
+    # Column arrays with spare capacity (doubled when full): appending one offer to 10^5 costs O(1), not a
+    # copy of the whole 150 MB matrix. Rows [0, n) are live. Contracts and conditions are small codes so
+    # that every hard filter is a vectorised mask, cheapest first, before any distance or dot product.
     def _reset_memory(self) -> None:
         self._row_of: dict[str, int] = {}
         self._docs: list[IndexedOffer] = []
-        self._vectors = np.zeros((0, self._dims), dtype=np.float32)
-        self._lat = np.zeros(0)
-        self._lon = np.zeros(0)
-        self._hours = np.zeros(0)
-        self._active = np.zeros(0, dtype=bool)
-        self._expires = np.zeros(0, dtype="datetime64[D]")
+        self._codes: dict[str, int] = {}  # contract type -> small integer
+        self._bits: dict[str, int] = {}  # work condition -> bit of the conditions mask
+        self._allocate(0)
+
+    def _allocate(self, capacity: int) -> None:
+        n = len(self._docs)
+
+        def grow(name: str, shape: tuple[int, ...], dtype: Any) -> npt.NDArray[Any]:
+            new = np.zeros(shape, dtype=dtype)
+            if n:
+                new[:n] = getattr(self, name)[:n]
+            return new
+
+        self._vectors = grow("_vectors", (capacity, self._dims), np.float32)
+        self._lat = grow("_lat", (capacity,), np.float64)
+        self._lon = grow("_lon", (capacity,), np.float64)
+        self._hours = grow("_hours", (capacity,), np.float64)
+        self._active = grow("_active", (capacity,), bool)
+        self._expires = grow("_expires", (capacity,), "datetime64[D]")
+        self._contract = grow("_contract", (capacity,), np.int16)
+        self._conditions = grow("_conditions", (capacity,), np.uint64)
 
     def _load(self) -> None:
         rows = self._db.execute("SELECT doc, vector FROM offer_index").fetchall()
@@ -58,31 +77,18 @@ class LocalOfferIndex:
         self._append(docs, vectors)
 
     def _append(self, docs: Sequence[IndexedOffer], vectors: Sequence[Vector]) -> None:
-        new_docs: list[IndexedOffer] = []
-        new_vectors: list[Vector] = []
         for doc, vector in zip(docs, vectors, strict=True):
             row = self._row_of.get(doc.id)
             if row is None:
-                new_docs.append(doc)
-                new_vectors.append(vector)
-                continue
-            self._docs[row] = doc
+                row = len(self._docs)
+                if row == len(self._vectors):
+                    self._allocate(max(1024, 2 * row))
+                self._docs.append(doc)
+                self._row_of[doc.id] = row
+            else:
+                self._docs[row] = doc
             self._vectors[row] = vector
             self._set_columns(row, doc)
-        if new_docs:
-            start = len(self._docs)
-            self._docs.extend(new_docs)
-            for offset, doc in enumerate(new_docs):
-                self._row_of[doc.id] = start + offset
-            self._vectors = np.vstack([self._vectors, np.asarray(new_vectors, dtype=np.float32)])
-            grow = len(new_docs)
-            self._lat = np.concatenate([self._lat, np.zeros(grow)])
-            self._lon = np.concatenate([self._lon, np.zeros(grow)])
-            self._hours = np.concatenate([self._hours, np.zeros(grow)])
-            self._active = np.concatenate([self._active, np.zeros(grow, dtype=bool)])
-            self._expires = np.concatenate([self._expires, np.zeros(grow, dtype="datetime64[D]")])
-            for offset, doc in enumerate(new_docs):
-                self._set_columns(start + offset, doc)
 
     def _set_columns(self, row: int, doc: IndexedOffer) -> None:
         self._lat[row] = doc.lat
@@ -90,6 +96,11 @@ class LocalOfferIndex:
         self._hours[row] = doc.hours_per_week
         self._active[row] = doc.status == "active"
         self._expires[row] = np.datetime64(doc.expires_on, "D")
+        self._contract[row] = self._codes.setdefault(doc.contract_type, len(self._codes))
+        mask = 0
+        for condition in doc.conditions:
+            mask |= 1 << min(self._bits.setdefault(condition, len(self._bits)), 63)
+        self._conditions[row] = mask
 
     # -- the port -------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -145,31 +156,52 @@ class LocalOfferIndex:
 
     def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]:
         with self._lock:
-            if not self._docs:
+            n = len(self._docs)
+            if not n:
                 return []
-            mask = self._active & (self._expires >= np.datetime64(filters.today, "D"))
-            mask &= _within_km(self._lat, self._lon, filters.lat, filters.lon, filters.radius_km)
+            # Cheapest masks first (one comparison per row), then a bounding box, then the haversine on
+            # the few rows left, then the dot product on the survivors only.
+            mask = self._active[:n] & (self._expires[:n] >= np.datetime64(filters.today, "D"))
             if filters.min_hours is not None:
-                mask &= self._hours >= filters.min_hours
+                mask &= self._hours[:n] >= filters.min_hours
             if filters.max_hours is not None:
-                mask &= self._hours <= filters.max_hours
+                mask &= self._hours[:n] <= filters.max_hours
+            if filters.contract_types:
+                wanted = [self._codes[c] for c in filters.contract_types if c in self._codes]
+                mask &= np.isin(self._contract[:n], np.asarray(wanted, dtype=np.int16))
+            if filters.excluded_conditions:
+                if len(self._bits) > 63:  # more distinct conditions than bits: check them one by one
+                    mask &= np.fromiter(
+                        (not (set(d.conditions) & filters.excluded_conditions) for d in self._docs), bool, n
+                    )
+                else:
+                    excluded = 0
+                    for condition in filters.excluded_conditions:
+                        if condition in self._bits:
+                            excluded |= 1 << self._bits[condition]
+                    if excluded:
+                        mask &= (self._conditions[:n] & np.uint64(excluded)) == 0
+            for offer_id in filters.excluded_offer_ids:
+                row = self._row_of.get(offer_id)
+                if row is not None:
+                    mask[row] = False
+            dlat, dlon = _box_degrees(filters.lat, filters.lon, filters.radius_km)
+            mask &= np.abs(self._lat[:n] - filters.lat) <= dlat
+            if dlon is not None:
+                mask &= np.abs(self._lon[:n] - filters.lon) <= dlon
             candidates = np.flatnonzero(mask)
-            # The remaining filters touch few rows and are categorical: check them per candidate.
-            keep = [
-                int(i)
-                for i in candidates
-                if (not filters.contract_types or self._docs[i].contract_type in filters.contract_types)
-                and not (set(self._docs[i].conditions) & filters.excluded_conditions)
-                and self._docs[i].id not in filters.excluded_offer_ids
-            ]
-            if not keep:
+            if len(candidates):
+                near = _within_km(
+                    self._lat[candidates], self._lon[candidates], filters.lat, filters.lon, filters.radius_km
+                )
+                candidates = candidates[near]
+            if not len(candidates):
                 return []
-            rows = np.asarray(keep)
-            scores = self._vectors[rows] @ np.asarray(vector, dtype=np.float32)
-            top = min(k, len(rows))
+            scores = self._vectors[candidates] @ np.asarray(vector, dtype=np.float32)
+            top = min(k, len(candidates))
             best = np.argpartition(-scores, top - 1)[:top]
-            ordered = sorted(best, key=lambda j: (-float(scores[j]), self._docs[rows[j]].id))
-            return [Hit(self._docs[rows[j]], float(scores[j])) for j in ordered]
+            ordered = sorted(best, key=lambda j: (-float(scores[j]), self._docs[candidates[j]].id))
+            return [Hit(self._docs[candidates[j]], float(scores[j])) for j in ordered]
 
     def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
         """Write into a side table, then swap it in one transaction: searches never see half an index."""
@@ -203,6 +235,22 @@ class LocalOfferIndex:
         with self._lock:
             docs = list(self._docs)
         return aggregate_documents(docs, today, since, top_skills)
+
+
+def _box_degrees(lat0: float, lon0: float, radius_km: float) -> tuple[float, float | None]:
+    """Half-sides, in degrees, of a box that holds every point within `radius_km` of (lat0, lon0) on the
+    sphere; None for longitude when the circle reaches a pole or the antimeridian (no longitude bound)."""
+    angle = radius_km / EARTH_RADIUS_KM
+    margin = 1e-9  # a point exactly on the circle stays inside despite rounding
+    dlat = float(np.degrees(angle)) + margin
+    cos_lat = float(np.cos(np.radians(lat0)))
+    ratio = float(np.sin(min(angle, np.pi / 2))) / cos_lat if cos_lat > 1e-12 else 1.0
+    if ratio >= 1.0:
+        return dlat, None
+    dlon = float(np.degrees(np.arcsin(ratio))) + margin
+    if abs(lon0) + dlon >= 180.0:
+        return dlat, None
+    return dlat, dlon
 
 
 def _within_km(

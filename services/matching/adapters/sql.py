@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -9,6 +11,7 @@ from sqlalchemy import Column, DateTime, LargeBinary, Text
 from sqlmodel import Field, Session, SQLModel, func, select
 
 from common.clock import utcnow
+from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import Vector
 from services.profiles.schemas import MatchingView
 
@@ -20,24 +23,36 @@ class ProfileProjection(SQLModel, table=True):
     version: int
     view: str = Field(sa_column=Column(Text, nullable=False))
     vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    occupations: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class Projection:
+    view: MatchingView
+    vector: Vector
+    occupations: tuple[OccupationLink, ...]
 
 
 class ProjectionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, profile_id: str) -> tuple[MatchingView, Vector] | None:
+    def get(self, profile_id: str) -> Projection | None:
         row = self.session.get(ProfileProjection, profile_id)
         if row is None:
             return None
-        return MatchingView.model_validate_json(row.view), np.frombuffer(row.vector, dtype=np.float32)
+        return Projection(
+            MatchingView.model_validate_json(row.view),
+            np.frombuffer(row.vector, dtype=np.float32),
+            tuple(OccupationLink.from_dict(o) for o in json.loads(row.occupations)),
+        )
 
     def version(self, profile_id: str) -> int:
         row = self.session.get(ProfileProjection, profile_id)
         return row.version if row else 0
 
-    def save(self, view: MatchingView, vector: Vector) -> None:
+    def save(self, view: MatchingView, vector: Vector, occupations: tuple[OccupationLink, ...] = ()) -> None:
         row = self.session.get(ProfileProjection, view.profile_id)
         if row is not None and row.version >= view.version:
             return  # an older or repeated update never overwrites a newer projection
@@ -46,6 +61,7 @@ class ProjectionRepository:
         row.version = view.version
         row.view = view.model_dump_json()
         row.vector = np.asarray(vector, dtype=np.float32).tobytes()
+        row.occupations = json.dumps([o.as_dict() for o in occupations], ensure_ascii=False)
         row.updated_at = utcnow()
         self.session.add(row)
 

@@ -17,9 +17,10 @@ from common.geo import haversine_km
 from common.text import normalise
 from common.vocabulary import CONDITION_LABELS_FR, WorkCondition
 from services.matching.domain.constraints import violations
+from services.matching.domain.occupations import OccupationLink, proximity
 from services.matching.ports import HardFilters, Hit
 
-WEIGHTS = {"relevance": 0.60, "skills": 0.15, "distance": 0.15, "freshness": 0.10}
+WEIGHTS = {"relevance": 0.30, "occupation": 0.30, "skills": 0.15, "distance": 0.15, "freshness": 0.10}
 EMPLOYER_DAMPING = 0.9  # each further offer of the same employer keeps 90 % of the previous multiplier
 FRESH_DAYS = 60.0
 
@@ -42,6 +43,9 @@ class Person:
     skills: list[str]
     already_proposed: frozenset[str] = frozenset()
     employer_penalty: Mapping[str, float] = field(default_factory=dict)
+    occupations: tuple[OccupationLink, ...] = ()
+    family_of: Mapping[str, str] = field(default_factory=dict)
+    neighbours_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,7 +91,21 @@ def rank(hits: list[Hit], filters: HardFilters, person: Person, limit: int) -> l
         skills = len(matched) / len(offer.skills) if offer.skills else 0.5
         nearness = 1.0 - distance / filters.radius_km if filters.radius_km > 0 else 1.0
         freshness = _freshness(offer.updated_at, filters.today)
-        components = {"relevance": relevance, "skills": skills, "distance": nearness, "freshness": freshness}
+        occupation = proximity(
+            offer.rome_code,
+            offer.appellation_code,
+            offer.occupation_confidence if offer.occupation_how else 1.0,
+            person.occupations,
+            person.family_of,
+            person.neighbours_of,
+        )
+        components = {
+            "relevance": relevance,
+            "occupation": occupation.score,
+            "skills": skills,
+            "distance": nearness,
+            "freshness": freshness,
+        }
         score = sum(WEIGHTS[k] * v for k, v in components.items())
         penalty = person.employer_penalty.get(offer.employer_id, 1.0)
         score = round(score * penalty, 6)
@@ -103,6 +121,10 @@ def rank(hits: list[Hit], filters: HardFilters, person: Person, limit: int) -> l
             components=components,
         )
         suggestion.reasons = _reasons(suggestion, person.target_jobs, matched, missing, filters)
+        if occupation.text:
+            suggestion.reasons.insert(
+                0, Reason("occupation", occupation.text[0].upper() + occupation.text[1:], "+")
+            )
         if penalty < 1.0:
             suggestion.reasons.append(
                 Reason("employer_unresponsive", "Employeur qui répond peu aux candidatures", "-")
@@ -152,6 +174,10 @@ def _reasons(
         )
     elif relevance >= 0.4:
         reasons.append(Reason("job_match", f"Poste proche de {targets} (similarité {relevance:.2f})", "+"))
+    elif s.components.get("occupation", 0.0) > 0:
+        # The ROME says the métier is the same; only the wording differs.
+        text = f"Intitulé formulé autrement que {targets} (similarité {relevance:.2f})"
+        reasons.append(Reason("job_match", text, "="))
     else:
         reasons.append(Reason("job_match", f"Poste éloigné de {targets} (similarité {relevance:.2f})", "-"))
     if matched:

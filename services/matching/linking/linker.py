@@ -1,0 +1,283 @@
+"""`OccupationLinker`: a free-text French job title → ROME 4.0 appellations and fiches, ESCO occupations.
+
+The same `LabelScorer` and `ConceptStructure` as the evaluation (`ranking.rank`), over the shipped
+taxonomies: ROME appellations grouped by fiche (the fiche's own label counts as one more appellation),
+and ESCO occupations (preferred and alternative labels grouped by URI, ISCO groups as classes that
+lend part of their score to their occupations). Indexes are built on first use, once per linker.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from services.matching.linking.dense import CachedEncoder, Encoder, make_encoder
+from services.matching.linking.normalize import key
+from services.matching.linking.ranking import ConceptStructure, FloatArray, LabelScorer, Timings, Weights
+from services.matching.linking.taxonomy import EscoOccupation, RomeAppellation, Taxonomies, load
+
+System = Literal["rome_appellation", "rome_fiche", "esco"]
+SYSTEMS: tuple[System, ...] = ("rome_appellation", "rome_fiche", "esco")
+
+# Fused scores of a right answer mostly lie between ~0.45 and 1; below ~0.25 it is noise.
+_FLOOR, _SPAN = 0.25, 0.7
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    code: str  # OGR code of an appellation, ROME code of a fiche, or ESCO URI
+    label: str
+    system: System
+    rome_code: str | None  # the ROME fiche of an appellation or fiche
+    rome_parent_code: str | None  # ROME 4.0 groups some fiches under a parent fiche (K2205 → K2204)
+    confidence: float  # in [0, 1]; 1 means the normalised wording is identical
+    how: str  # why, in French: "intitulé identique", "synonyme ESCO", "proximité sémantique"…
+    matched_label: str  # the label that matched best (an appellation, an alternative ESCO label…)
+
+
+def confidence_of(score: float, identical: bool) -> float:
+    if identical:
+        return 1.0
+    return float(min(0.99, max(0.0, (score - _FLOOR) / _SPAN)))
+
+
+class _Side:
+    """One taxonomy's labels, indexed: texts, their concept, and the concept structure."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        texts: list[str],
+        groups: dict[str, str],
+        encoder: Encoder | None,
+        t: Timings,
+        weights: Weights = Weights(),
+    ) -> None:
+        self.ids, self.texts = ids, texts
+        self.scorer = LabelScorer(texts, encoder, weights, t)
+        self.structure = ConceptStructure(ids, groups)
+        self.keys = [key(x) for x in texts]
+
+    def lexical(self, text: str, fused: FloatArray) -> FloatArray:
+        """The char TF-IDF cosine alone: above the fused score means the words, not the meaning, matched."""
+        return self.scorer.char.score(text) if self.scorer.char is not None else fused
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019 — one side per linker, which lives as long as the process
+    def scores(self, text: str) -> FloatArray:
+        """Fused scores of `text` against every label (read-only: shared between callers)."""
+        scores: FloatArray = self.scorer.score([text])
+        scores.setflags(write=False)
+        return scores
+
+    def best(self, text: str, top: int) -> list[tuple[int, int, float, bool, bool]]:
+        """(concept, best label, concept score, identical wording, lexical evidence) best first."""
+        scores: FloatArray = self.scores(text)
+        lexical = self.lexical(text, scores[0])
+        concept = self.structure.concept_scores(scores)[0]
+        wanted = key(text)
+        out = []
+        for g in np.argsort(-concept, kind="stable")[: top * 3]:
+            if self.structure.is_class[g]:
+                continue
+            labels = self.structure.members[g]
+            j = int(labels[np.argmax(scores[0, labels])])
+            identical = any(self.keys[i] == wanted for i in labels.tolist()) and bool(wanted)
+            if identical:
+                j = next(i for i in labels.tolist() if self.keys[i] == wanted)
+            out.append((int(g), j, float(concept[g]), identical, bool(lexical[j] >= scores[0, j])))
+            if len(out) >= top:
+                break
+        return out
+
+
+class OccupationLinker:
+    """Links job titles to ROME appellations and fiches and to ESCO occupations, with a confidence.
+
+    Thread-safe; build it once per process (indexes take ~2 min cold with the USE encoder on 2 cores,
+    a second with a warm MAILLAGE_LINKING_CACHE) and call `link` for offer titles at ingest and
+    profile target jobs on save.
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder | str | None = "use",
+        taxonomies: Taxonomies | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        if isinstance(encoder, str):
+            encoder = CachedEncoder(make_encoder(encoder))
+        self._encoder = encoder
+        self._taxonomies = taxonomies
+        self._weights = weights or Weights()
+        self._lock = threading.Lock()
+        self._rome: _Side | None = None
+        self._esco: _Side | None = None
+        self._appellations: dict[str, RomeAppellation] = {}
+        self._esco_by_uri: dict[str, EscoOccupation] = {}
+        self.timings = Timings()
+
+    def build(self) -> None:
+        """Build the indexes now rather than on the first `link` call."""
+        with self._lock:
+            if self._rome is not None:
+                return
+            started = time.perf_counter()
+            tax = self._taxonomies or load()
+            self._taxonomies = tax
+            self._appellations = {a.code_ogr: a for a in tax.appellations}
+            self._esco_by_uri = {o.uri: o for o in tax.esco}
+            r_ids, r_texts, r_groups = [], [], {}
+            for a in tax.appellations:
+                r_ids.append(f"a:{a.code_ogr}")
+                r_texts.append(a.label)
+                r_groups[f"a:{a.code_ogr}"] = a.code_rome
+            for f in tax.fiches.values():
+                r_ids.append(f"f:{f.code_rome}")
+                r_texts.append(f.label)
+                r_groups[f"f:{f.code_rome}"] = f.code_rome
+            for n, (alias, code_ogr) in enumerate(tax.aliases):
+                target = self._appellations.get(code_ogr)
+                if target is not None:  # a curated usual wording counts as one more label of its fiche
+                    r_ids.append(f"x:{code_ogr}:{n}")
+                    r_texts.append(alias)
+                    r_groups[f"x:{code_ogr}:{n}"] = target.code_rome
+            e_ids, e_texts, e_groups = [], [], {}
+            for o in tax.esco:
+                for n, label in enumerate(dict.fromkeys((o.preferred_label, *o.alt_labels))):
+                    e_ids.append(f"{o.uri}#{n}")
+                    e_texts.append(label)
+                    e_groups[f"{o.uri}#{n}"] = o.uri
+            for code, label in tax.isco_labels.items():
+                uri = f"http://data.europa.eu/esco/isco/C{code}"
+                e_ids.append(uri)
+                e_texts.append(label)
+                e_groups[uri] = uri
+            self._rome = _Side(r_ids, r_texts, r_groups, self._encoder, self.timings, self._weights)
+            self._esco = _Side(e_ids, e_texts, e_groups, self._encoder, self.timings, self._weights)
+            self.timings.add("build", started)
+
+    def link(self, text: str, top: int = 5, systems: tuple[System, ...] = SYSTEMS) -> list[OccupationMatch]:
+        """Up to `top` matches for each requested system, in the order of `systems`, best first."""
+        if not text or not text.strip():
+            return []
+        return list(self._link(text, top, systems))
+
+    def link_many(
+        self, texts: Sequence[str], top: int = 5, systems: tuple[System, ...] = SYSTEMS
+    ) -> list[list[OccupationMatch]]:
+        """`link` for a batch: the dense encoder sees all new texts in one call (much faster per text)."""
+        self.build()
+        if self._encoder is not None:
+            self._encoder.encode_queries([t for t in dict.fromkeys(texts) if t and t.strip()])
+        return [self.link(t, top, systems) for t in texts]
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 — the linker is built once per process
+    def _link(self, text: str, top: int, systems: tuple[System, ...]) -> tuple[OccupationMatch, ...]:
+        self.build()
+        assert self._rome is not None and self._esco is not None and self._taxonomies is not None
+        tax = self._taxonomies
+        appellations, esco = self._appellations, self._esco_by_uri
+        out: list[OccupationMatch] = []
+        for system in systems:
+            if system == "esco":
+                side = self._esco
+                for g, j, score, identical, lexical in side.best(text, top):
+                    uri = side.structure.names[g]
+                    occupation = esco[uri]
+                    matched = side.texts[j]
+                    if identical:
+                        how = (
+                            "intitulé identique" if matched == occupation.preferred_label else "synonyme ESCO"
+                        )
+                    else:
+                        how = "proximité lexicale" if lexical else "proximité sémantique"
+                    out.append(
+                        OccupationMatch(
+                            uri,
+                            occupation.preferred_label,
+                            "esco",
+                            None,
+                            None,
+                            confidence_of(score, identical),
+                            how,
+                            matched,
+                        )
+                    )
+                continue
+            side = self._rome
+            if system == "rome_fiche":
+                for g, j, score, identical, lexical in side.best(text, top):
+                    code = side.structure.names[g]
+                    fiche = tax.fiches.get(code)
+                    if identical and side.ids[j].startswith("x:"):
+                        how = "usage courant"
+                    elif identical:
+                        how = (
+                            "intitulé identique"
+                            if side.ids[j].startswith("f:")
+                            else "appellation de la fiche"
+                        )
+                    else:
+                        how = "proximité lexicale" if lexical else "proximité sémantique"
+                    out.append(
+                        OccupationMatch(
+                            code,
+                            fiche.label if fiche else code,
+                            "rome_fiche",
+                            code,
+                            fiche.parent_code if fiche else None,
+                            confidence_of(score, identical),
+                            how,
+                            side.texts[j],
+                        )
+                    )
+                continue
+            # Appellations: the labels themselves (a curated usual wording stands for its appellation).
+            scores = side.scores(text)[0]
+            lexical_scores = side.lexical(text, scores)
+            wanted = key(text)
+            exact = [i for i, k in enumerate(side.keys) if k == wanted and not side.ids[i].startswith("f:")]
+            picks = [
+                int(i)
+                for i in np.argsort(-scores, kind="stable")[: top * 4]
+                if not side.ids[i].startswith("f:")
+            ]
+            seen: set[str] = set()
+            for i in dict.fromkeys([*exact, *picks]):
+                code_ogr = side.ids[i].split(":")[1]
+                if code_ogr in seen:
+                    continue
+                seen.add(code_ogr)
+                a = appellations[code_ogr]
+                identical = side.keys[i] == wanted
+                if identical:
+                    how = "usage courant" if side.ids[i].startswith("x:") else "intitulé identique"
+                else:
+                    how = "proximité lexicale" if lexical_scores[i] >= scores[i] else "proximité sémantique"
+                fiche = tax.fiches.get(a.code_rome)
+                out.append(
+                    OccupationMatch(
+                        a.code_ogr,
+                        a.label,
+                        "rome_appellation",
+                        a.code_rome,
+                        fiche.parent_code if fiche else None,
+                        confidence_of(float(scores[i]), identical),
+                        how,
+                        side.texts[i],
+                    )
+                )
+                if len(seen) >= top:
+                    break
+        return tuple(out)
+
+    def neighbours(self, code_rome: str) -> tuple[str, ...]:
+        """Neighbouring ROME fiches (the ROME's mobility links), best first."""
+        tax = self._taxonomies or load()
+        return tax.neighbours.get(code_rome, ())
