@@ -20,7 +20,7 @@ from pathlib import Path
 import uvicorn
 
 from common.identity import Role
-from maillage import deadletters, importer, ops
+from maillage import deadletters, eval_matching, importer, ops
 from maillage.eval_linking import add_parser as add_eval_linking_parser
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_parser(sub)
     ops.add_parser(sub)
     add_eval_linking_parser(sub)
+    eval_matching.add_parser(sub)
     return parser
 
 

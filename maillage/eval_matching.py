@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = build_scenario(args.fiches, args.offers_per_fiche, args.people, args.seed)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        platform = build_embedded(Path(tmp), with_demo=False, encoder_kind=args.encoder)
+        platform = build_embedded(Path(tmp), with_demo=False, encoder_kind=args.encoder, linker=args.linker)
         with TestClient(platform.app) as client:
             auth = {}
             for user in ("employer", "referent"):
@@ -147,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
             "fiches": args.fiches,
             "seed": args.seed,
             "encoder": args.encoder,
+            "linker": args.linker,
             "ingest_seconds": round(ingest_s, 1),
             "total_seconds": round(time.perf_counter() - started, 1),
         }
@@ -213,5 +214,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=45)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--encoder", default="minilm", choices=["minilm", "hashing"])
+    parser.add_argument(
+        "--linker",
+        default="use",
+        choices=["use", "lexical", "none"],
+        help="none: embeddings and filters alone",
+    )
     parser.add_argument("--out", default="")
     parser.set_defaults(func=run)

@@ -210,3 +210,44 @@ def test_services_expose_lag_and_dead_letters_as_metrics(platform) -> None:  # t
         assert f"\n{name} " in f"\n{text}", text
     with TestClient(platform.offers.app) as offers:
         assert "maillage_outbox_pending" in offers.get("/metrics").text
+
+
+def test_a_target_job_written_differently_finds_its_offers_first(client: TestClient) -> None:
+    """The person's words and the employer's differ; the ROME says it is the same métier."""
+    employer, referent = token(client, "employer"), token(client, "referent")
+    cases = [
+        (
+            "technicien de surface",
+            "Agent de propreté et d'hygiène H/F",
+            "Technicien de maintenance industrielle",
+        ),
+        ("hôtesse de caisse", "Caissière (H/F)", "Hôtesse d'accueil"),
+        ("auxiliaire de vie", "Assistant de vie aux familles", "Auxiliaire de puériculture"),
+        ("cariste", "Conducteur de chariot élévateur H/F", "Conducteur de bus"),
+    ]
+    for target, right_title, lookalike_title in cases:
+        right = client.post(
+            "/api/v1/offers",
+            json=offer_payload(title=right_title, skills=[], location=location("Amilly")),
+            headers=employer,
+        ).json()
+        lookalike = client.post(
+            "/api/v1/offers",
+            json=offer_payload(title=lookalike_title, skills=[], location=location("Amilly")),
+            headers=employer,
+        ).json()
+        person = profile_payload(target_jobs=[target], skills=[], mobility={"max_distance_km": 10})
+        pid = client.post("/api/v1/profiles", json=person, headers=referent).json()["id"]
+
+        def ranked(pid: str = pid, wanted: tuple[str, str] = (right["id"], lookalike["id"])) -> list[dict]:  # type: ignore[type-arg]
+            items: list[dict] = client.get(  # type: ignore[type-arg]
+                f"/api/v1/profiles/{pid}/suggestions?limit=50", headers=referent
+            ).json()["items"]
+            ids = [i["offer_id"] for i in items]
+            return items if set(wanted) <= set(ids) else []
+
+        items = wait_for(ranked)
+        ids = [i["offer_id"] for i in items]
+        assert ids.index(right["id"]) < ids.index(lookalike["id"]), (target, [i["title"] for i in items[:5]])
+        reasons = next(i["reasons"] for i in items if i["offer_id"] == right["id"])
+        assert reasons[0]["code"] == "occupation" and reasons[0]["effect"] == "+", reasons
