@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from maillage.platform import EmbeddedPlatform, build_embedded
+from maillage.platform import build_embedded
 from tests.conftest import REQUIRE_SERVERS
+from tests.processes import LiveServer
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -44,38 +41,10 @@ def chromium_path() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, platform: EmbeddedPlatform) -> None:
-        self.platform = platform
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(platform.app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="uvicorn-browser-tests", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     platform = build_embedded(tmp_path_factory.mktemp("browser-var"), with_demo=True, encoder_kind="hashing")
-    server = LiveServer(platform)
+    server = LiveServer(platform.app, "uvicorn-browser-tests")
     server.start()
     try:
         yield server

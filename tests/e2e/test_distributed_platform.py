@@ -4,7 +4,6 @@ PostgreSQL, Kafka and Elasticsearch from the test rig. An offer posted is sugges
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,28 +16,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.factories import location, offer_payload, profile_payload
+from tests.processes import free_port, wait_healthy
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")

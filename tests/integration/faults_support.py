@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
 from services.matching.bootstrap import CONSUMED_TOPICS
 from tests.factories import location, offer_payload
+from tests.processes import free_port, wait_healthy
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
 CONSUMER_STARTED = "Maillage matching consumer started."
@@ -45,26 +45,6 @@ COMMUNES = (
     "Châlette-sur-Loing",
     "Nogent-sur-Vernisson",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
 
 
 @dataclass
@@ -128,7 +108,7 @@ class Platform:
         for name in SERVICES:
             self._spawn(name, ["serve", name, "--port", str(ports[name])])
         for name in SERVICES:
-            _wait_healthy(self.urls[name], self.processes[name], self.logs / f"{name}.log")
+            wait_healthy(self.urls[name], self.processes[name], self.logs / f"{name}.log")
         self.start_consumer()
 
     def _spawn(self, name: str, args: list[str]) -> None:
