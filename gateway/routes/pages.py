@@ -23,7 +23,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FunctionLoader, select_autoescape
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from common.communes_search import search_communes
 from common.http import field_errors
@@ -459,38 +459,32 @@ def offer_payload(form: dict[str, Any], creating: bool) -> tuple[dict[str, Any],
     return body, errors
 
 
-async def _offer_form(
-    request: Request,
-    title: str,
-    description: str,
-    commune: str,
-    metier: str,
-    kind: str,
-    contract_type: str,
-    hours_per_week: str,
-    skills: str,
-    openings: str,
-    expires_on: str,
-    csrf: str,
-) -> dict[str, Any]:
-    check_csrf(request, csrf)
+class OfferFormFields(BaseModel):
+    """The offer form's text fields as posted (validation happens in offer_payload, against the API)."""
+
+    title: str = Field(default="", max_length=10_000)
+    description: str = Field(default="", max_length=10_000)
+    commune: str = Field(default="", max_length=10_000)
+    metier: str = Field(default="", max_length=10_000)
+    kind: str = Field(default="job", max_length=10_000)
+    contract_type: str = Field(default="", max_length=10_000)
+    hours_per_week: str = Field(default="", max_length=10_000)
+    skills: str = Field(default="", max_length=10_000)
+    openings: str = Field(default="1", max_length=10_000)
+    expires_on: str = Field(default="", max_length=10_000)
+    csrf: str = Field(default="", max_length=10_000)
+
+
+OfferForm = Annotated[OfferFormFields, Form()]
+
+
+async def _offer_form(request: Request, fields: OfferFormFields) -> dict[str, Any]:
+    check_csrf(request, fields.csrf)
     form = await request.form()
-    return {
-        "title": title,
-        "description": description,
-        "commune": commune,
-        "metier": metier,
-        "kind": kind,
-        "contract_type": contract_type,
-        "hours_per_week": hours_per_week,
-        "skills": skills,
-        "openings": openings,
-        "expires_on": expires_on,
-        "conditions": [str(c) for c in form.getlist("conditions")],
-    }
-
-
-FormText = Annotated[str, Form(max_length=10_000)]
+    values: dict[str, Any] = fields.model_dump(exclude={"csrf"})
+    # Checkboxes repeat their name, which a model of single fields cannot hold: read them from the form.
+    values["conditions"] = [str(c) for c in form.getlist("conditions")]
+    return values
 
 
 @router.get("/employeur", response_class=HTMLResponse)
@@ -522,35 +516,12 @@ def new_offer_page(request: Request) -> Response:
 @router.post("/employeur/offres/nouvelle", response_class=HTMLResponse)
 async def create_offer(
     request: Request,
-    title: FormText = "",
-    description: FormText = "",
-    commune: FormText = "",
-    metier: FormText = "",
-    kind: FormText = "job",
-    contract_type: FormText = "",
-    hours_per_week: FormText = "",
-    skills: FormText = "",
-    openings: FormText = "1",
-    expires_on: FormText = "",
-    csrf: FormText = "",
+    fields: OfferForm,
 ) -> Response:
     caller = guard(request, Role.EMPLOYER)
     if isinstance(caller, Response):
         return caller
-    values = await _offer_form(
-        request,
-        title,
-        description,
-        commune,
-        metier,
-        kind,
-        contract_type,
-        hours_per_week,
-        skills,
-        openings,
-        expires_on,
-        csrf,
-    )
+    values = await _offer_form(request, fields)
     body, errors = offer_payload(values, creating=True)
     if not errors:
         async with api(request) as client:
@@ -579,35 +550,12 @@ async def edit_offer_page(request: Request, offer_id: str) -> Response:
 async def update_offer(
     request: Request,
     offer_id: str,
-    title: FormText = "",
-    description: FormText = "",
-    commune: FormText = "",
-    metier: FormText = "",
-    kind: FormText = "job",
-    contract_type: FormText = "",
-    hours_per_week: FormText = "",
-    skills: FormText = "",
-    openings: FormText = "1",
-    expires_on: FormText = "",
-    csrf: FormText = "",
+    fields: OfferForm,
 ) -> Response:
     caller = guard(request, Role.EMPLOYER)
     if isinstance(caller, Response):
         return caller
-    values = await _offer_form(
-        request,
-        title,
-        description,
-        commune,
-        metier,
-        kind,
-        contract_type,
-        hours_per_week,
-        skills,
-        openings,
-        expires_on,
-        csrf,
-    )
+    values = await _offer_form(request, fields)
     body, errors = offer_payload(values, creating=False)
     try:
         async with api(request) as client:
