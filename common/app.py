@@ -12,13 +12,17 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.engine import Engine
 
+from common.db import database_reachable
 from common.http import (
     RequestContextMiddleware,
     caller_dependency,
     health_router_payload,
     install_error_handlers,
 )
+from common.outbox import OutboxRelay
+from common.settings import CommonSettings
 
 HealthCheck = Callable[[], bool]
 
@@ -68,3 +72,35 @@ def create_service_app(
 
     app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
     return app
+
+
+def create_publishing_service_app(
+    name: str,
+    routers: Iterable[APIRouter],
+    state: dict[str, Any],
+    settings: CommonSettings,
+    engine: Engine,
+    relay: OutboxRelay,
+    start_relay: bool,
+) -> FastAPI:
+    """A service that owns a SQL store and publishes its events through an outbox (offers, profiles).
+
+    Ready when its database answers and the relay's last attempt succeeded; the relay runs as a thread of
+    the service unless the composition root runs it itself (embedded mode)."""
+    return create_service_app(
+        f"Maillage {name} service",
+        routers,
+        state,
+        settings.internal_token,
+        readiness={
+            "database": lambda: database_reachable(engine),
+            "outbox": lambda: relay.last_error is None,
+        },
+        on_startup=(lambda: relay.start(f"{name}-outbox-relay")) if start_relay else (lambda: None),
+        on_shutdown=relay.stop if start_relay else (lambda: None),
+        max_body_bytes=settings.max_body_bytes,
+        metrics=lambda: {
+            "maillage_outbox_pending": relay.pending(),
+            "maillage_outbox_published_total": relay.published,
+        },
+    )

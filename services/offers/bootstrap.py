@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from common.app import create_service_app
-from common.db import database_reachable, make_engine, migrate
+from common.app import create_publishing_service_app
+from common.db import make_engine, migrate
 from common.messaging.port import Publisher
 from common.outbox import OutboxRelay
 from services.offers import api, api_import
@@ -38,21 +38,13 @@ def bootstrap(
     migrate(engine, MIGRATIONS, version_table="offers_schema_version")
     relay = OutboxRelay(engine, publisher, reconnect=reconnect)
     service = OffersService(engine, on_commit=relay.notify)
-    app = create_service_app(
-        "Maillage offers service",
+    app = create_publishing_service_app(
+        "offers",
         [api_import.router, api.router, api.internal],
         {"offers": service},
-        settings.internal_token,
-        readiness={
-            "database": lambda: database_reachable(engine),
-            "outbox": lambda: relay.last_error is None,
-        },
-        on_startup=(lambda: relay.start("offers-outbox-relay")) if start_relay else (lambda: None),
-        on_shutdown=relay.stop if start_relay else (lambda: None),
-        max_body_bytes=settings.max_body_bytes,
-        metrics=lambda: {
-            "maillage_outbox_pending": relay.pending(),
-            "maillage_outbox_published_total": relay.published,
-        },
+        settings,
+        engine,
+        relay,
+        start_relay,
     )
     return OffersComponents(engine, service, relay, app)
