@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from common.db import session_scope
-from common.errors import NotFound
+from common.errors import Conflict, NotFound
 from common.events import OUTCOMES_TOPIC, Event, OutcomeRecorded, ProfileChanged
 from common.outbox import enqueue
 from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
@@ -93,8 +93,13 @@ class MatchingService:
     def _save_projection(self, view: MatchingView) -> Projection:
         occupations = self.occupations.for_person(view)  # the target jobs get their ROME codes on save
         vector: Vector = self.encoder.encode([profile_text(view, occupations)])[0]
-        with session_scope(self.engine) as session:
-            ProjectionRepository(session).save(view, vector, occupations)
+        try:
+            with session_scope(self.engine) as session:
+                ProjectionRepository(session).save(view, vector, occupations)
+        except Conflict:
+            # The consumer and a read-through suggestion request projected the same person at the same
+            # moment: the other writer's row is as good as ours (same or newer version).
+            log.info("projection of %s written concurrently; keeping the stored one", view.profile_id)
         return Projection(view, vector, occupations)
 
     def _forget_profile(self, profile_id: str) -> None:
