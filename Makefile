@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-unit lint typecheck servers-install browser-install clean bench
+.PHONY: install run test test-unit lint typecheck servers-install browser-install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,4 @@ clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 
 include deploy/k8s/validate/k8s.mk
+include bench/bench.mk

@@ -16,6 +16,7 @@ from common.messaging.port import MessageBus
 from common.messaging.worker import ConsumerWorker
 from common.outbox import OutboxRelay
 from services.matching import api, api_analytics
+from services.matching.adapters.embedding_cache import CachingEncoder
 from services.matching.adapters.encoders import make_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
@@ -70,7 +71,8 @@ def bootstrap(
 ) -> MatchingComponents:
     engine = make_engine(settings.matching_database_url)
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
-    encoder = encoder or make_encoder(settings.encoder)
+    # Unchanged texts (a pause, new hours, a re-import, a reindex) are never embedded twice.
+    encoder = CachingEncoder(encoder or make_encoder(settings.encoder))
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)

@@ -1,0 +1,44 @@
+"""`make bench`: every benchmark on one distributed platform, then the summary table.
+
+    python -m scripts.rig run -- python -m bench.all [--sizes 10000,100000] [--requests 300]
+
+Order: suggestions (which loads the index to 100k offers), then ingest and freshness on that full
+index, so that these two are measured at a département's scale. Waits up to BENCH_QUIET_WAIT_S
+(default 300) for the 1-minute load average to fall under 2 before starting; the load is recorded next
+to every figure either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from bench import freshness, ingest, report, suggest
+from bench.common import say, wait_quiet, write_result
+from bench.stack import Distributed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--trials", type=int, default=20)
+    args = parser.parse_args()
+    quiet = wait_quiet(2.0, float(os.environ.get("BENCH_QUIET_WAIT_S", "300")))
+    say(
+        f"1-minute load at start: {quiet:.2f}{'' if quiet < 2 else ' (machine busy: figures carry the load)'}"
+    )
+    with Distributed() as stack:
+        figures = suggest.run([int(s) for s in args.sizes.split(",")], args.requests, stack)
+        write_result("suggest", figures, suggest.COMMAND)
+        ingested = ingest.run(None, stack)
+        write_result("ingest", ingested, ingest.COMMAND)
+        rate = max(1.0, 0.5 * ingested["post"]["offers_per_s"])
+        write_result("freshness", freshness.run(args.trials, rate, stack), freshness.COMMAND)
+    report.main()
+
+
+if __name__ == "__main__":
+    main()

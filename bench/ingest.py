@@ -1,0 +1,263 @@
+"""Ingest: offers per second from POST (and from `maillage import-offers`) through the outbox, Kafka,
+the matching consumer and MiniLM to searchable in Elasticsearch, against the raw throughput of the same
+encoder on the same texts in the same run; and the embedding cache's hit rate when offers come back
+with unchanged text.
+
+    python -m scripts.rig run -- python -m bench.ingest [--offers N]
+
+Every offer text is unique (a reference number in the description), so nothing but the encoder
+embeds them. "Searchable" is measured by Elasticsearch's own count, which only sees refreshed documents.
+Phases: (1) raw encoder; (2) POST N offers through the gateway, 4 client threads; (3) import N offers
+from a CSV file; (4) re-import the same file with the hours changed (N new versions, same texts) with
+the embedding cache on, then (5) again with the consumer restarted without the cache; (6) raw encoder
+again. The ratio divides the end-to-end rate by the mean of (1) and (6).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+from elasticsearch import Elasticsearch
+
+from bench.common import CACHE, ROOT, minilm, say, text_pool, write_result
+from bench.stack import Distributed
+from common.territory import communes
+from services.matching.texts import offer_text
+
+COMMAND = "python -m scripts.rig run -- python -m bench.ingest"
+
+
+def offer_payloads(n: int, tag: str, seed: int = 0) -> list[dict[str, Any]]:
+    pool = text_pool()
+    places = [c for c in communes() if c.population > 1500]
+    out = []
+    for i in range(n):
+        p = pool[(i * 7 + seed) % len(pool)]
+        c = places[(i * 13 + seed) % len(places)]
+        out.append(
+            {
+                "title": p.title[:120],
+                "description": f"{p.description} Réf. {tag}-{i:06d}.",
+                "location": {"commune": c.name, "lat": c.lat, "lon": c.lon, "insee_code": c.insee_code},
+                "contract_type": ["CDI", "CDD", "interim", "CDDI"][i % 4],
+                "hours_per_week": [35, 24, 28, 30][i % 4],
+                "skills": list(p.skills),
+            }
+        )
+    return out
+
+
+def texts_of(payloads: Sequence[dict[str, Any]]) -> list[str]:
+    return [
+        offer_text(
+            SimpleNamespace(
+                title=p["title"],
+                skills=tuple(p["skills"]),
+                description=p["description"],
+                occupation_label=None,
+            )
+        )  # type: ignore[arg-type]
+        for p in payloads
+    ]
+
+
+def raw_encoder(encoder: Any, texts: Sequence[str]) -> float:
+    """Texts per second of the encoder alone, in batches of 256 as the consumer sees them."""
+    encoder.encode(list(texts[:64]))  # warm-up
+    started = time.monotonic()
+    for i in range(0, len(texts), 256):
+        encoder.encode(list(texts[i : i + 256]))
+    return len(texts) / (time.monotonic() - started)
+
+
+def warm_up(stack: Distributed, counter: Counter) -> None:
+    base = counter.count()
+    post_all(stack, offer_payloads(1, f"warm-{time.monotonic_ns()}"), threads=1)
+    counter.wait_for(base + 1, 300)
+
+
+def batch_sizes(encoder: Any, texts: Sequence[str]) -> dict[str, float]:
+    """Texts per second of the encoder alone by batch size: what batching the embedding is worth."""
+    out = {}
+    for size in (1, 8, 32, 128):
+        chunk = list(texts[: max(size * 4, 64)])
+        started = time.monotonic()
+        for i in range(0, len(chunk), size):
+            encoder.encode(chunk[i : i + size])
+        out[f"batch_{size}"] = round(len(chunk) / (time.monotonic() - started), 1)
+    return out
+
+
+class Counter:
+    def __init__(self, es_url: str, alias: str) -> None:
+        self.es = Elasticsearch(es_url)
+        self.alias = alias
+
+    def count(self) -> int:
+        return int(self.es.count(index=self.alias)["count"])
+
+    def wait_for(self, target: int, timeout_s: float, query: dict[str, Any] | None = None) -> float:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = int(self.es.count(index=self.alias, query=query)["count"]) if query else self.count()
+            if found >= target:
+                return time.monotonic()
+            time.sleep(0.05)
+        raise TimeoutError(f"only {found}/{target} searchable after {timeout_s} s")
+
+
+def post_all(stack: Distributed, payloads: Sequence[dict[str, Any]], threads: int = 4) -> float:
+    headers = stack.login("employer")
+    url = f"{stack.urls['gateway']}/api/v1/offers"
+    local = threading.local()
+
+    def post(payload: dict[str, Any]) -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=60)
+        r = local.client.post(url, json=payload, headers=headers)
+        r.raise_for_status()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(post, payloads))
+    return time.monotonic() - started
+
+
+def write_csv(path: Path, payloads: Sequence[dict[str, Any]], tag: str, hours_delta: float = 0) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_id", "title", "description", "commune", "insee_code", "lat", "lon",
+                         "contract_type", "hours_per_week", "skills"])  # fmt: skip
+        for i, p in enumerate(payloads):
+            loc = p["location"]
+            writer.writerow(
+                [f"{tag}-{i}", p["title"], p["description"], loc["commune"], loc["insee_code"], loc["lat"],
+                 loc["lon"], p["contract_type"], p["hours_per_week"] + hours_delta, "; ".join(p["skills"])]
+            )  # fmt: skip
+
+
+def import_file(stack: Distributed, path: Path) -> tuple[float, str]:
+    env = {**stack.env, "MAILLAGE_OFFERS_DATABASE_URL": stack.db_urls["offers"]}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "maillage.cli", "import-offers", str(path), "--employer", "employer"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return time.monotonic() - started, done.stdout.strip()
+
+
+def phase(name: str, rate: float, n: int, elapsed: float, **extra: Any) -> dict[str, Any]:
+    say(f"{name}: {n} offers searchable in {elapsed:.1f} s → {rate:.1f} offers/s {extra or ''}")
+    return {"offers": n, "seconds": round(elapsed, 2), "offers_per_s": round(rate, 1), **extra}
+
+
+def delta(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    hits = after.get("hits", 0) - before.get("hits", 0)
+    misses = after.get("misses", 0) - before.get("misses", 0)
+    return {
+        "hits": hits,
+        "misses": misses,
+        "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
+    }
+
+
+def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
+    own = stack is None
+    stack = stack or Distributed().start()
+    work = CACHE / f"ingest-{stack.run}"
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {}
+    try:
+        encoder = minilm()
+        probe = texts_of(offer_payloads(512, "probe", seed=5))
+        raw_first = raw_encoder(encoder, probe)
+        n = n or int(min(1500, max(300, raw_first * 10)))
+        say(f"raw encoder {raw_first:.0f} texts/s; ingest phases with {n} offers each")
+        posted = offer_payloads(n, f"post-{stack.run}", seed=1)
+        imported = offer_payloads(n, f"import-{stack.run}", seed=2)
+        raw_first = raw_encoder(encoder, texts_of(posted))  # the same texts the pipeline will embed
+        figures["raw_encoder_by_batch_size"] = batch_sizes(encoder, probe)
+        say(f"encoder by batch size: {figures['raw_encoder_by_batch_size']}")
+        counter = Counter(stack.es_url, stack.alias)
+        base = counter.count()
+
+        # (2) POST through the gateway
+        t0 = time.monotonic()
+        post_s = post_all(stack, posted)
+        done = counter.wait_for(base + n, 600)
+        figures["post"] = phase(
+            "POST", n / (done - t0), n, done - t0, post_only_offers_per_s=round(n / post_s, 1)
+        )
+        # (3) bulk import
+        csv_path = work / "offers.csv"
+        write_csv(csv_path, imported, f"bench-{stack.run}")
+        base = counter.count()
+        t0 = time.monotonic()
+        import_s, report = import_file(stack, csv_path)
+        done = counter.wait_for(base + n, 600)
+        figures["import"] = phase(
+            "import", n / (done - t0), n, done - t0, import_command_s=round(import_s, 2), report=report
+        )
+        # (4) unchanged texts again, cache on: the hours change, so every offer gets a new version
+        # Hours move by a quarter or half hour, values no other offer of the benchmarks has.
+        for label, cache, hours_delta in (
+            ("reimport_cache_on", True, 0.5),
+            ("reimport_cache_off", False, 0.25),
+        ):
+            if not cache:
+                stack.start_consumer(cache=False)
+                warm_up(stack, counter)  # the new consumer has joined its group and loaded its model
+            before = stack.cache_stats()
+            write_csv(csv_path, imported, f"bench-{stack.run}", hours_delta)
+            t0 = time.monotonic()
+            import_file(stack, csv_path)
+            # searchable = every new version is visible
+            hours = {
+                "terms": {"hours_per_week": sorted({p["hours_per_week"] + hours_delta for p in imported})}
+            }
+            done = counter.wait_for(n, 600, query=hours)
+            figures[label] = phase(
+                label, n / (done - t0), n, done - t0, cache=delta(stack.cache_stats(), before)
+            )
+        raw_last = raw_encoder(encoder, texts_of(imported))  # before the consumer restarts (model load)
+        stack.start_consumer(cache=True)
+        raw = (raw_first + raw_last) / 2
+        figures["raw_encoder_texts_per_s"] = {
+            "first": round(raw_first, 1),
+            "last": round(raw_last, 1),
+            "mean": round(raw, 1),
+        }
+        for key in ("post", "import", "reimport_cache_on", "reimport_cache_off"):
+            figures[key]["ratio_to_raw_encoder"] = round(figures[key]["offers_per_s"] / raw, 3)
+        return figures
+    finally:
+        if own:
+            stack.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--offers", type=int, default=0, help="offers per phase (default: 10 s of encoder)")
+    args = parser.parse_args()
+    write_result("ingest", run(args.offers or None), COMMAND)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""`python -m bench.report`: the summary table of bench/results/*.json, as Markdown (summary.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.common import RESULTS
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def verdict(value: float | None, target: float, lower_is_better: bool = True) -> str:
+    if value is None:
+        return "—"
+    ok = value <= target if lower_is_better else value >= target
+    if ok:
+        return "met"
+    gap = value - target if lower_is_better else target - value
+    return f"missed by {gap:.3g}"
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str, str, str, str]] = []  # figure, value, target, verdict, load, command
+
+    def add(figure: str, value: Any, target: str, v: str, load: Any, command: str) -> None:
+        rows.append((figure, str(value), target, v, str(load), f"`{command}`"))
+
+    s = _load("suggest")
+    if s:
+        cmd = s["command"]
+        for size, row in s["figures"]["sizes"].items():
+            n = f"{int(size) // 1000}k"
+            es, emb = row["es_http"], row["embedded_http"]["gateway"]
+            add(
+                f"ES, gateway, {n}: p50/p95/p99 ms",
+                f"{es['gateway']['p50_ms']}/{es['gateway']['p95_ms']}/{es['gateway']['p99_ms']}",
+                "p95 ≤ 50 (100k)",
+                verdict(es["gateway"]["p95_ms"], 50),
+                es["gateway"]["load_1m"],
+                cmd,
+            )
+            add(
+                f"ES, matching direct, {n}: p50/p95/p99 ms",
+                f"{es['direct']['p50_ms']}/{es['direct']['p95_ms']}/{es['direct']['p99_ms']}",
+                "",
+                "",
+                es["direct"]["load_1m"],
+                cmd,
+            )
+            if "profiles_check" in es:
+                pc = es["profiles_check"]
+                add(
+                    f"profiles caseload check alone, {n}: p50/p95 ms",
+                    f"{pc['p50_ms']}/{pc['p95_ms']}",
+                    "",
+                    "",
+                    pc["load_1m"],
+                    cmd,
+                )
+            add(
+                f"gateway overhead p50 (ES), {n}: ms",
+                row["gateway_overhead_p50_ms"],
+                "≤ 3",
+                verdict(row["gateway_overhead_p50_ms"], 3),
+                es["gateway"]["load_1m"],
+                cmd,
+            )
+            add(
+                f"embedded, gateway, {n}: p50/p95/p99 ms",
+                f"{emb['p50_ms']}/{emb['p95_ms']}/{emb['p99_ms']}",
+                "p95 ≤ 20 (100k)",
+                verdict(emb["p95_ms"], 20),
+                emb["load_1m"],
+                cmd,
+            )
+            b, a = row["local_index_search_before"], row["local_index_search_after"]
+            add(
+                f"local index search k=100, {n}: p50/p95 ms before → after",
+                f"{b['p50_ms']}/{b['p95_ms']} → {a['p50_ms']}/{a['p95_ms']}",
+                "",
+                "",
+                a["load_1m"],
+                cmd,
+            )
+            for label, sweep in row.get("es_sweep", {}).items():
+                add(
+                    f"ES kNN {label}, {n}: recall@10, recall@100, search p50/p95 ms",
+                    f"{sweep['recall_at_10']}, {sweep['recall_at_100']}, {sweep['search']['p50_ms']}/"
+                    f"{sweep['search']['p95_ms']}",
+                    "recall@10 ≥ 0.98",
+                    verdict(sweep["recall_at_10"], 0.98, False),
+                    sweep["search"]["load_1m"],
+                    cmd,
+                )
+            for label, w in row.get("es_window", {}).items():
+                add(
+                    f"ES kNN candidate window {label}, {n}: recall@10, search p50/p95 ms",
+                    f"{w['recall_at_10']}, {w['search']['p50_ms']}/{w['search']['p95_ms']}",
+                    "",
+                    "",
+                    w["search"]["load_1m"],
+                    cmd,
+                )
+            add(f"ES bulk load, {n}: docs/s", row["es_bulk_load_docs_per_s"], "", "", "", cmd)
+            rss = {
+                **row["distributed_rss_mb"],
+                **row["servers_rss_mb"],
+                "embedded (maillage run)": row["embedded_rss_mb"],
+            }
+            add(f"RSS at {n} offers, MB", ", ".join(f"{k} {v:.0f}" for k, v in rss.items()), "", "", "", cmd)
+        if "es_bulk_sizes" in s["figures"]:
+            add("ES bulk request size → docs/s", s["figures"]["es_bulk_sizes"], "", "", "", cmd)
+    i = _load("ingest")
+    if i:
+        f, cmd = i["figures"], i["command"]
+        raw = f["raw_encoder_texts_per_s"]
+        add(
+            "raw encoder (MiniLM, batches of 256): texts/s",
+            f"{raw['mean']} ({raw['first']} / {raw['last']})",
+            "",
+            "",
+            i["machine"]["load_average"][0],
+            cmd,
+        )
+        add("raw encoder by batch size: texts/s", f.get("raw_encoder_by_batch_size"), "", "", "", cmd)
+        for key, label in (
+            ("post", "POST → searchable"),
+            ("import", "import-offers → searchable"),
+            ("reimport_cache_on", "re-import, same texts, cache on"),
+            ("reimport_cache_off", "re-import, same texts, cache off"),
+        ):
+            p = f[key]
+            target = "≥ 0.8 × raw" if key in ("post", "import") else ""
+            v = verdict(p["ratio_to_raw_encoder"], 0.8, False) if target else ""
+            extra = f", cache hit rate {p['cache']['hit_rate']}" if "cache" in p else ""
+            add(
+                f"{label}: offers/s (ratio to raw)",
+                f"{p['offers_per_s']} ({p['ratio_to_raw_encoder']}){extra}",
+                target,
+                v,
+                "",
+                cmd,
+            )
+    fr = _load("freshness")
+    if fr:
+        f, cmd = fr["figures"], fr["command"]
+        add(
+            "freshness idle: p50/p95 ms",
+            f"{f['idle']['p50_ms']}/{f['idle']['p95_ms']}",
+            "p95 ≤ 1500",
+            verdict(f["idle"]["p95_ms"], 1500),
+            f["idle"]["load_1m"],
+            cmd,
+        )
+        u = f["under_load"]
+        add(
+            f"freshness under {u['load_offers_per_s']} offers/s: p50/p95 ms",
+            f"{u['p50_ms']}/{u['p95_ms']}",
+            "",
+            "",
+            u["load_1m"],
+            cmd,
+        )
+    lines = [
+        "| figure | value | target | verdict | load 1m | command |",
+        "|---|---|---|---|---|---|",
+        *("| " + " | ".join(r) + " |" for r in rows),
+    ]
+    any_result = s or i or fr
+    if any_result:
+        m = any_result["machine"]
+        lines += [
+            "",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Linux {m['kernel']}, Python "
+            f"{m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["libraries"].items() if v),
+        ]
+    text = "\n".join(lines) + "\n"
+    (RESULTS / "summary.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

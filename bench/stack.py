@@ -1,0 +1,267 @@
+"""Start the platform for a benchmark: the distributed processes on the rig's servers, or `maillage run`.
+
+The servers come from `python -m scripts.rig run -- …` (MAILLAGE_TEST_KAFKA/ES/PG) or from a rig
+started with `python -m scripts.rig start --dir D` (pass BENCH_RIG_DIR=D). Each run gets its own
+databases, topics, consumer group and index alias, and removes them at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from bench.common import CACHE, ROOT, say, tree_rss_mb
+
+SERVICES = ("offers", "profiles", "matching", "gateway")
+BENCH_ENV = {
+    # Measuring, not defending: the gateway's per-user limits would throttle the load generator.
+    "MAILLAGE_SUGGESTIONS_PER_MINUTE": "100000000",
+    "MAILLAGE_LOGIN_ATTEMPTS_PER_MINUTE": "100000",
+    "MAILLAGE_LOGIN_ATTEMPTS_PER_MINUTE_PER_IP": "100000",
+    "MAILLAGE_LOG_LEVEL": "WARNING",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def servers() -> dict[str, str]:
+    env = dict(os.environ)
+    rig_dir = os.environ.get("BENCH_RIG_DIR") or os.environ.get("MAILLAGE_RIG_DIR")
+    if rig_dir and not env.get("MAILLAGE_TEST_ES"):
+        for line in (Path(rig_dir) / "env").read_text().splitlines():
+            key, _, value = line.partition("=")
+            env[key] = value
+    missing = [k for k in ("MAILLAGE_TEST_KAFKA", "MAILLAGE_TEST_ES", "MAILLAGE_TEST_PG") if not env.get(k)]
+    if missing:
+        raise SystemExit(
+            f"{', '.join(missing)} unset: run `python -m scripts.rig run -- python -m bench.…` "
+            "or set BENCH_RIG_DIR to a directory of `python -m scripts.rig start --dir D`."
+        )
+    out = {"kafka": env["MAILLAGE_TEST_KAFKA"], "es": env["MAILLAGE_TEST_ES"], "pg": env["MAILLAGE_TEST_PG"]}
+    if env.get("MAILLAGE_RIG_DIR") or rig_dir:
+        out["rig_dir"] = env.get("MAILLAGE_RIG_DIR") or rig_dir or ""
+    return out
+
+
+def server_rss_mb() -> dict[str, float]:
+    """RSS of the rig's Kafka, Elasticsearch and PostgreSQL (each with its children)."""
+    rig_dir = servers().get("rig_dir")
+    if not rig_dir:
+        return {}
+    specs = json.loads((Path(rig_dir) / "pids.json").read_text())["servers"]
+    return {name: tree_rss_mb(int(spec["pid"])) for name, spec in specs.items() if spec.get("pid")}
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 240) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Distributed:
+    """offers, profiles, matching, gateway and the matching consumer, each its own process."""
+
+    cache: bool = True
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        s = servers()
+        self.es_url, self.pg_url = s["es"], s["pg"]
+        self.logs = CACHE / "logs" / self.run
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.alias = f"bench-offers-{self.run}"
+        self.token = f"internal-{self.run}"
+        base = self.pg_url.rpartition("/")[0]
+        self.databases = {n: f"bench_{n}_{self.run}" for n in SERVICES}
+        admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for db in self.databases.values():
+                conn.execute(text(f'CREATE DATABASE "{db}"'))
+        admin.dispose()
+        ports = {n: free_port() for n in SERVICES}
+        self.urls = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
+        self.ports = ports
+        self.env = {
+            **os.environ,
+            **BENCH_ENV,
+            "MAILLAGE_KAFKA_BOOTSTRAP": s["kafka"],
+            "MAILLAGE_ELASTICSEARCH_URL": self.es_url,
+            "MAILLAGE_INDEX_ALIAS": self.alias,
+            "MAILLAGE_CONSUMER_GROUP": f"bench-matching-{self.run}",
+            "MAILLAGE_TOPIC_PREFIX": f"bench-{self.run}.",
+            "MAILLAGE_INTERNAL_TOKEN": self.token,
+            "MAILLAGE_JWT_SECRET": f"jwt-{self.run}-{uuid.uuid4().hex}",
+            "MAILLAGE_DEMO_ACCOUNTS": "1",
+            "MAILLAGE_OFFERS_URL": self.urls["offers"],
+            "MAILLAGE_PROFILES_URL": self.urls["profiles"],
+            "MAILLAGE_MATCHING_URL": self.urls["matching"],
+            **{f"MAILLAGE_{n.upper()}_DATABASE_URL": f"{base}/{db}" for n, db in self.databases.items()},
+        }
+        self.db_urls = {n: f"{base}/{db}" for n, db in self.databases.items()}
+
+    def _spawn(self, name: str, args: list[str], extra: dict[str, str] | None = None) -> None:
+        log = self.logs / f"{name}.log"
+        env = {**self.env, "MAILLAGE_BENCH_EMBEDDING_CACHE": "1" if self.cache else "0", **(extra or {})}
+        command = [sys.executable, "-m", "bench.launch", *args]
+        self.processes[name] = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
+        )
+
+    def start(self) -> Distributed:
+        cache = "on" if self.cache else "off"
+        say(f"starting the distributed platform (run {self.run}, embedding cache {cache})")
+        for name in SERVICES:
+            self._spawn(name, ["serve", name, "--port", str(self.ports[name])])
+        for name in SERVICES:
+            wait_healthy(self.urls[name], self.processes[name], self.logs / f"{name}.log")
+        self.start_consumer(self.cache)
+        return self
+
+    def start_consumer(self, cache: bool) -> None:
+        self.stop_process("consumer")
+        self.consumer_stats = self.logs / f"consumer-stats-{time.monotonic_ns()}.json"
+        self._spawn(
+            "consumer",
+            ["consume", "matching"],
+            {
+                "MAILLAGE_BENCH_EMBEDDING_CACHE": "1" if cache else "0",
+                "MAILLAGE_BENCH_STATS": str(self.consumer_stats),
+            },
+        )
+        # ready when its stats file appears (model loaded) — then give the group a moment to join
+        deadline = time.monotonic() + 180
+        while not self.consumer_stats.exists() and time.monotonic() < deadline:
+            if self.processes["consumer"].poll() is not None:
+                raise RuntimeError((self.logs / "consumer.log").read_text()[-3000:])
+            time.sleep(0.2)
+
+    def cache_stats(self) -> dict[str, Any]:
+        try:
+            stats: dict[str, Any] = json.loads(self.consumer_stats.read_text())["cache"]
+            return stats
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def stop_process(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def rss_mb(self) -> dict[str, float]:
+        return {name: tree_rss_mb(p.pid) for name, p in self.processes.items()}
+
+    def login(self, username: str) -> dict[str, str]:
+        r = httpx.post(
+            f"{self.urls['gateway']}/api/v1/auth/token", data={"username": username, "password": "demo"}
+        )
+        r.raise_for_status()
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def close(self) -> None:
+        for name in list(self.processes):
+            self.stop_process(name)
+        try:
+            from elasticsearch import Elasticsearch
+
+            es = Elasticsearch(self.es_url)
+            if es.indices.exists_alias(name=self.alias):
+                for index in es.indices.get_alias(name=self.alias):
+                    es.indices.delete(index=index)
+            es.close()
+        except Exception as exc:  # cleanup is best effort
+            say(f"could not delete the index: {exc}")
+        admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for db in self.databases.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
+
+    def __enter__(self) -> Distributed:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Embedded:
+    """`maillage run` (embedded mode: SQLite, in-process bus, numpy index) on a prepared data dir."""
+
+    data_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Embedded:
+        log = self.data_dir / "run.log"
+        env = {
+            **os.environ,
+            **BENCH_ENV,
+            "MAILLAGE_DATA_DIR": str(self.data_dir),
+            "MAILLAGE_PORT": str(self.port),
+            "MAILLAGE_DEMO": "0",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.launch", "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_healthy(self.url, self.process, log)
+        return self
+
+    def login(self, username: str) -> dict[str, str]:
+        r = httpx.post(f"{self.url}/api/v1/auth/token", data={"username": username, "password": "demo"})
+        r.raise_for_status()
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def rss_mb(self) -> float:
+        return tree_rss_mb(self.process.pid) if self.process else 0.0
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None

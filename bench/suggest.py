@@ -1,0 +1,319 @@
+"""Suggestions: latency through the gateway and directly at the matching service, recall of the
+approximate kNN against exact search, gateway overhead and memory, at 10k and 100k offers.
+
+    python -m scripts.rig run -- python -m bench.suggest [--sizes 10000,100000] [--requests 300]
+
+Offers are bulk-loaded straight into the index with precomputed vectors (see bench/common.py): this
+benchmark measures search, not the encoder. People are created through the gateway with realistic
+filters (a 10-40 km radius around a Loiret commune, contracts, hours, excluded conditions), and each
+request asks for `limit=20` suggestions (the index is asked for k = 100 candidates, as in production).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from bench.baseline.local_index_v0 import LocalOfferIndex as BaselineLocalIndex
+from bench.common import (
+    CACHE,
+    DIMS,
+    Query,
+    cached_vectors,
+    first_get,
+    offers_with_vectors,
+    percentiles,
+    queries,
+    say,
+    text_pool,
+    write_result,
+)
+from bench.stack import Distributed, Embedded, server_rss_mb
+from services.matching.adapters.es_index import ElasticsearchOfferIndex
+from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.ports import IndexedOffer, Vector
+
+COMMAND = "python -m scripts.rig run -- python -m bench.suggest"
+LIMIT = 20
+K = LIMIT * 5  # services.matching.service.CANDIDATES_PER_RESULT
+PEOPLE = 40
+RECALL_QUERIES = 200
+FACTORS = (1.0, 1.5, 2.0, 4.0)
+
+
+def corpus(start: int, stop: int) -> Iterator[list[tuple[IndexedOffer, Vector]]]:
+    pool = text_pool()
+    vectors = cached_vectors([p.text() for p in pool], "pool")
+    items = offers_with_vectors(stop, pool, vectors)
+    batch: list[tuple[IndexedOffer, Vector]] = []
+    for doc, vector in itertools.islice(items, start, stop):
+        batch.append((doc, vector))
+        if len(batch) == 1000:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_es(index: ElasticsearchOfferIndex, start: int, stop: int) -> float:
+    started = time.monotonic()
+    for batch in corpus(start, stop):
+        index.upsert(batch)
+    index.refresh()
+    return time.monotonic() - started
+
+
+def load_local(path: Path, start: int, stop: int) -> float:
+    index = LocalOfferIndex(str(path), DIMS)
+    started = time.monotonic()
+    for batch in corpus(start, stop):
+        index.upsert(batch)
+    elapsed = time.monotonic() - started
+    index.close()
+    return elapsed
+
+
+def time_calls(call: Callable[[], Any], n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def create_people(
+    client: httpx.Client, base: str, headers: dict[str, str], people: Sequence[Query]
+) -> list[str]:
+    ids = []
+    for q in people:
+        r = client.post(f"{base}/api/v1/profiles", json=q.payload, headers=headers)
+        r.raise_for_status()
+        ids.append(r.json()["id"])
+    return ids
+
+
+def http_latency(
+    client: httpx.Client, targets: dict[str, tuple[str, dict[str, str]]], pids: Sequence[str], requests: int
+) -> dict[str, dict[str, float]]:
+    """Each target is (URL template with {pid}, headers); targets are interleaved request by request so
+    that a change of machine load weighs on all of them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in targets}
+    for pid in pids:  # warm-up: the first request of a person projects it (one encoder call)
+        for url, headers in targets.values():
+            first_get(client, url.format(pid=pid), headers)
+    for i in range(requests):
+        pid = pids[i % len(pids)]
+        for name, (url, headers) in targets.items():
+            started = time.perf_counter()
+            r = client.get(url.format(pid=pid), headers=headers)
+            samples[name].append(time.perf_counter() - started)
+            r.raise_for_status()
+    return {name: percentiles(s) for name, s in samples.items()}
+
+
+def exact_and_recall(
+    exact: LocalOfferIndex,
+    approx: Callable[[Vector, Any], list[str]],
+    qs: Sequence[Query],
+    qv: np.ndarray,
+) -> dict[str, float]:
+    recalls10, recalls100 = [], []
+    for q, v in zip(qs, qv, strict=True):
+        truth = [h.offer.id for h in exact.search(v, q.filters, K)]
+        if not truth:
+            continue
+        got = approx(v, q.filters)
+        recalls10.append(len(set(got[:10]) & set(truth[:10])) / min(10, len(truth)))
+        recalls100.append(len(set(got) & set(truth)) / len(truth))
+    return {
+        "recall_at_10": round(float(np.mean(recalls10)), 4),
+        "recall_at_100": round(float(np.mean(recalls100)), 4),
+        "queries_with_results": len(recalls10),
+        "min_recall_at_10": round(float(np.min(recalls10)), 4),
+    }
+
+
+def one_k(index: Any, cycle: Iterator[tuple[Query, Vector]], k: int) -> Callable[[], Any]:
+    def call() -> Any:
+        q, v = next(cycle)
+        return index.search(v, q.filters, k)
+
+    return call
+
+
+def in_process(
+    local_path: Path, es: ElasticsearchOfferIndex | None, qs: Sequence[Query], qv: np.ndarray, size: int
+) -> dict[str, Any]:
+    """Index-level latency (no HTTP), exact vs baseline local index, and the ES recall sweep."""
+    out: dict[str, Any] = {}
+    exact = LocalOfferIndex(str(local_path), DIMS)
+    baseline = BaselineLocalIndex(str(local_path), DIMS)
+    assert exact.count() == size, (exact.count(), size)
+    cycle = itertools.cycle(list(zip(qs, qv, strict=True)))
+
+    def one(index: Any, **kw: Any) -> Callable[[], Any]:
+        def call() -> Any:
+            q, v = next(cycle)
+            return index.search(v, q.filters, K, **kw)
+
+        return call
+
+    for q, v in list(zip(qs, qv, strict=True))[:50]:  # same answers before and after the rewrite
+        a = [(h.offer.id, round(h.similarity, 5)) for h in exact.search(v, q.filters, K)]
+        b = [(h.offer.id, round(h.similarity, 5)) for h in baseline.search(v, q.filters, K)]
+        assert a == b, "the optimised local index must answer exactly as the baseline"
+    out["local_index_search_before"] = percentiles(time_calls(one(baseline), len(qs)))
+    out["local_index_search_after"] = percentiles(time_calls(one(exact), len(qs)))
+    if es is not None:
+        sweep = {}
+        for factor in FACTORS:
+            es.num_candidates_factor = factor
+
+            def approx(v: Vector, filters: Any) -> list[str]:
+                return [h.offer.id for h in es.search(v, filters, K)]
+
+            recall = exact_and_recall(exact, approx, qs, qv)
+            latency = percentiles(time_calls(one(es), len(qs)))
+            sweep[f"num_candidates={es.num_candidates(K)}"] = {**recall, "search": latency}
+            say(f"ES {size}: num_candidates {es.num_candidates(K)}: {recall} p95 {latency['p95_ms']} ms")
+        es.num_candidates_factor = ElasticsearchOfferIndex.NUM_CANDIDATES_FACTOR
+        out["es_sweep"] = sweep
+        # What the candidate window k (limit × CANDIDATES_PER_RESULT in service.py) costs.
+        window = {}
+        for k in (20, 60, 100):
+
+            def approx_k(v: Vector, filters: Any, k: int = k) -> list[str]:
+                return [h.offer.id for h in es.search(v, filters, k)]
+
+            recall = exact_and_recall(exact, approx_k, qs, qv)
+            latency = percentiles(time_calls(one_k(es, cycle, k), len(qs)))
+            window[f"k={k}"] = {"recall_at_10": recall["recall_at_10"], "search": latency}
+        say(f"ES {size}: candidate window {window}")
+        out["es_window"] = window
+    baseline.close()
+    exact.close()
+    return out
+
+
+def bulk_sizes(es_url: str, run_id: str) -> dict[str, float]:
+    """Documents per second into a scratch index by bulk request size (3 000 documents each)."""
+    out: dict[str, float] = {}
+    docs = [item for batch in corpus(0, 3000) for item in batch]
+    for size in (50, 250, 1000):
+        scratch = ElasticsearchOfferIndex(es_url, DIMS, alias=f"bench-bulk-{run_id}-{size}")
+        scratch.ensure()
+        started = time.monotonic()
+        for i in range(0, len(docs), size):
+            scratch.upsert(docs[i : i + size])
+        scratch.refresh()
+        out[f"bulk_{size}_docs_per_s"] = round(len(docs) / (time.monotonic() - started))
+        for index in scratch._es.indices.get_alias(name=scratch.alias):
+            scratch._es.indices.delete(index=index)
+        scratch.close()
+    say(f"ES bulk sizes: {out}")
+    return out
+
+
+def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -> dict[str, Any]:
+    qs = queries(max(RECALL_QUERIES, PEOPLE))
+    qv = cached_vectors([q.text for q in qs], "queries")[:RECALL_QUERIES]
+    rqs = qs[:RECALL_QUERIES]
+    figures: dict[str, Any] = {"limit": LIMIT, "k": K, "requests_per_target": requests, "sizes": {}}
+    own = stack is None
+    stack = stack or Distributed().start()
+    work = CACHE / f"suggest-{stack.run}"
+    work.mkdir(parents=True, exist_ok=True)
+    local_path = work / "offer_index.db"
+    try:
+        es = ElasticsearchOfferIndex(stack.es_url, DIMS, alias=stack.alias)
+        es.ensure()
+        referent = stack.login("referent")
+        figures["es_bulk_sizes"] = bulk_sizes(stack.es_url, stack.run)
+        done = 0
+        with httpx.Client(timeout=60) as client:
+            pids = create_people(client, stack.urls["gateway"], referent, qs[:PEOPLE])
+            for size in sizes:
+                say(f"loading offers {done}..{size} into Elasticsearch and the local index")
+                es_load = load_es(es, done, size)
+                local_load = load_local(local_path, done, size)
+                added, done = size - done, size
+                say(f"loaded in {es_load:.0f} s (ES) and {local_load:.0f} s (local); measuring HTTP")
+                direct = {
+                    "X-Maillage-Internal-Token": stack.token,
+                    "X-Maillage-Subject": "bench",
+                    "X-Maillage-Role": "system",
+                }
+                targets = {
+                    "direct": (
+                        f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}",
+                        direct,
+                    ),
+                    "gateway": (
+                        f"{stack.urls['gateway']}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}",
+                        referent,
+                    ),
+                }
+                # The gateway's caseload check is a read of the person at the profiles service (audited):
+                # timed alone, it shows what the gateway's overhead is made of.
+                admin = {**direct, "X-Maillage-Role": "admin"}
+                check = f"{stack.urls['profiles']}/profiles/{{pid}}"
+                if client.get(check.format(pid=pids[0]), headers=admin).status_code == 200:
+                    targets["profiles_check"] = (check, admin)
+                es_http = http_latency(client, targets, pids, requests)
+                say(f"ES {size}: {es_http}")
+                row: dict[str, Any] = {
+                    "es_bulk_load_s": round(es_load, 1),
+                    "es_bulk_load_docs_per_s": round(added / max(es_load, 1e-9)),
+                    "es_http": es_http,
+                    "gateway_overhead_p50_ms": round(
+                        es_http["gateway"]["p50_ms"] - es_http["direct"]["p50_ms"], 2
+                    ),
+                }
+                row.update(in_process(local_path, es, rqs, qv, size))
+                say(f"embedded {size}: starting `maillage run` on the loaded index")
+                data_dir = work / f"embedded-{size}"
+                data_dir.mkdir(exist_ok=True)
+                shutil.copy(local_path, data_dir / "offer_index.db")
+                embedded = Embedded(data_dir).start()
+                try:
+                    headers = embedded.login("referent")
+                    epids = create_people(client, embedded.url, headers, qs[:PEOPLE])
+                    url = f"{embedded.url}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}"
+                    row["embedded_http"] = http_latency(client, {"gateway": (url, headers)}, epids, requests)
+                    row["embedded_rss_mb"] = embedded.rss_mb()
+                    say(f"embedded {size}: {row['embedded_http']}")
+                finally:
+                    embedded.close()
+                    shutil.rmtree(data_dir, ignore_errors=True)
+                row["distributed_rss_mb"] = stack.rss_mb()
+                row["servers_rss_mb"] = server_rss_mb()
+                figures["sizes"][str(size)] = row
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if own:
+            stack.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    figures = run([int(s) for s in args.sizes.split(",")], args.requests)
+    write_result("suggest", figures, COMMAND)
+
+
+if __name__ == "__main__":
+    main()
