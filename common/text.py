@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+@functools.lru_cache(maxsize=65_536)  # the same skills and titles are compared on every suggestion request
 def normalise(text: str) -> str:
     """Lower-case, accents off, punctuation to spaces: how French job words are compared lexically."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
