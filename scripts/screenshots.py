@@ -9,16 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from scripts.chromium import CHROMIUM_ARGS
 
 
 def sign_in(page: Page, user: str) -> None:
@@ -37,7 +28,7 @@ def main() -> None:
         context = p.chromium.launch_persistent_context(
             profile,
             executable_path="/usr/bin/chromium",
-            args=ARGS,
+            args=CHROMIUM_ARGS,
             headless=True,
             base_url=base,
             viewport={"width": 1280, "height": 900},

@@ -13,19 +13,9 @@ from typing import Any
 import pytest
 
 from maillage.platform import build_embedded
+from scripts.chromium import CHROMIUM_ARGS
 from tests.conftest import REQUIRE_SERVERS
 from tests.processes import LiveServer
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _unavailable(message: str) -> None:

@@ -22,14 +22,7 @@ PERSONAL_KEYS = {"display_name", "contraintes", "referent_id", "profile_id", "sk
 # Who may call what. Everyone not listed is refused (401 anonymous, 403 wrong role, 404 not theirs).
 # "referent" owns the person used in the call; "employer" owns the offer.
 POLICY: dict[tuple[str, str], set[str]] = {
-    ("GET", "/api/v1/auth/me"): {
-        "referent",
-        "other_referent",
-        "employer",
-        "other_employer",
-        "analyst",
-        "admin",
-    },
+    ("GET", "/api/v1/auth/me"): EVERYONE,
     ("POST", "/api/v1/offers"): {"employer", "other_employer", "admin"},
     ("GET", "/api/v1/offers"): {"referent", "other_referent", "employer", "other_employer", "admin"},
     ("GET", "/api/v1/offers/{offer_id}"): {"referent", "other_referent", "employer", "admin"},
@@ -50,22 +43,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/matching/reindex"): {"admin"},
     ("GET", "/api/v1/analytics/demand"): {"analyst", "admin"},
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
-    ("GET", "/api/v1/reference/communes"): {
-        "referent",
-        "other_referent",
-        "employer",
-        "other_employer",
-        "analyst",
-        "admin",
-    },
-    ("GET", "/api/v1/reference/appellations"): {
-        "referent",
-        "other_referent",
-        "employer",
-        "other_employer",
-        "analyst",
-        "admin",
-    },
+    ("GET", "/api/v1/reference/communes"): EVERYONE,
+    ("GET", "/api/v1/reference/appellations"): EVERYONE,
 }
 # Sign-in is open by nature; it is covered by the authentication tests.
 NOT_WALKED = {("POST", "/api/v1/auth/token")}
