@@ -1,5 +1,9 @@
 """ROME 4.0 appellations (job titles with their OGR code and ROME code), shipped as package data.
 
+The one copy of the appellations in the package: the page autocomplete shows the short label (`label`),
+the occupation linker (services/matching/linking) indexes the long one (`long_label`) and reads which
+appellation is the fiche's principal one.
+
 Source: France Travail, ROME v460, Licence Ouverte 2.0 (see common/data/rome_appellations_v460.LICENCE.md).
 """
 
@@ -16,15 +20,23 @@ from common.text import normalise
 @dataclass(frozen=True)
 class Appellation:
     code: str  # code OGR
-    label: str
+    label: str  # short label (libelle_appellation_court): what forms and pages show
     rome_code: str
+    long_label: str  # long label (libelle_appellation_long): what the occupation linker indexes
+    principal: bool  # the fiche's principal appellation (classification PRINCIPALE), one per ROME code
 
 
 @cache
 def appellations() -> tuple[Appellation, ...]:
     text = resources.files("common.data").joinpath("rome_appellations_v460.csv").read_text(encoding="utf-8")
     return tuple(
-        Appellation(code=row["code_ogr"], label=row["libelle"], rome_code=row["code_rome"])
+        Appellation(
+            code=row["code_ogr"],
+            label=row["libelle"],
+            rome_code=row["code_rome"],
+            long_label=row["libelle_long"],
+            principal=row["principale"] == "1",
+        )
         for row in csv.DictReader(text.splitlines())
     )
 

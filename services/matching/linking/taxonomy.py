@@ -1,6 +1,8 @@
 """The reference taxonomies shipped with the package: ROME 4.0 (v460) and ESCO occupations in French.
 
-Loaded lazily, once per process. See data/README.md for sources and licences.
+Loaded lazily, once per process. The ROME appellations are the package's one copy, read through
+`common.rome` (common/data/rome_appellations_v460.csv, see its LICENCE.md); the linker indexes their long
+labels. The other files are in data/ here: see data/README.md for sources and licences.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from common import rome
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
 @dataclass(frozen=True)
 class RomeAppellation:
     code_ogr: str
-    label: str
+    label: str  # the long label (common.rome.Appellation.long_label)
     code_rome: str
     principal: bool
 
@@ -54,8 +58,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def load() -> Taxonomies:
     appellations = tuple(
-        RomeAppellation(r["code_ogr"], r["libelle"], r["code_rome"], r["principale"] == "1")
-        for r in _rows("rome_appellations.csv")
+        RomeAppellation(a.code, a.long_label, a.rome_code, a.principal) for a in rome.appellations()
     )
     fiches = {
         r["code_rome"]: RomeFiche(r["code_rome"], r["libelle"], r["code_rome_parent"] or r["code_rome"])
