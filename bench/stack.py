@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench.common import CACHE, ROOT, say, tree_rss_mb
+from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
 BENCH_ENV = {
@@ -32,12 +32,6 @@ BENCH_ENV = {
     "MAILLAGE_LOG_LEVEL": "WARNING",
     "TOKENIZERS_PARALLELISM": "false",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def servers() -> dict[str, str]:
@@ -68,18 +62,9 @@ def server_rss_mb() -> dict[str, float]:
     return {name: tree_rss_mb(int(spec["pid"])) for name, spec in specs.items() if spec.get("pid")}
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """The shared wait with the benchmarks' patience (twice the tests'), raising a RuntimeError."""
+    wait_healthy(url, process, log, timeout_s=240, request_timeout_s=2, error=RuntimeError)
 
 
 @dataclass
@@ -131,9 +116,7 @@ class Distributed:
         log = self.logs / f"{name}.log"
         env = {**self.env, "MAILLAGE_BENCH_EMBEDDING_CACHE": "1" if self.cache else "0", **(extra or {})}
         command = [sys.executable, "-m", "bench.launch", *args]
-        self.processes[name] = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT
-        )
+        self.processes[name] = spawn(command, log, env, cwd=ROOT)
 
     def start(self) -> Distributed:
         cache = "on" if self.cache else "off"
@@ -141,7 +124,7 @@ class Distributed:
         for name in SERVICES:
             self._spawn(name, ["serve", name, "--port", str(self.ports[name])])
         for name in SERVICES:
-            wait_healthy(self.urls[name], self.processes[name], self.logs / f"{name}.log")
+            _wait_healthy(self.urls[name], self.processes[name], self.logs / f"{name}.log")
         self.start_consumer(self.cache)
         return self
 
@@ -172,14 +155,8 @@ class Distributed:
 
     def stop_process(self, name: str) -> None:
         process = self.processes.pop(name, None)
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            stop_processes(process, timeout_s=20)
 
     def rss_mb(self) -> dict[str, float]:
         return {name: tree_rss_mb(p.pid) for name, p in self.processes.items()}
@@ -238,14 +215,8 @@ class Embedded:
             "MAILLAGE_PORT": str(self.port),
             "MAILLAGE_DEMO": "0",
         }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.launch", "run"],
-            env=env,
-            cwd=ROOT,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_healthy(self.url, self.process, log)
+        self.process = spawn([sys.executable, "-m", "bench.launch", "run"], log, env, cwd=ROOT)
+        _wait_healthy(self.url, self.process, log)
         return self
 
     def login(self, username: str) -> dict[str, str]:
@@ -258,10 +229,5 @@ class Embedded:
 
     def close(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_processes(self.process, timeout_s=30)
             self.process = None

@@ -1,37 +1,15 @@
-"""Helpers for tests that run Maillage processes on loopback: free ports, and waiting until they answer."""
+"""An embedded platform served in-process for the tests. Free ports, starting, waiting for and stopping
+processes: scripts/processes.py, shared with the benchmarks."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import threading
 import time
-from pathlib import Path
 
-import httpx
 import uvicorn
 from fastapi import FastAPI
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 120) -> None:
-    """Until `url`/healthz answers 200; fails with the end of the process's log if it dies or hangs."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never became healthy:\n{log.read_text()[-3000:]}")
+from scripts.processes import free_port
 
 
 class LiveServer:

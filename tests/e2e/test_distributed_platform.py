@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from tests.factories import location, offer_payload, profile_payload
-from tests.processes import free_port, wait_healthy
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
 
@@ -56,28 +56,12 @@ def distributed(
         for name in SERVICES:
             log = logs / f"{name}.log"
             command = [*maillage, "serve", name, "--port", str(ports[name])]
-            processes.append(
-                subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-            )
+            processes.append(spawn(command, log, env))
             wait_healthy(urls[name], processes[-1], log)
-        consumer_log = logs / "consumer.log"
-        processes.append(
-            subprocess.Popen(
-                [*maillage, "consume", "matching"],
-                env=env,
-                stdout=consumer_log.open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-        )
+        processes.append(spawn([*maillage, "consume", "matching"], logs / "consumer.log", env))
         yield {**urls, "internal_token": env["MAILLAGE_INTERNAL_TOKEN"], "logs": str(logs)}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(*processes, timeout_s=15)
         with admin.connect() as conn:
             for db in databases.values():
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))

@@ -28,9 +28,9 @@ from sqlalchemy import create_engine, text
 
 from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
+from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from services.matching.bootstrap import CONSUMED_TOPICS
 from tests.factories import location, offer_payload
-from tests.processes import free_port, wait_healthy
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
 CONSUMER_STARTED = "Maillage matching consumer started."
@@ -112,11 +112,8 @@ class Platform:
         self.start_consumer()
 
     def _spawn(self, name: str, args: list[str]) -> None:
-        log = (self.logs / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "maillage.cli", *args], env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        log.close()
+        command = [sys.executable, "-m", "maillage.cli", *args]
+        self.processes[name] = spawn(command, self.logs / f"{name}.log", self.env)
 
     def start_consumer(self, timeout_s: float = 120) -> None:
         """Start the matching consumer and return once it is built and polling (it says so in its log)."""
@@ -144,15 +141,7 @@ class Platform:
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(*self.processes.values(), timeout_s=15)
         if self.databases:
             admin = create_engine(self.postgres_url, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
