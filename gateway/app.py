@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
@@ -77,6 +77,13 @@ def create_gateway_app(
     app.state.upstreams = upstreams
     app.state.rate_limits = rate_limits
     install_error_handlers(app)
+
+    # Pages refuse visitors from a dependency (pages.page_caller), before their handler runs; without this,
+    # the refusal would reach the catch-all handler as a 500 instead of the sign-in redirect or 403 page.
+    @app.exception_handler(pages.PageAccessRefused)
+    async def page_access_refused(request: Request, refusal: pages.PageAccessRefused) -> Response:
+        return pages.access_refused_page(request, refusal)
+
     app.include_router(auth.router)
     app.include_router(api.router)
     app.include_router(analytics.router)

@@ -7,6 +7,7 @@ it. Hidden counts (1 to 4) are drawn as an empty outline marked "< 5", never as 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 BAR = "#1f5fa8"  # 6.4:1 on white
@@ -30,10 +31,62 @@ def _fmt(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+@dataclass(frozen=True)
+class _BarStyle:
+    """The sizes a chart draws its horizontal bars at; what a bar shows is the same in every chart."""
+
+    thickness: int
+    font_size: int
+    baseline: int  # of the value's text, below the bar's top
+    value_gap: int  # between the bar's end and its value
+    rounded: bool
+    hidden_outline: bool  # a hidden count also gets an empty dashed box where its bar would be
+
+
+_SINGLE_BARS = _BarStyle(
+    thickness=20, font_size=13, baseline=15, value_gap=6, rounded=True, hidden_outline=True
+)
+# Two bars share each row: thinner bars, smaller text.
+_PAIRED_BARS = _BarStyle(
+    thickness=12, font_size=11, baseline=10, value_gap=5, rounded=False, hidden_outline=False
+)
+_HIDDEN_OUTLINE_WIDTH = 28
+
+
+def _horizontal_bar(
+    value: int | None, x: int, y: int, longest: int, peak: int, colour: str, style: _BarStyle
+) -> str:
+    """One bar from (x, y), scaled so that the chart's `peak` value is `longest` long, then its value.
+
+    A hidden count (None) is marked "< 5" and never drawn at a size, so the chart cannot reveal it. Any
+    count above zero is at least 2 wide, so that it never looks like zero.
+    """
+    if value is None:
+        outline, marker_x = "", x + 4
+        if style.hidden_outline:
+            outline = (
+                f'<rect x="{x}" y="{y}" width="{_HIDDEN_OUTLINE_WIDTH}" height="{style.thickness}" '
+                f'fill="none" stroke="{MUTED}" stroke-dasharray="3 2"/>'
+            )
+            marker_x = x + _HIDDEN_OUTLINE_WIDTH + 8
+        return (
+            f'{outline}<text x="{marker_x}" y="{y + style.baseline}" fill="{MUTED}" '
+            f'font-size="{style.font_size}">&lt; 5</text>'
+        )
+    length = max(2, round(longest * value / peak)) if value else 0
+    corner = ' rx="2"' if style.rounded else ""
+    return (
+        f'<rect x="{x}" y="{y}" width="{length}" height="{style.thickness}" fill="{colour}"{corner}/>'
+        f'<text x="{x + length + style.value_gap}" y="{y + style.baseline}" fill="{TEXT}" '
+        f'font-size="{style.font_size}">{_fmt(value)}</text>'
+    )
+
+
 def bar_chart(title: str, rows: Sequence[tuple[str, int | None]], unit: str, width: int = 720) -> str:
     """Horizontal bars, largest first as given; None is a suppressed count."""
     cid = _id("chart")
-    label_w, bar_h, gap, top = 330, 20, 8, 10
+    label_w, gap, top = 330, 8, 10
+    bar_h = _SINGLE_BARS.thickness
     plot_w = width - label_w - 70
     peak = max([v for _, v in rows if v is not None] + [1])
     height = top + len(rows) * (bar_h + gap) + 10
@@ -52,18 +105,7 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int | None]], unit: str, wid
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="{TEXT}" font-size="13">'
             f"{escape(_short(label))}</text>"
         )
-        if value is None:
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="28" height="{bar_h}" fill="none" stroke="{MUTED}" '
-                f'stroke-dasharray="3 2"/><text x="{label_w + 36}" y="{y + 15}" fill="{MUTED}" '
-                f'font-size="13">&lt; 5</text>'
-            )
-            continue
-        w = max(2, round(plot_w * value / peak)) if value else 0
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{BAR}" rx="2"/>')
-        parts.append(
-            f'<text x="{label_w + w + 6}" y="{y + 15}" fill="{TEXT}" font-size="13">{_fmt(value)}</text>'
-        )
+        parts.append(_horizontal_bar(value, label_w, y, plot_w, peak, BAR, _SINGLE_BARS))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -111,7 +153,8 @@ def paired_chart(
 ) -> str:
     """Two bars per row (e.g. skills demanded vs available), with a legend."""
     cid = _id("chart")
-    label_w, bar_h, pair_gap, top = 330, 12, 10, 34
+    label_w, pair_gap, top = 330, 10, 34
+    bar_h = _PAIRED_BARS.thickness
     plot_w = width - label_w - 70
     peak = max([v for _, a, b in rows for v in (a, b) if v is not None] + [1])
     height = top + len(rows) * (2 * bar_h + 2 + pair_gap) + 6
@@ -139,15 +182,6 @@ def paired_chart(
         )
         for j, (value, colour) in enumerate(((first, BAR), (second, BAR_2))):
             by = y + j * (bar_h + 2)
-            if value is None:
-                parts.append(
-                    f'<text x="{label_w + 4}" y="{by + 10}" fill="{MUTED}" font-size="11">&lt; 5</text>'
-                )
-                continue
-            w = max(2, round(plot_w * value / peak)) if value else 0
-            parts.append(f'<rect x="{label_w}" y="{by}" width="{w}" height="{bar_h}" fill="{colour}"/>')
-            parts.append(
-                f'<text x="{label_w + w + 5}" y="{by + 10}" fill="{TEXT}" font-size="11">{_fmt(value)}</text>'
-            )
+            parts.append(_horizontal_bar(value, label_w, by, plot_w, peak, colour, _PAIRED_BARS))
     parts.append("</svg>")
     return "".join(parts)

@@ -10,7 +10,7 @@ rule is the API's. State-changing forms are POSTs carrying a CSRF token (see gat
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 from functools import cache
@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import httpx
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FunctionLoader, select_autoescape
 from markupsafe import Markup
@@ -242,24 +242,58 @@ def ok(response: httpx.Response) -> Any:
 
 
 # -- access -----------------------------------------------------------------------------------------------
-def guard(request: Request, *roles: Role) -> Caller | Response:
-    caller = session_caller(request)
-    if caller is None:
+class PageAccessRefused(Exception):
+    """A page turned its visitor away: nobody signed in, or a role the page is not for.
+
+    Raised by the page_caller dependency, before the handler runs; access_refused_page answers it (the app
+    registers it as the exception handler), so handlers only ever see an allowed caller.
+    """
+
+    def __init__(self, caller: Caller | None, allowed: tuple[Role, ...]) -> None:
+        self.caller = caller
+        self.allowed = allowed
+        super().__init__("not signed in" if caller is None else f"{caller.role.value} may not open this page")
+
+
+def page_caller(*roles: Role) -> Callable[[Request], Awaitable[Caller]]:
+    """A dependency: the session's caller, if their role is one of `roles`; anyone else is refused.
+
+    FastAPI solves dependencies before it validates the route's own fields, so a visitor who may not open
+    the page is turned away even when the form they sent is malformed.
+    """
+
+    async def allowed_caller(request: Request) -> Caller:  # async: no thread-pool hop for a cookie read
+        caller = session_caller(request)
+        if caller is None or caller.role not in roles:
+            raise PageAccessRefused(caller, roles)
+        return caller
+
+    return allowed_caller
+
+
+# One alias per audience, so each page handler's signature says who may open it.
+EmployerCaller = Annotated[Caller, Depends(page_caller(Role.EMPLOYER))]
+ReferentCaller = Annotated[Caller, Depends(page_caller(Role.REFERENT))]
+DashboardCaller = Annotated[Caller, Depends(page_caller(Role.ANALYST, Role.ADMIN))]
+AdminCaller = Annotated[Caller, Depends(page_caller(Role.ADMIN))]
+
+
+def access_refused_page(request: Request, refusal: PageAccessRefused) -> Response:
+    """Anonymous visitors go to sign-in, which brings them back here; a wrong role gets a 403 page."""
+    if refusal.caller is None:
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query
         return RedirectResponse(f"/connexion?suite={quote(target)}", status_code=303)
-    if caller.role not in roles:
-        allowed = ", ".join(ROLE_LABELS[r] for r in roles)
-        return render(
-            request,
-            "error.html",
-            403,
-            caller,
-            title="Accès refusé",
-            message=f"Cette page est réservée aux comptes : {allowed}.",
-        )
-    return caller
+    allowed = ", ".join(ROLE_LABELS[r] for r in refusal.allowed)
+    return render(
+        request,
+        "error.html",
+        403,
+        refusal.caller,
+        title="Accès refusé",
+        message=f"Cette page est réservée aux comptes : {allowed}.",
+    )
 
 
 def failure_page(request: Request, caller: Caller, exc: ApiFailure) -> Response:
@@ -488,10 +522,7 @@ async def _offer_form(request: Request, fields: OfferFormFields) -> dict[str, An
 
 
 @router.get("/employeur", response_class=HTMLResponse)
-async def employer_home(request: Request) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
+async def employer_home(request: Request, caller: EmployerCaller) -> Response:
     try:
         async with api(request) as client:
             page = ok(await client.get("/api/v1/offers", params={"limit": 200}))
@@ -504,10 +535,7 @@ async def employer_home(request: Request) -> Response:
 
 
 @router.get("/employeur/offres/nouvelle", response_class=HTMLResponse)
-def new_offer_page(request: Request) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
+def new_offer_page(request: Request, caller: EmployerCaller) -> Response:
     return render(
         request, "offer_form.html", caller=caller, offer=None, values=offer_form_values(None), errors={}
     )
@@ -516,11 +544,9 @@ def new_offer_page(request: Request) -> Response:
 @router.post("/employeur/offres/nouvelle", response_class=HTMLResponse)
 async def create_offer(
     request: Request,
+    caller: EmployerCaller,
     fields: OfferForm,
 ) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
     values = await _offer_form(request, fields)
     body, errors = offer_payload(values, creating=True)
     if not errors:
@@ -533,10 +559,7 @@ async def create_offer(
 
 
 @router.get("/employeur/offres/{offer_id}", response_class=HTMLResponse)
-async def edit_offer_page(request: Request, offer_id: str) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
+async def edit_offer_page(request: Request, caller: EmployerCaller, offer_id: str) -> Response:
     try:
         async with api(request) as client:
             offer = ok(await client.get(f"/api/v1/offers/{quote(offer_id)}"))
@@ -549,12 +572,10 @@ async def edit_offer_page(request: Request, offer_id: str) -> Response:
 @router.post("/employeur/offres/{offer_id}", response_class=HTMLResponse)
 async def update_offer(
     request: Request,
+    caller: EmployerCaller,
     offer_id: str,
     fields: OfferForm,
 ) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
     values = await _offer_form(request, fields)
     body, errors = offer_payload(values, creating=False)
     try:
@@ -572,11 +593,12 @@ async def update_offer(
 
 @router.post("/employeur/offres/{offer_id}/{action}")
 async def act_on_offer(
-    request: Request, offer_id: str, action: str, csrf: Annotated[str, Form()] = ""
+    request: Request,
+    caller: EmployerCaller,
+    offer_id: str,
+    action: str,
+    csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    caller = guard(request, Role.EMPLOYER)
-    if isinstance(caller, Response):
-        return caller
     check_csrf(request, csrf)
     if action not in ("pause", "resume", "close"):
         return render(request, "error.html", 404, caller, title="Introuvable", message="Action inconnue.")
@@ -590,10 +612,7 @@ async def act_on_offer(
 
 # -- référent workspace -----------------------------------------------------------------------------------
 @router.get("/referent", response_class=HTMLResponse)
-async def caseload(request: Request) -> Response:
-    caller = guard(request, Role.REFERENT)
-    if isinstance(caller, Response):
-        return caller
+async def caseload(request: Request, caller: ReferentCaller) -> Response:
     try:
         async with api(request) as client:
             page = ok(await client.get("/api/v1/profiles", params={"limit": 200}))
@@ -693,10 +712,7 @@ def person_page(
 
 
 @router.get("/referent/personnes/{profile_id}", response_class=HTMLResponse)
-async def person(request: Request, profile_id: str) -> Response:
-    caller = guard(request, Role.REFERENT)
-    if isinstance(caller, Response):
-        return caller
+async def person(request: Request, caller: ReferentCaller, profile_id: str) -> Response:
     try:
         async with api(request) as client:
             context = await _person_context(client, profile_id)
@@ -706,10 +722,7 @@ async def person(request: Request, profile_id: str) -> Response:
 
 
 @router.post("/referent/personnes/{profile_id}/projet", response_class=HTMLResponse)
-async def update_project(request: Request, profile_id: str) -> Response:
-    caller = guard(request, Role.REFERENT)
-    if isinstance(caller, Response):
-        return caller
+async def update_project(request: Request, caller: ReferentCaller, profile_id: str) -> Response:
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     values: dict[str, Any] = {
@@ -774,10 +787,7 @@ def _project_errors(exc: ApiFailure) -> dict[str, str]:
 
 
 @router.post("/referent/personnes/{profile_id}/diagnostic", response_class=HTMLResponse)
-async def update_diagnostic(request: Request, profile_id: str) -> Response:
-    caller = guard(request, Role.REFERENT)
-    if isinstance(caller, Response):
-        return caller
+async def update_diagnostic(request: Request, caller: ReferentCaller, profile_id: str) -> Response:
     form = await request.form()
     check_csrf(request, str(form.get("csrf", "")))
     try:
@@ -801,6 +811,7 @@ async def update_diagnostic(request: Request, profile_id: str) -> Response:
 @router.post("/referent/personnes/{profile_id}/resultats", response_class=HTMLResponse)
 async def record_outcome(
     request: Request,
+    caller: ReferentCaller,
     profile_id: str,
     offer_id: Annotated[str, Form(max_length=32)] = "",
     status: Annotated[str, Form(max_length=20)] = "",
@@ -808,9 +819,6 @@ async def record_outcome(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     """Propose an offer (status=proposed), or record what came of a proposal (with a reason on refusal)."""
-    caller = guard(request, Role.REFERENT)
-    if isinstance(caller, Response):
-        return caller
     check_csrf(request, csrf)
     body = {"offer_id": offer_id, "status": status, "reason": reason or None}
     try:
@@ -843,10 +851,7 @@ def _since(value: str | None) -> str | None:
 
 
 @router.get("/tableau-de-bord", response_class=HTMLResponse)
-async def dashboard(request: Request, depuis: str | None = None) -> Response:
-    caller = guard(request, Role.ANALYST, Role.ADMIN)
-    if isinstance(caller, Response):
-        return caller
+async def dashboard(request: Request, caller: DashboardCaller, depuis: str | None = None) -> Response:
     since = _since(depuis)
     try:
         async with api(request) as client:
@@ -889,10 +894,7 @@ async def dashboard(request: Request, depuis: str | None = None) -> Response:
 
 
 @router.get("/tableau-de-bord/export.csv")
-async def dashboard_csv(request: Request, depuis: str | None = None) -> Response:
-    caller = guard(request, Role.ANALYST, Role.ADMIN)
-    if isinstance(caller, Response):
-        return caller
+async def dashboard_csv(request: Request, caller: DashboardCaller, depuis: str | None = None) -> Response:
     since = _since(depuis)
     async with api(request) as client:
         answer = await client.get("/api/v1/analytics/demand.csv", params={"since": since} if since else {})
@@ -907,25 +909,20 @@ async def dashboard_csv(request: Request, depuis: str | None = None) -> Response
 
 # -- admin: bulk import -----------------------------------------------------------------------------------
 @router.get("/admin", response_class=HTMLResponse)
-def admin_home(request: Request) -> Response:
-    caller = guard(request, Role.ADMIN)
-    if isinstance(caller, Response):
-        return caller
+def admin_home(request: Request, caller: AdminCaller) -> Response:
     return render(request, "admin.html", caller=caller, report=None, errors={})
 
 
 @router.post("/admin/import", response_class=HTMLResponse)
 async def admin_import(
     request: Request,
+    caller: AdminCaller,
     file: Annotated[UploadFile, File()],
     format: Annotated[str, Form()] = "",
     partial: Annotated[str, Form()] = "",
     employer: Annotated[str, Form(max_length=64)] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    caller = guard(request, Role.ADMIN)
-    if isinstance(caller, Response):
-        return caller
     check_csrf(request, csrf)
     content = await file.read()
     data = {"partial": "true" if partial else "false"}
