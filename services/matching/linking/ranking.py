@@ -72,12 +72,22 @@ class LabelScorer:
 
     def score(self, queries: Sequence[str]) -> FloatArray:
         """(len(queries), corpus size) fused scores, each in [0, 1] for non-negative cosines."""
+        return self.score_with_lexical(queries)[0]
+
+    def score_with_lexical(self, queries: Sequence[str]) -> tuple[FloatArray, FloatArray | None]:
+        """The fused scores, and the char TF-IDF cosines alone (None without a char index): callers that
+        explain a match ("the words matched, not the meaning") need both, computed once.
+
+        Score many queries in one call where you can: the dense part is then one matrix product and one
+        rescale for the whole batch, ~15x cheaper per query than one at a time."""
         total = self.weights.char + self.weights.dense + self.weights.bm25
         out = np.zeros((len(queries), self.size), dtype=np.float32)
+        lexical = np.zeros((len(queries), self.size), dtype=np.float32) if self.char is not None else None
         started = time.perf_counter()
         for i, query in enumerate(queries):
-            if self.char is not None:
-                out[i] += self.weights.char * self.char.score(query)
+            if self.char is not None and lexical is not None:
+                lexical[i] = self.char.score(query)
+                out[i] += self.weights.char * lexical[i]
             if self.bm25 is not None:
                 raw = self.bm25.score(query)
                 top = float(raw.max()) if raw.size else 0.0
@@ -93,7 +103,7 @@ class LabelScorer:
             out += self.weights.dense * dense
             self.timings.add("dense scoring", started)
         out /= max(total, 1e-9)
-        return out
+        return out, lexical
 
 
 def _rescale(scores: FloatArray) -> FloatArray:

@@ -15,6 +15,7 @@ import pytest
 
 from maillage.eval_linking import add_parser, read_tsv
 from services.matching.linking import OccupationLinker, rank
+from services.matching.linking.linker import System
 from services.matching.linking.normalize import clean, key, tokens
 from services.matching.linking.taxonomy import Taxonomies, load
 
@@ -152,3 +153,20 @@ def test_scorer_computes_known_map_mrr_and_success(tmp_path: Path) -> None:
     assert result["all"]["success_1"] == pytest.approx(1 / 3)
     # Depth cuts the ranking: at depth 1 only "a" counts for q1.
     assert trec.evaluate({"q1": {"a", "c"}}, trec.read_run(tmp_path / "run"), 1)["q1"]["map"] == 0.5
+
+
+def test_a_batch_links_each_title_as_linking_it_alone_would(small_taxonomies: Taxonomies) -> None:
+    """`link_many` scores new titles together (and past the kept-scores window, chunk by chunk)."""
+    wordings = ["agent d'entretien", "bouchère", "technicien de surface", "jardinier", "chauffeur"]
+    # 300 distinct titles (more than a chunk), one repeated in the batch, one empty.
+    titles = [
+        "agent d'entretien",
+        "",
+        *(f"{w} {n}" for n in range(60) for w in wordings),
+        "agent d'entretien",
+    ]
+    systems: tuple[System, ...] = ("rome_appellation", "rome_fiche", "esco")
+    batched = OccupationLinker(encoder=None, taxonomies=small_taxonomies).link_many(titles, 3, systems)
+    alone = OccupationLinker(encoder=None, taxonomies=small_taxonomies)
+    assert batched == [alone.link(title, 3, systems) for title in titles]
+    assert batched[1] == [] and batched[0] == batched[-1]
