@@ -6,9 +6,11 @@ upstream that cannot be reached or fails becomes a 503 in the envelope, never a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import Request
@@ -18,6 +20,9 @@ from common.errors import AppError, BadRequest, Unavailable
 from common.identity import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, Caller
 
 log = logging.getLogger("maillage.gateway")
+
+
+T = TypeVar("T")
 
 
 class UpstreamError(AppError):
@@ -75,6 +80,22 @@ class Upstream:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+async def answer_once_allowed(check: Awaitable[object], read: Awaitable[T]) -> T:
+    """Run an access check and a read side by side; hand out the read's answer only once the check has
+    passed. When the check fails, its error wins and the read is cancelled (its answer never leaves).
+    Only for reads: a write must not start before its check passes."""
+    checking = asyncio.ensure_future(check)
+    reading = asyncio.ensure_future(read)
+    # When the check's error wins, fetch the read's own error so it is not logged as never retrieved.
+    reading.add_done_callback(lambda task: task.cancelled() or task.exception())
+    try:
+        await checking
+    except BaseException:
+        reading.cancel()
+        raise
+    return await reading
 
 
 def _envelope(response: httpx.Response) -> dict[str, Any]:

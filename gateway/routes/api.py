@@ -6,16 +6,17 @@ role coarsely, and lets the owning service apply the fine rules (ownership, case
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from common.identity import Role
+from common.identity import Caller, Role
 from common.schemas import EntityId, Page
 from gateway.auth import CallerDep, require
 from gateway.ratelimit import RateLimits
-from gateway.upstream import Upstream
+from gateway.upstream import Upstream, answer_once_allowed
 from services.matching.schemas import (
     MatchingStatus,
     OfferOutcomeCounts,
@@ -38,6 +39,19 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 def upstream(request: Request, name: str) -> Upstream:
     services: dict[str, Upstream] = request.app.state.upstreams
     return services[name]
+
+
+async def read_within_caseload(
+    request: Request, caller: Caller, profile_id: str, read: Awaitable[Response]
+) -> Response:
+    """A read about a person, answered only if the person is in the caller's caseload.
+
+    The caseload check belongs to the profiles service (a read of the person, audited there; a 404 for
+    someone else's person). For reads it runs side by side with the read itself, so the caller waits for
+    the slower of the two rather than their sum. Writes never take this path: they check first.
+    """
+    check = upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
+    return await answer_once_allowed(check, read)
 
 
 # -- offers -----------------------------------------------------------------------------------------------
@@ -146,11 +160,10 @@ async def suggestions(
     require(caller, Role.REFERENT)
     limits: RateLimits = request.app.state.rate_limits
     limits.suggestions.hit(caller.subject, "suggestion requests")
-    # The caseload check belongs to the profiles service: ask it first (a 404 for someone else's person).
-    await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
-    return await upstream(request, "matching").relay(
+    read = upstream(request, "matching").relay(
         "GET", f"/profiles/{profile_id}/suggestions", caller, request, params={"limit": limit}
     )
+    return await read_within_caseload(request, caller, profile_id, read)
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut, tags=["matching"])
@@ -159,6 +172,7 @@ async def record_outcome(
 ) -> Response:
     """Record that an offer was proposed, then accepted, refused (with a reason) or withdrawn."""
     require(caller, Role.REFERENT)
+    # A write: the caseload check comes first, so nothing is recorded for someone else's person.
     await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
     return await upstream(request, "matching").relay(
         "POST", f"/profiles/{profile_id}/outcomes", caller, request, json_body=body.model_dump(mode="json")
@@ -169,10 +183,8 @@ async def record_outcome(
 async def outcomes(profile_id: EntityId, request: Request, caller: CallerDep) -> Response:
     """What was proposed to the person and what came of it, newest first."""
     require(caller, Role.REFERENT, Role.ADMIN)
-    await upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
-    return await upstream(request, "matching").relay(
-        "GET", f"/profiles/{profile_id}/outcomes", caller, request
-    )
+    read = upstream(request, "matching").relay("GET", f"/profiles/{profile_id}/outcomes", caller, request)
+    return await read_within_caseload(request, caller, profile_id, read)
 
 
 @router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts, tags=["offers"])
