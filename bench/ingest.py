@@ -61,13 +61,13 @@ def offer_payloads(n: int, tag: str, seed: int = 0) -> list[dict[str, Any]]:
 def texts_of(payloads: Sequence[dict[str, Any]]) -> list[str]:
     return [
         offer_text(
-            SimpleNamespace(
+            SimpleNamespace(  # type: ignore[arg-type]  # the four fields offer_text reads
                 title=p["title"],
                 skills=tuple(p["skills"]),
                 description=p["description"],
                 occupation_label=None,
             )
-        )  # type: ignore[arg-type]
+        )
         for p in payloads
     ]
 

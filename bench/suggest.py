@@ -40,10 +40,11 @@ from bench.stack import Distributed, Embedded, server_rss_mb
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.ports import IndexedOffer, Vector
+from services.matching.service import CANDIDATES_PER_RESULT
 
 COMMAND = "python -m scripts.rig run -- python -m bench.suggest"
 LIMIT = 20
-K = LIMIT * 5  # services.matching.service.CANDIDATES_PER_RESULT
+K = LIMIT * CANDIDATES_PER_RESULT  # the candidate window the service asks the index for
 PEOPLE = 40
 RECALL_QUERIES = 200
 FACTORS = (1.0, 1.5, 2.0, 4.0)
