@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 
 from common.db import make_engine, migrate
@@ -15,7 +14,7 @@ from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
 from gateway.ratelimit import RateLimits
 from gateway.settings import GatewaySettings
-from gateway.upstream import Upstream
+from gateway.upstream import InProcessTransport, NetworkTransport, Upstream, UpstreamTransport
 from gateway.users import UserStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,13 +32,13 @@ def build_users(settings: GatewaySettings) -> UserStore:
 
 def bootstrap(
     settings: GatewaySettings,
-    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    in_process: dict[str, Any] | None = None,
     on_startup: Callable[[], None] = lambda: None,
     on_shutdown: Callable[[], None] = lambda: None,
     readiness: dict[str, Callable[[], Any]] | None = None,
 ) -> FastAPI:
-    """Distributed mode passes no transports (real HTTP to each service URL); embedded mode passes
-    in-process ASGI transports, so the same routes and clients run in both."""
+    """Distributed mode passes no apps (HTTP to each service URL); embedded mode passes the services'
+    ASGI apps, called in process, so the same routes run in both."""
     if not settings.jwt_secret:
         raise RuntimeError("MAILLAGE_JWT_SECRET must be set for the gateway.")
     users = build_users(settings)
@@ -56,14 +55,13 @@ def bootstrap(
     }
     upstreams = {}
     for name in SERVICES:
-        transport = (transports or {}).get(name)
-        client = httpx.AsyncClient(
-            base_url=urls[name] if transport is None else f"http://{name}.internal",
-            transport=transport,
-            timeout=settings.upstream_timeout_s,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        app = (in_process or {}).get(name)
+        transport: UpstreamTransport = (
+            NetworkTransport(urls[name], settings.upstream_timeout_s)
+            if app is None
+            else InProcessTransport(app, name, settings.upstream_timeout_s)
         )
-        upstreams[name] = Upstream(name, client, settings.internal_token)
+        upstreams[name] = Upstream(name, transport, settings.internal_token)
     return create_gateway_app(
         users,
         tokens,

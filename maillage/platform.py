@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from fastapi import FastAPI
 
 from common.messaging.inprocess import InProcessBus
@@ -140,11 +139,6 @@ def build_embedded(
         marker.write_text(f"{offer_count} offers, {people} profiles\n")
         log.info("demo data loaded: %s offers, %s profiles", offer_count, people)
 
-    transports: dict[str, httpx.AsyncBaseTransport] = {
-        "offers": httpx.ASGITransport(app=offers.app),
-        "profiles": httpx.ASGITransport(app=profiles.app),
-        "matching": httpx.ASGITransport(app=matching.app),
-    }
     platform.app = gateway_bootstrap(
         GatewaySettings(
             gateway_database_url=sqlite("gateway.db"),
@@ -152,7 +146,7 @@ def build_embedded(
             internal_token=token,
             demo_accounts=True,  # embedded mode always has the four demo accounts
         ),
-        transports=transports,
+        in_process={"offers": offers.app, "profiles": profiles.app, "matching": matching.app},
         on_startup=platform.start_background,
         on_shutdown=platform.stop_background,
         readiness={"bus": lambda: True, "outbox": lambda: offers.relay.last_error is None},

@@ -4,11 +4,13 @@ check has passed."""
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
-from common.errors import NotFound
-from gateway.upstream import answer_once_allowed
+from common.errors import NotFound, Unavailable
+from common.identity import Caller, Role
+from gateway.upstream import NetworkTransport, Upstream, _query, answer_once_allowed
 
 
 async def _after(delay_s: float, value: str = "", error: Exception | None = None) -> str:
@@ -70,3 +72,28 @@ def test_when_both_fail_the_check_error_is_the_one_the_caller_sees() -> None:
 def test_an_allowed_read_that_fails_reports_its_own_error() -> None:
     with pytest.raises(ValueError):
         asyncio.run(answer_once_allowed(_after(0, "allowed"), _after(0.01, error=ValueError("read failed"))))
+
+
+def test_a_service_that_cannot_be_reached_is_a_503_in_the_envelope_not_a_crash() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    upstream = Upstream("matching", NetworkTransport(f"http://127.0.0.1:{port}", timeout_s=2), "token")
+
+    async def scenario() -> None:
+        try:
+            await upstream.call("GET", "/profiles/p1/suggestions", Caller("alice", Role.REFERENT))
+        finally:
+            await upstream.aclose()
+
+    with pytest.raises(Unavailable) as refused:
+        asyncio.run(scenario())
+    assert refused.value.status_code == 503
+
+
+def test_query_parameters_leave_out_none_and_spell_booleans_as_the_services_read_them() -> None:
+    assert _query({"limit": 20, "since": None, "partial": True, "x": False}) == {
+        "limit": 20,
+        "partial": "true",
+        "x": "false",
+    }
