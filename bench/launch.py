@@ -1,34 +1,18 @@
 """`python -m bench.launch <maillage arguments>`: the `maillage` command, as the benchmarks run it.
 
-Two additions, both for measuring only: with MAILLAGE_BENCH_EMBEDDING_CACHE=1 the matching encoder is
-wrapped in the embedding cache (unless services/matching/bootstrap.py already wires it), and with
-MAILLAGE_BENCH_STATS=FILE the process writes its cache counters to FILE twice a second.
+One addition, for measuring only: with MAILLAGE_BENCH_STATS=FILE the process writes its embedding cache
+counters to FILE twice a second. (The cache itself is the product's: MAILLAGE_EMBEDDING_CACHE_ENTRIES=0
+turns it off.)
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
-
-
-def _wire_cache() -> None:
-    import services.matching.bootstrap as bootstrap
-    from services.matching.adapters.embedding_cache import CachingEncoder
-
-    if "CachingEncoder" in inspect.getsource(bootstrap):
-        return  # the lead wired it for real
-    make_encoder = bootstrap.make_encoder  # type: ignore[attr-defined]
-
-    def cached(kind: str) -> Any:
-        return CachingEncoder(make_encoder(kind))
-
-    bootstrap.make_encoder = cached  # type: ignore[attr-defined]
 
 
 def _report(path: Path) -> None:
@@ -42,8 +26,6 @@ def _report(path: Path) -> None:
 
 
 def main() -> int:
-    if os.environ.get("MAILLAGE_BENCH_EMBEDDING_CACHE", "1") == "1":
-        _wire_cache()
     stats = os.environ.get("MAILLAGE_BENCH_STATS")
     if stats:
         threading.Thread(target=_report, args=(Path(stats),), daemon=True).start()

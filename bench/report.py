@@ -136,7 +136,10 @@ def main() -> None:
             p = f[key]
             target = "≥ 0.8 × raw" if key in ("post", "import") else ""
             v = verdict(p["ratio_to_raw_encoder"], 0.8, False) if target else ""
-            extra = f", cache hit rate {p['cache']['hit_rate']}" if "cache" in p else ""
+            rate = (p.get("cache") or {}).get("hit_rate")
+            extra = f", cache hit rate {rate}" if rate is not None else ""
+            both = p.get("ratio_to_raw_encoder_and_linker")
+            extra += f"; {both} of encoder + linker" if both is not None else ""
             add(
                 f"{label}: offers/s (ratio to raw)",
                 f"{p['offers_per_s']} ({p['ratio_to_raw_encoder']}){extra}",
@@ -145,6 +148,10 @@ def main() -> None:
                 "",
                 cmd,
             )
+            if "cpu_s" in p:
+                add(f"{label}: CPU seconds by process", p["cpu_s"], "", "", "", cmd)
+        if "raw_linker_titles_per_s" in f:
+            add("raw occupation linker: titles/s", f["raw_linker_titles_per_s"], "", "", "", cmd)
     fr = _load("freshness")
     if fr:
         f, cmd = fr["figures"], fr["command"]

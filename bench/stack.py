@@ -22,9 +22,16 @@ from sqlalchemy import create_engine, text
 
 from bench.common import CACHE, ROOT, say, tree_rss_mb
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
+from services.matching.settings import MatchingSettings
 
 SERVICES = ("offers", "profiles", "matching", "gateway")
+CONSUMER_READY = b"Maillage matching consumer started."  # maillage/cli.py, printed once it consumes
+# The occupation linker's label vectors, shared with the tests (tests/conftest.py): a warm start takes
+# seconds where a cold one takes a minute or two per process.
+LINKING_CACHE = ROOT / ".cache" / "linking"
+CACHE_ON = str(MatchingSettings.model_fields["embedding_cache_entries"].default)
 BENCH_ENV = {
+    "MAILLAGE_LINKING_CACHE": os.environ.get("MAILLAGE_LINKING_CACHE", str(LINKING_CACHE)),
     # Measuring, not defending: the gateway's per-user limits would throttle the load generator.
     "MAILLAGE_SUGGESTIONS_PER_MINUTE": "100000000",
     "MAILLAGE_LOGIN_ATTEMPTS_PER_MINUTE": "100000",
@@ -53,13 +60,18 @@ def servers() -> dict[str, str]:
     return out
 
 
-def server_rss_mb() -> dict[str, float]:
-    """RSS of the rig's Kafka, Elasticsearch and PostgreSQL (each with its children)."""
+def server_pids() -> dict[str, int]:
+    """The rig's Kafka, Elasticsearch and PostgreSQL processes (the top of each tree)."""
     rig_dir = servers().get("rig_dir")
     if not rig_dir:
         return {}
     specs = json.loads((Path(rig_dir) / "pids.json").read_text())["servers"]
-    return {name: tree_rss_mb(int(spec["pid"])) for name, spec in specs.items() if spec.get("pid")}
+    return {name: int(spec["pid"]) for name, spec in specs.items() if spec.get("pid")}
+
+
+def server_rss_mb() -> dict[str, float]:
+    """RSS of the rig's Kafka, Elasticsearch and PostgreSQL (each with its children)."""
+    return {name: tree_rss_mb(pid) for name, pid in server_pids().items()}
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -114,7 +126,11 @@ class Distributed:
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str] | None = None) -> None:
         log = self.logs / f"{name}.log"
-        env = {**self.env, "MAILLAGE_BENCH_EMBEDDING_CACHE": "1" if self.cache else "0", **(extra or {})}
+        env = {
+            **self.env,
+            "MAILLAGE_EMBEDDING_CACHE_ENTRIES": CACHE_ON if self.cache else "0",
+            **(extra or {}),
+        }
         command = [sys.executable, "-m", "bench.launch", *args]
         self.processes[name] = spawn(command, log, env, cwd=ROOT)
 
@@ -131,20 +147,26 @@ class Distributed:
     def start_consumer(self, cache: bool) -> None:
         self.stop_process("consumer")
         self.consumer_stats = self.logs / f"consumer-stats-{time.monotonic_ns()}.json"
+        log = self.logs / "consumer.log"
+        log_start = log.stat().st_size if log.exists() else 0  # the log is appended to across restarts
         self._spawn(
             "consumer",
             ["consume", "matching"],
             {
-                "MAILLAGE_BENCH_EMBEDDING_CACHE": "1" if cache else "0",
+                "MAILLAGE_EMBEDDING_CACHE_ENTRIES": CACHE_ON if cache else "0",
                 "MAILLAGE_BENCH_STATS": str(self.consumer_stats),
             },
         )
-        # ready when its stats file appears (model loaded) — then give the group a moment to join
-        deadline = time.monotonic() + 180
-        while not self.consumer_stats.exists() and time.monotonic() < deadline:
+        # Ready once it says so: the model loaded and the occupation index built (a minute or two cold,
+        # seconds with MAILLAGE_LINKING_CACHE), so that no measurement runs beside that build.
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
             if self.processes["consumer"].poll() is not None:
-                raise RuntimeError((self.logs / "consumer.log").read_text()[-3000:])
+                raise RuntimeError(log.read_text()[-3000:])
+            if self.consumer_stats.exists() and CONSUMER_READY in log.read_bytes()[log_start:]:
+                return
             time.sleep(0.2)
+        raise RuntimeError(f"the consumer did not start within 300 s:\n{log.read_text()[-3000:]}")
 
     def cache_stats(self) -> dict[str, Any]:
         try:
@@ -157,6 +179,10 @@ class Distributed:
         process = self.processes.pop(name, None)
         if process is not None:
             stop_processes(process, timeout_s=20)
+
+    def pids(self) -> dict[str, int]:
+        """Every process of the platform and of the rig, by name."""
+        return {**{name: p.pid for name, p in self.processes.items()}, **server_pids()}
 
     def rss_mb(self) -> dict[str, float]:
         return {name: tree_rss_mb(p.pid) for name, p in self.processes.items()}

@@ -71,8 +71,10 @@ def bootstrap(
 ) -> MatchingComponents:
     engine = make_engine(settings.matching_database_url)
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
-    # Unchanged texts (a pause, new hours, a re-import, a reindex) are never embedded twice.
-    encoder = CachingEncoder(encoder or make_encoder(settings.encoder))
+    encoder = encoder or make_encoder(settings.encoder)
+    if settings.embedding_cache_entries > 0:
+        # Unchanged texts (a pause, new hours, a re-import, a reindex) are not embedded twice.
+        encoder = CachingEncoder(encoder, capacity=settings.embedding_cache_entries)
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
