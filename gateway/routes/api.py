@@ -28,6 +28,7 @@ from services.matching.schemas import (
 )
 from services.offers.domain import OfferAction, OfferStatus
 from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
+from services.profiles.domain import Consultation
 from services.profiles.schemas import ProfileCreate, ProfilePublic, ProfileUpdate
 
 router = APIRouter(prefix="/api/v1")
@@ -42,15 +43,17 @@ def upstream(request: Request, name: str) -> Upstream:
 
 
 async def read_within_caseload(
-    request: Request, caller: Caller, profile_id: str, read: Awaitable[Response]
+    request: Request, caller: Caller, profile_id: str, consultation: Consultation, read: Awaitable[Response]
 ) -> Response:
     """A read about a person, answered only if the person is in the caller's caseload.
 
-    The caseload check belongs to the profiles service (a read of the person, audited there; a 404 for
-    someone else's person). For reads it runs side by side with the read itself, so the caller waits for
-    the slower of the two rather than their sum. Writes never take this path: they check first.
+    The caseload check belongs to the profiles service (it audits the consultation; a 404 for someone
+    else's person). For reads it runs side by side with the read itself, so the caller waits for the
+    slower of the two rather than their sum. Writes never take this path: they check first.
     """
-    check = upstream(request, "profiles").call("GET", f"/profiles/{profile_id}", caller, request)
+    check = upstream(request, "profiles").call(
+        "POST", f"/profiles/{profile_id}/consultations/{consultation.value}", caller, request
+    )
     return await answer_once_allowed(check, read)
 
 
@@ -163,7 +166,7 @@ async def suggestions(
     read = upstream(request, "matching").relay(
         "GET", f"/profiles/{profile_id}/suggestions", caller, request, params={"limit": limit}
     )
-    return await read_within_caseload(request, caller, profile_id, read)
+    return await read_within_caseload(request, caller, profile_id, Consultation.SUGGESTIONS, read)
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut, tags=["matching"])
@@ -184,7 +187,7 @@ async def outcomes(profile_id: EntityId, request: Request, caller: CallerDep) ->
     """What was proposed to the person and what came of it, newest first."""
     require(caller, Role.REFERENT, Role.ADMIN)
     read = upstream(request, "matching").relay("GET", f"/profiles/{profile_id}/outcomes", caller, request)
-    return await read_within_caseload(request, caller, profile_id, read)
+    return await read_within_caseload(request, caller, profile_id, Consultation.OUTCOMES, read)
 
 
 @router.get("/offers/{offer_id}/outcomes", response_model=OfferOutcomeCounts, tags=["offers"])

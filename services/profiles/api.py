@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from common.errors import Forbidden
 from common.http import CallerDep
 from common.schemas import EntityId, Page
+from services.profiles.domain import Consultation
 from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.service import ProfilesService
 
@@ -52,6 +53,20 @@ def get_profile(
     profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
 ) -> ProfilePublic:
     return service.get(caller, profile_id, rid)
+
+
+@router.post("/{profile_id}/consultations/{consultation}", status_code=204)
+def consult(
+    profile_id: EntityId,
+    consultation: Consultation,
+    caller: CallerDep,
+    service: ServiceDep,
+    rid: RequestIdDep,
+) -> Response:
+    """The gateway asks before a read about the person at another service (suggestions, outcomes):
+    204 and an audit row if the caller may read the file, else the refusal a read would get."""
+    service.consult(caller, profile_id, consultation, rid)
+    return Response(status_code=204)
 
 
 @router.patch("/{profile_id}", response_model=ProfilePublic)

@@ -17,7 +17,7 @@ from common.outbox import enqueue
 from common.schemas import Page
 from services.profiles.adapters.audit import AuditLog
 from services.profiles.adapters.sql import ProfileRepository, ProfileRow, to_matching_view, to_public
-from services.profiles.domain import check_can_create, check_can_read, check_can_write
+from services.profiles.domain import Consultation, check_can_create, check_can_read, check_can_write
 from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 
 
@@ -53,6 +53,17 @@ class ProfilesService:
             assert row is not None
             AuditLog(session).record(caller.subject, caller.role, "read", profile_id, request_id)
             return to_public(row)
+
+    def consult(
+        self, caller: Caller, profile_id: str, consultation: Consultation, request_id: str | None = None
+    ) -> None:
+        """Allow (and audit) a read about the person made at another service, or refuse it as a read of
+        the file would be refused. Lighter than `get`: the file itself is not loaded."""
+        with session_scope(self._engine) as session:
+            check_can_read(caller, profile_id, ProfileRepository(session).referent_of(profile_id))
+            AuditLog(session).record(
+                caller.subject, caller.role, consultation.audit_action, profile_id, request_id
+            )
 
     def update(
         self, caller: Caller, profile_id: str, data: ProfileUpdate, request_id: str | None = None

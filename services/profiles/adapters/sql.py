@@ -84,6 +84,10 @@ class ProfileRepository:
             query = query.with_for_update()
         return self.session.exec(query).first()
 
+    def referent_of(self, profile_id: str) -> str | None:
+        """The person's référent (None: no such person), without loading the file."""
+        return self.session.exec(select(ProfileRow.referent_id).where(ProfileRow.id == profile_id)).first()
+
     def ended_before(self, cutoff: date, limit: int) -> list[ProfileRow]:
         query = select(ProfileRow).where(col(ProfileRow.followup_ended_on) < cutoff).limit(limit)
         return list(self.session.exec(query).all())

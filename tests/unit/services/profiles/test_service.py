@@ -11,6 +11,7 @@ from common.identity import SYSTEM_CALLER, Caller, Role
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay
 from services.profiles.bootstrap import MIGRATIONS
+from services.profiles.domain import Consultation
 from services.profiles.schemas import ProfileCreate, ProfileUpdate
 from services.profiles.service import ProfilesService
 from tests.factories import profile_payload
@@ -79,3 +80,19 @@ def test_matching_view_has_criteria_but_no_identity(service: ProfilesService) ->
     assert view["mobility"]["max_distance_km"] == 15
     with pytest.raises(NotFound):
         service.matching_view(REFERENT, created.id)
+
+
+def test_a_consultation_is_allowed_as_a_read_would_be_and_audited_under_its_name(
+    service: ProfilesService,
+) -> None:
+    created = service.create(REFERENT, ProfileCreate(**profile_payload()))
+    service.consult(REFERENT, created.id, Consultation.SUGGESTIONS)
+    service.consult(Caller("support", Role.ADMIN), created.id, Consultation.OUTCOMES)
+    with pytest.raises(NotFound):  # someone else's person: as if there were nobody
+        service.consult(OTHER_REFERENT, created.id, Consultation.SUGGESTIONS)
+    with pytest.raises(NotFound):
+        service.consult(REFERENT, "nobody", Consultation.SUGGESTIONS)
+    with pytest.raises(Forbidden):
+        service.consult(Caller("e", Role.EMPLOYER), created.id, Consultation.OUTCOMES)
+    actions = [entry["action"] for entry in service.audit_trail(REFERENT, created.id)]
+    assert actions == ["read outcomes", "read suggestions", "create"]
