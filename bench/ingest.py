@@ -127,12 +127,24 @@ class Counter:
 
     def wait_for(self, target: int, timeout_s: float, query: dict[str, Any] | None = None) -> float:
         deadline = time.monotonic() + timeout_s
+        self.timeline: list[tuple[float, int]] = []
         while time.monotonic() < deadline:
             found = int(self.es.count(index=self.alias, query=query)["count"]) if query else self.count()
+            self.timeline.append((time.monotonic(), found))
             if found >= target:
                 return time.monotonic()
             time.sleep(0.05)
         raise TimeoutError(f"only {found}/{target} searchable after {timeout_s} s")
+
+    def steady_rate(self, base: int, n: int) -> float | None:
+        """Offers per second while the middle 80 % of a phase became searchable: the pipeline's pace once
+        running, without its fixed start and end (command start-up, relay wake-up, the last refresh)."""
+        low, high = base + n // 10, base + n - n // 10
+        start = next(((t, c) for t, c in self.timeline if c >= low), None)
+        end = next(((t, c) for t, c in self.timeline if c >= high), None)
+        if start is None or end is None or end[0] <= start[0]:
+            return None
+        return (end[1] - start[1]) / (end[0] - start[0])
 
 
 def post_all(stack: Distributed, payloads: Sequence[dict[str, Any]], threads: int = 4) -> float:
@@ -179,6 +191,10 @@ def import_file(stack: Distributed, path: Path) -> tuple[float, str]:
     return time.monotonic() - started, done.stdout.strip()
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def phase(name: str, rate: float, n: int, elapsed: float, **extra: Any) -> dict[str, Any]:
     say(f"{name}: {n} offers searchable in {elapsed:.1f} s → {rate:.1f} offers/s {extra or ''}")
     return {"offers": n, "seconds": round(elapsed, 2), "offers_per_s": round(rate, 1), **extra}
@@ -220,7 +236,12 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         post_s = post_all(stack, posted)
         done = counter.wait_for(base + n, 600)
         figures["post"] = phase(
-            "POST", n / (done - t0), n, done - t0, post_only_offers_per_s=round(n / post_s, 1)
+            "POST",
+            n / (done - t0),
+            n,
+            done - t0,
+            post_only_offers_per_s=round(n / post_s, 1),
+            steady_offers_per_s=_round(counter.steady_rate(base, n)),
         )
         figures["post"]["cpu_s"] = cpu.stop()
         # (3) bulk import
@@ -232,7 +253,13 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         import_s, report = import_file(stack, csv_path)
         done = counter.wait_for(base + n, 600)
         figures["import"] = phase(
-            "import", n / (done - t0), n, done - t0, import_command_s=round(import_s, 2), report=report
+            "import",
+            n / (done - t0),
+            n,
+            done - t0,
+            import_command_s=round(import_s, 2),
+            report=report,
+            steady_offers_per_s=_round(counter.steady_rate(base, n)),
         )
         # The import command is a short-lived process of its own: its CPU is not in this split.
         figures["import"]["cpu_s"] = cpu.stop()
@@ -276,6 +303,10 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         figures["raw_encoder_and_linker_per_s"] = round(both, 1)
         for key in ("post", "import"):
             figures[key]["ratio_to_raw_encoder_and_linker"] = round(figures[key]["offers_per_s"] / both, 3)
+            steady = figures[key]["steady_offers_per_s"]
+            if steady is not None:
+                figures[key]["steady_ratio_to_raw_encoder"] = round(steady / raw, 3)
+                figures[key]["steady_ratio_to_raw_encoder_and_linker"] = round(steady / both, 3)
         say(f"raw linker {linker_rate:.0f} titles/s; encoder then linker {both:.0f} offers/s")
         return figures
     finally:

@@ -140,6 +140,12 @@ def main() -> None:
             extra = f", cache hit rate {rate}" if rate is not None else ""
             both = p.get("ratio_to_raw_encoder_and_linker")
             extra += f"; {both} of encoder + linker" if both is not None else ""
+            if p.get("steady_offers_per_s") is not None:
+                extra += (
+                    f"; steady (middle 80 %): {p['steady_offers_per_s']}/s = "
+                    f"{p['steady_ratio_to_raw_encoder']} of raw, "
+                    f"{p['steady_ratio_to_raw_encoder_and_linker']} of encoder + linker"
+                )
             add(
                 f"{label}: offers/s (ratio to raw)",
                 f"{p['offers_per_s']} ({p['ratio_to_raw_encoder']}){extra}",

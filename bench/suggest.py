@@ -102,20 +102,25 @@ def create_people(
     return ids
 
 
+Target = tuple[str, dict[str, str]]  # a URL template with {pid}, and headers: GET it
+PostTarget = tuple[str, dict[str, str], str]  # the same, POSTed ("POST" as third element)
+
+
 def http_latency(
-    client: httpx.Client, targets: dict[str, tuple[str, dict[str, str]]], pids: Sequence[str], requests: int
+    client: httpx.Client, targets: dict[str, Target | PostTarget], pids: Sequence[str], requests: int
 ) -> dict[str, dict[str, float]]:
-    """Each target is (URL template with {pid}, headers); targets are interleaved request by request so
-    that a change of machine load weighs on all of them alike."""
+    """Targets are interleaved request by request so that a change of machine load weighs on all of them
+    alike."""
     samples: dict[str, list[float]] = {name: [] for name in targets}
     for pid in pids:  # warm-up: the first request of a person projects it (one encoder call)
-        for url, headers in targets.values():
-            first_get(client, url.format(pid=pid), headers)
+        for url, headers, *method in targets.values():
+            if not method:
+                first_get(client, url.format(pid=pid), headers)
     for i in range(requests):
         pid = pids[i % len(pids)]
-        for name, (url, headers) in targets.items():
+        for name, (url, headers, *method) in targets.items():
             started = time.perf_counter()
-            r = client.get(url.format(pid=pid), headers=headers)
+            r = client.request(method[0] if method else "GET", url.format(pid=pid), headers=headers)
             samples[name].append(time.perf_counter() - started)
             r.raise_for_status()
     return {name: percentiles(s) for name, s in samples.items()}
@@ -253,7 +258,7 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
                     "X-Maillage-Subject": "bench",
                     "X-Maillage-Role": "system",
                 }
-                targets = {
+                targets: dict[str, Target | PostTarget] = {
                     "direct": (
                         f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}",
                         direct,
@@ -263,12 +268,12 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
                         referent,
                     ),
                 }
-                # The gateway's caseload check is a read of the person at the profiles service (audited):
-                # timed alone, it shows what the gateway's overhead is made of.
+                # The gateway's caseload check, a consultation recorded at the profiles service (checked
+                # and audited), runs beside the search: timed alone, it shows what it costs.
                 admin = {**direct, "X-Maillage-Role": "admin"}
-                check = f"{stack.urls['profiles']}/profiles/{{pid}}"
-                if client.get(check.format(pid=pids[0]), headers=admin).status_code == 200:
-                    targets["profiles_check"] = (check, admin)
+                check = f"{stack.urls['profiles']}/profiles/{{pid}}/consultations/suggestions"
+                if client.post(check.format(pid=pids[0]), headers=admin).status_code == 204:
+                    targets["profiles_check"] = (check, admin, "POST")
                 es_http = http_latency(client, targets, pids, requests)
                 say(f"ES {size}: {es_http}")
                 row: dict[str, Any] = {
