@@ -1,9 +1,10 @@
 """`make bench`: every benchmark on one distributed platform, then the summary table.
 
-    python -m scripts.rig run -- python -m bench.all [--sizes 10000,100000] [--requests 300]
+    python -m scripts.rig run -- python -m bench.all [--sizes 10000,100000] [--requests 1000]
 
 Order: suggestions (which loads the index to 100k offers), then ingest and freshness on that full
-index, so that these two are measured at a département's scale. Waits up to BENCH_QUIET_WAIT_S
+index, so that these two are measured at a département's scale; then, in process without the servers,
+what the candidate window changes in the ranked lists (bench.window). Waits up to BENCH_QUIET_WAIT_S
 (default 300) for the 1-minute load average to fall under 2 before starting; the load is recorded next
 to every figure either way.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from bench import freshness, ingest, report, suggest
+from bench import freshness, ingest, report, suggest, window
 from bench.common import say, wait_quiet, write_result
 from bench.stack import Distributed
 
@@ -23,7 +24,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--trials", type=int, default=20)
     args = parser.parse_args()
     quiet = wait_quiet(2.0, float(os.environ.get("BENCH_QUIET_WAIT_S", "300")))
@@ -37,6 +38,7 @@ def main() -> None:
         write_result("ingest", ingested, ingest.COMMAND)
         rate = max(1.0, 0.5 * ingested["post"]["offers_per_s"])
         write_result("freshness", freshness.run(args.trials, rate, stack), freshness.COMMAND)
+    write_result("window", window.run(100_000, 200, window.WINDOWS), window.COMMAND)  # in process
     report.main()
 
 

@@ -36,6 +36,7 @@ from common.territory import communes
 from services.matching.texts import offer_text
 
 COMMAND = "python -m scripts.rig run -- python -m bench.ingest"
+STATS_EVERY_S = 0.5  # bench/launch.py
 
 
 def offer_payloads(n: int, tag: str, seed: int = 0) -> list[dict[str, Any]]:
@@ -282,6 +283,7 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
                 "terms": {"hours_per_week": sorted({p["hours_per_week"] + hours_delta for p in imported})}
             }
             done = counter.wait_for(n, 600, query=hours)
+            time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
             figures[label] = phase(
                 label, n / (done - t0), n, done - t0, cache=delta(stack.cache_stats(), before)
             )

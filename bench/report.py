@@ -105,7 +105,9 @@ def main() -> None:
                     w["search"]["load_1m"],
                     cmd,
                 )
-            add(f"ES bulk load, {n}: docs/s", row["es_bulk_load_docs_per_s"], "", "", "", cmd)
+            if "es_rebuild_docs_per_s" in row:
+                rebuilt = f"{row['es_rebuild_docs_per_s']} docs/s, {row['es_segments']} segment(s) after"
+                add(f"ES rebuild (bulk + merge), {n}", rebuilt, "", "", "", cmd)
             rss = {
                 **row["distributed_rss_mb"],
                 **row["servers_rss_mb"],
@@ -178,12 +180,26 @@ def main() -> None:
             u["load_1m"],
             cmd,
         )
+    wi = _load("window")
+    if wi:
+        f, cmd = wi["figures"], wi["command"]
+        for row in f["windows"].values():
+            agreement = {k: v for k, v in row.items() if "agreement" in k or k == "same_first_suggestion"}
+            add(
+                f"candidate window k={row['k']}, {f['offers']} offers, embedded: suggest p50/p95 ms; "
+                "agreement with the widest",
+                f"{row['suggest']['p50_ms']}/{row['suggest']['p95_ms']}; {agreement}",
+                "",
+                "",
+                row["suggest"]["load_1m"],
+                cmd,
+            )
     lines = [
         "| figure | value | target | verdict | load 1m | command |",
         "|---|---|---|---|---|---|",
         *("| " + " | ".join(r) + " |" for r in rows),
     ]
-    any_result = s or i or fr
+    any_result = s or i or fr or wi
     if any_result:
         m = any_result["machine"]
         lines += [
