@@ -53,6 +53,15 @@ class UpstreamUnreachable(Exception):
     """The service could not be reached or did not answer in time."""
 
 
+class UpstreamBadAddress(Exception):
+    """The path built from the caller's input is not a valid URL: nothing can exist there."""
+
+
+# uvicorn closes idle keep-alive connections after 5 s: reusing one just as it closes fails a POST (not
+# retried), so the gateway lets its own idle connections go first.
+KEEPALIVE_S = 4.0
+
+
 class UpstreamTransport(Protocol):
     async def request(
         self,
@@ -89,17 +98,23 @@ class NetworkTransport:
     ) -> UpstreamAnswer:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections),
+                connector=aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=KEEPALIVE_S),
                 timeout=self._timeout,
                 json_serialize=json.dumps,
+                cookie_jar=aiohttp.DummyCookieJar(),  # callers must never share a service's cookies
             )
         try:
             async with self._session.request(
-                method, self._base + path, headers=headers, json=json_body, params=params or None
+                method,
+                self._base + path,
+                headers=headers,
+                json=json_body,
+                params=params or None,
+                allow_redirects=False,  # never carry the internal token anywhere else
             ) as response:
                 return UpstreamAnswer(response.status, await response.read())
         except aiohttp.InvalidURL as exc:
-            raise ValueError(str(exc)) from exc
+            raise UpstreamBadAddress(str(exc)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise UpstreamUnreachable(str(exc) or type(exc).__name__) from exc
 
@@ -112,8 +127,11 @@ class InProcessTransport:
     """The service's ASGI app called in the same process (embedded mode): no socket."""
 
     def __init__(self, app: Any, name: str, timeout_s: float) -> None:
+        # A service's unexpected error answers 500 (then 503 at the gateway), as over the network, instead
+        # of escaping into the gateway as an exception.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         self._client = httpx.AsyncClient(
-            base_url=f"http://{name}.internal", transport=httpx.ASGITransport(app=app), timeout=timeout_s
+            base_url=f"http://{name}.internal", transport=transport, timeout=timeout_s
         )
 
     async def request(
@@ -129,7 +147,7 @@ class InProcessTransport:
                 method, path, headers=headers, json=json_body, params=params
             )
         except httpx.InvalidURL as exc:
-            raise ValueError(str(exc)) from exc
+            raise UpstreamBadAddress(str(exc)) from exc
         except httpx.HTTPError as exc:
             raise UpstreamUnreachable(str(exc) or type(exc).__name__) from exc
         return UpstreamAnswer(response.status_code, response.content)
@@ -160,7 +178,7 @@ class Upstream:
                 headers[REQUEST_ID_HEADER] = rid
         try:
             response = await self._transport.request(method, path, headers, json_body, _query(params))
-        except ValueError as exc:
+        except UpstreamBadAddress as exc:
             raise BadRequest("The request addresses a resource that cannot exist.") from exc
         except UpstreamUnreachable as exc:
             log.warning("%s unreachable: %s", self.name, exc)

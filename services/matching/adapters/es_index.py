@@ -7,6 +7,7 @@ harmless. A rebuild fills a fresh index and swaps the alias in one atomic call.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
@@ -27,6 +28,8 @@ from services.matching.ports import (
     IndexedOffer,
     Vector,
 )
+
+log = logging.getLogger("maillage.matching.index")
 
 # Merging a rebuilt index of a département's offers takes about a minute on two cores; allow far more.
 MERGE_TIMEOUT_S = 3600
@@ -244,9 +247,13 @@ class ElasticsearchOfferIndex:
         # A rebuilt index is read far more than it is written: merged into one segment, each kNN search
         # walks one HNSW graph instead of dozens (at 100k offers just after loading: 48 segments, search
         # p50 42 ms; merged: 21 ms — bench/RESULTS.md). Later writes add small segments that merge as usual.
-        self._es.options(request_timeout=MERGE_TIMEOUT_S).indices.forcemerge(
-            index=name, max_num_segments=1, wait_for_completion=True
-        )
+        try:
+            # One long call, never re-sent on a timeout (the client retries other calls).
+            self._es.options(
+                request_timeout=MERGE_TIMEOUT_S, retry_on_timeout=False, max_retries=0
+            ).indices.forcemerge(index=name, max_num_segments=1, wait_for_completion=True)
+        except (ApiError, TransportError) as exc:  # only speed is lost: the new index is complete
+            log.warning("merging %s failed (%s); swapping it in unmerged", name, exc)
         previous = []
         if self._es.indices.exists_alias(name=self.alias):
             previous = list(self._es.indices.get_alias(name=self.alias).keys())

@@ -89,7 +89,9 @@ class _Side:
             chunk = fresh[start : start + _SCORED_KEPT]
             fused, lexical = self.scorer.score_with_lexical(chunk)
             for i, text in enumerate(chunk):
-                self._keep(text, fused[i : i + 1], None if lexical is None else lexical[i : i + 1])
+                # Copies: a view would keep the whole chunk's matrix alive for as long as one row is kept.
+                row = fused[i : i + 1].copy()
+                self._keep(text, row, None if lexical is None else lexical[i : i + 1].copy())
 
     def _scored(self, text: str) -> tuple[FloatArray, FloatArray | None]:
         with self._cache_lock:
