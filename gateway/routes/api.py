@@ -23,7 +23,7 @@ from services.matching.schemas import (
     OutcomeIn,
     OutcomeOut,
     Outcomes,
-    ReindexResult,
+    ReindexStatus,
     Suggestions,
 )
 from services.offers.domain import OfferAction, OfferStatus
@@ -211,8 +211,16 @@ async def matching_status(request: Request, caller: CallerDep) -> Response:
     return await upstream(request, "matching").relay("GET", "/status", caller, request)
 
 
-@router.post("/matching/reindex", response_model=ReindexResult, tags=["matching"])
+@router.post("/matching/reindex", status_code=202, response_model=ReindexStatus, tags=["matching"])
 async def matching_reindex(request: Request, caller: CallerDep) -> Response:
-    """Rebuild the offer index from the offers service and switch to it atomically."""
+    """Start rebuilding the offer index from the offers service, in the background; the new index
+    replaces the old one atomically when complete. 409 while a reindex runs."""
     require(caller, Role.ADMIN)
     return await upstream(request, "matching").relay("POST", "/reindex", caller, request)
+
+
+@router.get("/matching/reindex", response_model=ReindexStatus, tags=["matching"])
+async def matching_reindex_status(request: Request, caller: CallerDep) -> Response:
+    """How far the latest reindex got: running (offers embedded so far), done, failed (and why)."""
+    require(caller, Role.ADMIN)
+    return await upstream(request, "matching").relay("GET", "/reindex", caller, request)

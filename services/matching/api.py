@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,13 +12,14 @@ from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
 from common.schemas import EntityId
+from services.matching.reindexing import Reindexer
 from services.matching.schemas import (
     MatchingStatus,
     OfferOutcomeCounts,
     OutcomeIn,
     OutcomeOut,
     Outcomes,
-    ReindexResult,
+    ReindexStatus,
     SuggestionOut,
     Suggestions,
 )
@@ -34,7 +36,13 @@ def get_consumer_stats(request: Request) -> Callable[[], dict[str, Any]]:
     return stats
 
 
+def get_reindexer(request: Request) -> Reindexer:
+    reindexer: Reindexer = request.app.state.reindexer
+    return reindexer
+
+
 ServiceDep = Annotated[MatchingService, Depends(get_service)]
+ReindexerDep = Annotated[Reindexer, Depends(get_reindexer)]
 StatsDep = Annotated[Callable[[], dict[str, Any]], Depends(get_consumer_stats)]
 
 router = APIRouter(tags=["matching"])
@@ -86,8 +94,16 @@ def status(caller: CallerDep, service: ServiceDep, consumer_stats: StatsDep) -> 
     return MatchingStatus(**service.status(), consumer_lag=int(stats.get("lag", 0) or 0), consumer=stats)
 
 
-@router.post("/reindex", response_model=ReindexResult)
-def reindex(caller: CallerDep, service: ServiceDep) -> ReindexResult:
+@router.post("/reindex", status_code=202, response_model=ReindexStatus)
+def start_reindex(caller: CallerDep, reindexer: ReindexerDep) -> ReindexStatus:
+    """Start rebuilding the index in the background (409 while one runs); follow it with GET."""
     if not caller.is_admin:
         raise Forbidden("Reindexing is for admins.")
-    return ReindexResult(indexed_offers=service.rebuild_index())
+    return ReindexStatus(**asdict(reindexer.start()))
+
+
+@router.get("/reindex", response_model=ReindexStatus)
+def reindex_status(caller: CallerDep, reindexer: ReindexerDep) -> ReindexStatus:
+    if not caller.is_admin:
+        raise Forbidden("Reindexing is for admins.")
+    return ReindexStatus(**asdict(reindexer.current))

@@ -22,6 +22,7 @@ from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.occupations import OccupationResolver, shared_linker
 from services.matching.ports import Encoder, OfferIndex, OfferSource, ProfileSource
+from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
 
@@ -104,7 +105,11 @@ def bootstrap(
     app = create_service_app(
         "Maillage matching service",
         [api.router, api_analytics.router],
-        {"matching": service, "consumer_stats": consumer_stats},
+        {
+            "matching": service,
+            "consumer_stats": consumer_stats,
+            "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
+        },
         settings.internal_token,
         readiness=readiness,
         on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),

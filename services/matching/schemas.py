@@ -91,5 +91,13 @@ class OfferOutcomeCounts(BaseModel):
     withdrawn: int
 
 
-class ReindexResult(BaseModel):
-    indexed_offers: int
+class ReindexStatus(BaseModel):
+    """The latest reindex of this matching instance: `running` (with the offers embedded so far), `done`
+    (with the offers indexed), `failed` (with why; the live index is untouched) or `idle`."""
+
+    state: Literal["idle", "running", "done", "failed"]
+    started_at: datetime | None
+    finished_at: datetime | None
+    embedded_offers: int
+    indexed_offers: int | None
+    error: str | None

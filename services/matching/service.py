@@ -183,8 +183,20 @@ class MatchingService:
             raise NotFound(f"No profile {profile_id}.")
         return self._save_projection(view)
 
-    def rebuild_index(self, batch_size: int = 256) -> int:
-        return self.index.rebuild(self._embedded_batches(self.offers.iter_offers(), batch_size))
+    def rebuild_index(self, batch_size: int = 256, progress: Callable[[int], None] = lambda _: None) -> int:
+        """Embed every offer of the offers service into a new index and switch to it; `progress` hears
+        how many offers are embedded so far."""
+
+        def counted(
+            batches: Iterator[list[tuple[IndexedOffer, Vector]]],
+        ) -> Iterator[list[tuple[IndexedOffer, Vector]]]:
+            embedded = 0
+            for batch in batches:
+                embedded += len(batch)
+                progress(embedded)
+                yield batch
+
+        return self.index.rebuild(counted(self._embedded_batches(self.offers.iter_offers(), batch_size)))
 
     def _embedded_batches(
         self, offers: Iterator[OfferPublic], batch_size: int

@@ -41,6 +41,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/admin/retention/purge"): {"admin"},
     ("GET", "/api/v1/matching/status"): {"admin"},
     ("POST", "/api/v1/matching/reindex"): {"admin"},
+    ("GET", "/api/v1/matching/reindex"): {"admin"},
     ("GET", "/api/v1/analytics/demand"): {"analyst", "admin"},
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,

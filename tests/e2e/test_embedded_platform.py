@@ -69,6 +69,31 @@ def test_matching_status_reports_the_index_and_the_lag(client: TestClient) -> No
     assert client.get("/api/v1/matching/status", headers=token(client, "referent")).status_code == 403
 
 
+def test_a_reindex_runs_in_the_background_and_reports_its_progress(client: TestClient) -> None:
+    admin = token(client, "admin")
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=token(client, "employer"))
+    assert offer.status_code == 201
+    started = client.post("/api/v1/matching/reindex", headers=admin)
+    assert started.status_code == 202, started.text
+    assert started.json()["state"] == "running"
+    again = client.post("/api/v1/matching/reindex", headers=admin)
+    # One at a time: a second start while the first runs is refused (a small index may be done already).
+    if again.status_code == 409:
+        assert again.json()["error"] == "conflict"
+    else:
+        assert again.status_code == 202, again.text
+
+    def finished() -> dict:  # type: ignore[type-arg]
+        body: dict = client.get("/api/v1/matching/reindex", headers=admin).json()  # type: ignore[type-arg]
+        return body if body["state"] in ("done", "failed") else {}
+
+    status = wait_for(finished, timeout_s=120)
+    assert status["state"] == "done", status
+    offers = client.get("/api/v1/matching/status", headers=admin).json()["indexed_offers"]
+    assert status["indexed_offers"] == status["embedded_offers"] == offers >= 1
+    assert client.get("/api/v1/matching/reindex", headers=token(client, "referent")).status_code == 403
+
+
 def test_bad_input_gets_a_4xx_in_the_envelope(client: TestClient) -> None:
     employer, referent = token(client, "employer"), token(client, "referent")
     cases = [
