@@ -27,15 +27,13 @@ import services.matching.service as matching_service
 from bench.common import (
     DIMS,
     Query,
-    cached_vectors,
-    offers_with_vectors,
     percentiles,
     queries,
     say,
-    text_pool,
     write_result,
 )
 from bench.stack import BENCH_ENV
+from bench.suggest import load_local
 from common.db import make_engine, migrate
 from common.schemas import Location
 from services.matching.adapters.encoders import SentenceTransformerEncoder
@@ -93,17 +91,8 @@ def agreement(wide: Sequence[str], narrow: Sequence[str], n: int) -> float:
 
 def run(size: int, people: int, windows: Sequence[int]) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="bench-window-"))
+    load_local(work / "offer_index.db", 0, size)  # the same offers as bench.suggest
     index = LocalOfferIndex(str(work / "offer_index.db"), DIMS)
-    pool = text_pool()
-    vectors = cached_vectors([p.text() for p in pool], "pool")
-    batch = []
-    for item in offers_with_vectors(size, pool, vectors):
-        batch.append(item)
-        if len(batch) == 1000:
-            index.upsert(batch)
-            batch = []
-    if batch:
-        index.upsert(batch)
     say(f"{index.count()} offers in the local index")
     source = BenchPeople(queries(people, seed=23))
     engine = make_engine(f"sqlite:///{work / 'matching.db'}")
