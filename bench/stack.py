@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
 
 from bench.common import CACHE, ROOT, say, tree_rss_mb
+from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from services.matching.settings import MatchingSettings
 
@@ -96,13 +96,9 @@ class Distributed:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.alias = f"bench-offers-{self.run}"
         self.token = f"internal-{self.run}"
-        base = self.pg_url.rpartition("/")[0]
         self.databases = {n: f"bench_{n}_{self.run}" for n in SERVICES}
-        admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for db in self.databases.values():
-                conn.execute(text(f'CREATE DATABASE "{db}"'))
-        admin.dispose()
+        create_databases(self.pg_url, self.databases.values())
+        self.db_urls = {n: database_url(self.pg_url, db) for n, db in self.databases.items()}
         ports = {n: free_port() for n in SERVICES}
         self.urls = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
         self.ports = ports
@@ -120,9 +116,8 @@ class Distributed:
             "MAILLAGE_OFFERS_URL": self.urls["offers"],
             "MAILLAGE_PROFILES_URL": self.urls["profiles"],
             "MAILLAGE_MATCHING_URL": self.urls["matching"],
-            **{f"MAILLAGE_{n.upper()}_DATABASE_URL": f"{base}/{db}" for n, db in self.databases.items()},
+            **{f"MAILLAGE_{n.upper()}_DATABASE_URL": url for n, url in self.db_urls.items()},
         }
-        self.db_urls = {n: f"{base}/{db}" for n, db in self.databases.items()}
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str] | None = None) -> None:
         log = self.logs / f"{name}.log"
@@ -207,11 +202,7 @@ class Distributed:
             es.close()
         except Exception as exc:  # cleanup is best effort
             say(f"could not delete the index: {exc}")
-        admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            for db in self.databases.values():
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(self.pg_url, self.databases.values())
 
     def __enter__(self) -> Distributed:
         return self.start()

@@ -50,19 +50,14 @@ def postgres_url() -> str:
 @pytest.fixture
 def fresh_postgres_db(postgres_url: str) -> Iterator[str]:
     """A database of its own for one test, dropped afterwards."""
-    from sqlalchemy import create_engine, text
+    from scripts.databases import create_databases, database_url, drop_databases
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = postgres_url.rpartition("/")
+    create_databases(postgres_url, [name])
     try:
-        yield f"{base}/{name}"
+        yield database_url(postgres_url, name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(postgres_url, [name])
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
+from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from tests.factories import location, offer_payload, profile_payload
 
@@ -26,12 +26,8 @@ def distributed(
     kafka_bootstrap: str, elasticsearch_url: str, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     run = uuid.uuid4().hex[:8]
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    base = postgres_url.rpartition("/")[0]
     databases = {name: f"e2e_{name}_{run}" for name in ("offers", "profiles", "matching", "gateway")}
-    with admin.connect() as conn:
-        for db in databases.values():
-            conn.execute(text(f'CREATE DATABASE "{db}"'))
+    create_databases(postgres_url, databases.values())
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = {
@@ -47,7 +43,10 @@ def distributed(
         "MAILLAGE_OFFERS_URL": urls["offers"],
         "MAILLAGE_PROFILES_URL": urls["profiles"],
         "MAILLAGE_MATCHING_URL": urls["matching"],
-        **{f"MAILLAGE_{name.upper()}_DATABASE_URL": f"{base}/{db}" for name, db in databases.items()},
+        **{
+            f"MAILLAGE_{name.upper()}_DATABASE_URL": database_url(postgres_url, db)
+            for name, db in databases.items()
+        },
     }
     logs = tmp_path_factory.mktemp("logs")
     processes: list[subprocess.Popen[bytes]] = []
@@ -62,10 +61,7 @@ def distributed(
         yield {**urls, "internal_token": env["MAILLAGE_INTERNAL_TOKEN"], "logs": str(logs)}
     finally:
         stop_processes(*processes, timeout_s=15)
-        with admin.connect() as conn:
-            for db in databases.values():
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(postgres_url, databases.values())
 
 
 def login(gateway: str, username: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, text
 
 from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
+from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from services.matching.bootstrap import CONSUMED_TOPICS
 from tests.factories import location, offer_payload
@@ -75,15 +76,11 @@ class Platform:
         return self.env["MAILLAGE_TOPIC_PREFIX"]
 
     def database_url(self, service: str) -> str:
-        return f"{self.postgres_url.rpartition('/')[0]}/{self.databases[service]}"
+        return database_url(self.postgres_url, self.databases[service])
 
     def start(self) -> None:
-        admin = create_engine(self.postgres_url, isolation_level="AUTOCOMMIT")
         self.databases = {name: f"faults_{name}_{self.run}" for name in SERVICES}
-        with admin.connect() as conn:
-            for db in self.databases.values():
-                conn.execute(text(f'CREATE DATABASE "{db}"'))
-        admin.dispose()
+        create_databases(self.postgres_url, self.databases.values())
         ports = {name: free_port() for name in SERVICES}
         self.urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         self.env = {
@@ -143,11 +140,7 @@ class Platform:
     def stop(self) -> None:
         stop_processes(*self.processes.values(), timeout_s=15)
         if self.databases:
-            admin = create_engine(self.postgres_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                for db in self.databases.values():
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            admin.dispose()
+            drop_databases(self.postgres_url, self.databases.values())
         es = Elasticsearch(self.es_url, request_timeout=30)
         try:
             es.indices.delete(index=f"{self.alias}-*", ignore_unavailable=True, allow_no_indices=True)

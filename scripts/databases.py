@@ -1,0 +1,32 @@
+"""Throwaway PostgreSQL databases on a running server, for the tests and the benchmarks: created per run
+(one per service, or one per test), dropped afterwards even if connections are still open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import create_engine, text
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The URL of database `name` on the server that `server_url` (any database there) points at."""
+    return f"{server_url.rpartition('/')[0]}/{name}"
+
+
+def create_databases(server_url: str, names: Iterable[str]) -> None:
+    _each(server_url, names, 'CREATE DATABASE "{}"')
+
+
+def drop_databases(server_url: str, names: Iterable[str]) -> None:
+    _each(server_url, names, 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)')
+
+
+def _each(server_url: str, names: Iterable[str], statement: str) -> None:
+    # CREATE/DROP DATABASE cannot run inside a transaction block.
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(statement.format(name)))
+    finally:
+        admin.dispose()
