@@ -11,7 +11,6 @@ freshness benchmarks always embed for real, with texts made unique so that no ca
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from common import rome
 from common.territory import Commune, communes
 from common.vocabulary import ContractType, WorkCondition
 from services.matching.ports import HardFilters, IndexedOffer
@@ -212,9 +212,8 @@ RADII = [10, 15, 20, 25, 30, 40]
 
 
 def appellations() -> list[tuple[str, str]]:
-    path = ROOT / "common" / "data" / "rome_appellations_v460.csv"
-    with path.open(encoding="utf-8") as handle:
-        return [(row["libelle"], row["code_rome"]) for row in csv.DictReader(handle)]
+    """(short label, ROME code) of every ROME appellation, in the file's order (common.rome's copy)."""
+    return [(a.label, a.rome_code) for a in rome.appellations()]
 
 
 @dataclass(frozen=True)
