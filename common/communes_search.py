@@ -1,8 +1,9 @@
-"""Commune autocomplete over the Loiret communes (name or postcode, accents and case ignored)."""
+"""Commune autocomplete over the territory's communes and those of its reach band (name or postcode,
+accents and case ignored); the territory's own communes come first, then by population."""
 
 from __future__ import annotations
 
-from common.territory import Commune, communes
+from common.territory import Commune, territory
 from common.text import normalise
 
 
@@ -10,8 +11,9 @@ def search_communes(query: str, limit: int = 15) -> list[Commune]:
     text = normalise(query)
     if not text:
         return []
-    found: list[tuple[tuple[int, int, str], Commune]] = []
-    for commune in communes():
+    area = territory()
+    found: list[tuple[tuple[int, int, int, str], Commune]] = []
+    for commune in area.reachable():
         name = normalise(commune.name)
         if name.startswith(text):
             rank = 0
@@ -21,6 +23,7 @@ def search_communes(query: str, limit: int = 15) -> list[Commune]:
             rank = 2
         else:
             continue
-        found.append(((rank, -commune.population, name), commune))
+        outside = 0 if area.contains(commune) else 1
+        found.append(((rank, outside, -commune.population, name), commune))
     found.sort(key=lambda pair: pair[0])
     return [c for _, c in found[:limit]]

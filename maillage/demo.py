@@ -7,12 +7,14 @@ are exercised exactly as in use.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from common.clock import utcnow
 from common.identity import Caller, Role
-from common.territory import commune_named
+from common.territory import Commune, territory
+from common.territory import commune_named as _commune_named
 from common.vocabulary import ContractType as C
 from common.vocabulary import OpportunityKind as K
 from common.vocabulary import WorkCondition as W
@@ -20,6 +22,9 @@ from services.offers.schemas import OfferCreate
 from services.offers.service import OffersService
 from services.profiles.schemas import ProfileCreate
 from services.profiles.service import ProfilesService
+
+DEMO_DEPARTEMENT = "45"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -335,8 +340,23 @@ def demo_profiles() -> list[ProfileCreate]:
     ]
 
 
+def commune_named(name: str) -> Commune:
+    """The demo's places are the Loiret's, whatever the territory: "Olivet" is Olivet (45)."""
+    return _commune_named(name, DEMO_DEPARTEMENT)
+
+
+def demo_reachable() -> bool:
+    """The demo only makes sense where the configured territory reaches the Loiret's communes."""
+    area = territory()
+    return all(area.reach(commune_named(name)).within_band for name in COMMUNES)
+
+
 def seed(offers: OffersService, profiles: ProfilesService, referent: str = "referent") -> tuple[int, int]:
-    """Idempotent for offers (by source id); profiles are only added to an empty caseload."""
+    """Idempotent for offers (by source id); profiles are only added to an empty caseload. Nothing when
+    the territory (MAILLAGE_TERRITORY) does not reach the Loiret: its offers would all be refused."""
+    if not demo_reachable():
+        log.warning("demo data skipped: the territory %s does not reach the Loiret", territory().spec)
+        return 0, 0
     offer_count = 0
     for caller, offer in demo_offers():
         offers.create(caller, offer)

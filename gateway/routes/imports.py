@@ -31,13 +31,21 @@ async def import_offers(
     file: Annotated[UploadFile, File(description="CSV, or France Travail Offres d'emploi v2 JSON")],
     format: Annotated[ImportFormat | None, Form()] = None,
     partial: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
     employer: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
-    """Every row is validated first; with a bad row nothing is written (422, errors by line) unless
-    `partial`. Re-importing the same file changes nothing (idempotent by source id)."""
+    """Every record is validated first; with a bad record nothing is written (422, errors by record
+    number and offer id) unless `partial`; `dry_run` checks and writes nothing. Re-importing the same
+    file changes nothing (idempotent by source id)."""
     require(caller, Role.ADMIN)
     text = await read_upload(file)
     fmt = format or detect_format(file.filename or "", text[:200])
-    body = {"content": text, "format": fmt.value, "partial": partial, "employer": employer or None}
+    body = {
+        "content": text,
+        "format": fmt.value,
+        "partial": partial,
+        "dry_run": dry_run,
+        "employer": employer or None,
+    }
     services: dict[str, Upstream] = request.app.state.upstreams
     return await services["offers"].relay("POST", "/offers/import", caller, request, json_body=body)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from common.errors import Forbidden, ValidationFailed
 from common.http import CallerDep
 from common.identity import Caller, Role
-from services.offers.importing import ImportFormat, errors_of, parse
+from services.offers.importing import ImportFormat, errors_of, parse, summary_by_reason, warnings_of
 from services.offers.service import OffersService
 
 
@@ -31,13 +31,22 @@ class ImportRequest(BaseModel):
     content: str = Field(description="The file's text (UTF-8).")
     format: ImportFormat = ImportFormat.CSV
     partial: bool = Field(default=False, description="Import the good rows even if some are bad.")
+    dry_run: bool = Field(default=False, description="Check everything, write nothing.")
     employer: str | None = Field(default=None, max_length=64, description="Admins: the owning account.")
 
 
 class ImportRowError(BaseModel):
-    line: int
+    record: int = Field(description="Record number in the file (1 = its first offer).")
+    line: int = Field(description="Line of the file where the record starts.")
+    source_id: str = Field(description="The offer's id in the file, when it has one.")
     field: str
-    message: str
+    message: str = Field(description="What is wrong, in French.")
+    reason: str = Field(description="The kind of problem, for the summary.")
+
+
+class ReasonCount(BaseModel):
+    reason: str
+    records: int
 
 
 class ImportReport(BaseModel):
@@ -46,22 +55,32 @@ class ImportReport(BaseModel):
     updated: int
     unchanged: int
     rejected: int
+    dry_run: bool = False
     errors: list[ImportRowError]
+    warnings: list[ImportRowError] = Field(default_factory=list)
+    summary: list[ReasonCount] = Field(default_factory=list, description="Refused records by reason.")
+
+
+MAX_WARNINGS = 500
 
 
 def run_import(
-    service: OffersService, caller: Caller, text: str, fmt: ImportFormat, partial: bool
+    service: OffersService, caller: Caller, text: str, fmt: ImportFormat, partial: bool, dry_run: bool = False
 ) -> ImportReport:
     """Validate everything first; write nothing when a row is bad, unless `partial` (then the good rows)."""
     if not text.strip():
-        raise ValidationFailed([{"line": 1, "field": "fichier", "message": "le fichier est vide"}])
+        empty = {"record": 0, "line": 1, "source_id": "", "reason": "fichier vide"}
+        raise ValidationFailed([{**empty, "field": "fichier", "message": "le fichier est vide"}])
     rows = parse(text, fmt)
     errors = errors_of(rows)
-    if errors and not partial:
+    if errors and not partial and not dry_run:
         raise ValidationFailed([e.as_dict() for e in errors])
     good = [row.offer for row in rows if row.offer is not None]
-    result = service.create_many(caller, good) if good else None
+    result = service.create_many(caller, good) if good and not dry_run else None
     return ImportReport(
+        dry_run=dry_run,
+        warnings=[ImportRowError(**w.as_dict()) for w in warnings_of(rows)[:MAX_WARNINGS]],
+        summary=[ReasonCount(reason=r, records=n) for r, n in summary_by_reason(errors)],
         rows=len(rows),
         created=result.created if result else 0,
         updated=result.updated if result else 0,
@@ -82,4 +101,6 @@ async def import_offers(body: ImportRequest, caller: CallerDep, service: Service
             raise Forbidden("Only admins import on behalf of another account.")
         owner = Caller(body.employer, Role.EMPLOYER)
     # Parsing and the one-transaction write are synchronous work: keep them off the event loop.
-    return await run_in_threadpool(run_import, service, owner, body.content, body.format, body.partial)
+    return await run_in_threadpool(
+        run_import, service, owner, body.content, body.format, body.partial, body.dry_run
+    )

@@ -13,6 +13,7 @@ from common.app import create_publishing_service_app
 from common.db import make_engine, migrate
 from common.messaging.port import Publisher
 from common.outbox import OutboxRelay
+from common.territory import territory
 from services.offers import api, api_import
 from services.offers.service import OffersService
 from services.offers.settings import OffersSettings
@@ -34,6 +35,7 @@ def bootstrap(
     start_relay: bool = True,
     reconnect: Callable[[], Publisher] | None = None,
 ) -> OffersComponents:
+    territory()  # a mistyped MAILLAGE_TERRITORY stops the start, with its reason, not a later request
     engine = make_engine(settings.offers_database_url)
     migrate(engine, MIGRATIONS, version_table="offers_schema_version")
     relay = OutboxRelay(engine, publisher, reconnect=reconnect)

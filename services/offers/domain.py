@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from common.errors import Conflict
+from common.territory import Territory, french_commune, nearest_commune
 
 # Les emplois de l'inclusion unpublishes offers after 90 days without an update; so do we by default.
 DEFAULT_VALIDITY = timedelta(days=90)
@@ -45,3 +46,20 @@ def default_expiry(now: datetime | None = None) -> date:
 def is_searchable(status: OfferStatus, expires_on: date, today: date) -> bool:
     """Paused, closed and expired offers are never suggested."""
     return status == OfferStatus.ACTIVE and expires_on >= today
+
+
+def reach_problem(lat: float, lon: float, insee_code: str | None, area: Territory) -> str | None:
+    """Why an offer at that place is outside the territory's reach band (French), or None when it is
+    inside it. The INSEE code wins over the point; a point far from any French commune is refused unless
+    the territory is the whole of France."""
+    commune = french_commune(insee_code) if insee_code else None
+    commune = commune or nearest_commune(lat, lon, max_km=15.0)
+    if commune is None:
+        return None if area.everything else "lieu introuvable : aucune commune française près de ce point"
+    reach = area.reach(commune)
+    if reach.within_band:
+        return None
+    return (
+        f"{commune.name} ({commune.departement}) est à {reach.distance_km:.0f} km du {area.describe()}, "
+        f"au-delà de la bande de {area.band_km:.0f} km où les offres sont acceptées"
+    )

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from common.schemas import Location, ShortText, SkillText
 from common.vocabulary import ContractType, OpportunityKind, WorkCondition
 from services.offers.domain import OfferStatus
 
 ROME_CODE = r"^[A-N]\d{4}$"
+WEB_URL = r"^https?://\S+$"  # shown as links: no javascript: or data: URLs
+ContactKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+ContactValue = Annotated[str, StringConstraints(max_length=500)]
+Note = Annotated[str, StringConstraints(max_length=500)]
 
 
 class OfferBase(BaseModel):
@@ -32,6 +37,29 @@ class OfferBase(BaseModel):
     employer_name: str | None = Field(default=None, max_length=200)
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
+    # What a feed tells about the offer beyond the domain's fields, kept as given (all optional).
+    published_at: datetime | None = Field(default=None, description="Publication date at the source.")
+    source_updated_at: datetime | None = Field(default=None, description="Last update at the source.")
+    source_contract: str | None = Field(
+        default=None,
+        max_length=120,
+        description="The source's own contract code and label, e.g. 'FRA — Franchise'.",
+    )
+    rome_source: str | None = Field(
+        default=None, max_length=60, description="Who gave the ROME code, e.g. 'code France Travail'."
+    )
+    appellation_label: str | None = Field(default=None, max_length=200)
+    employer_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
+    employer_description: str | None = Field(default=None, max_length=4_000)
+    contact: dict[ContactKey, ContactValue] | None = Field(
+        default=None, max_length=12, description="How to apply: name, e-mail, phone, URL."
+    )
+    origin_url: str | None = Field(
+        default=None, max_length=500, pattern=WEB_URL, description="The offer at its source."
+    )
+    import_notes: list[Note] = Field(
+        default_factory=list, max_length=20, description="What the import flagged (implausible hours…)."
+    )
 
 
 class OfferCreate(OfferBase):
@@ -59,6 +87,16 @@ class OfferUpdate(BaseModel):
     employer_name: str | None = Field(default=None, max_length=200)
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
+    published_at: datetime | None = None
+    source_updated_at: datetime | None = None
+    source_contract: str | None = Field(default=None, max_length=120)
+    rome_source: str | None = Field(default=None, max_length=60)
+    appellation_label: str | None = Field(default=None, max_length=200)
+    employer_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
+    employer_description: str | None = Field(default=None, max_length=4_000)
+    contact: dict[ContactKey, ContactValue] | None = Field(default=None, max_length=12)
+    origin_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
+    import_notes: list[Note] | None = Field(default=None, max_length=20)
 
 
 class OfferPublic(OfferBase):
@@ -70,3 +108,6 @@ class OfferPublic(OfferBase):
     created_at: datetime
     updated_at: datetime
     source_id: str | None = None
+    beyond_reach: bool = Field(
+        default=False, description="Beyond the territory's reach band: stored, never suggested."
+    )

@@ -8,17 +8,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from common.clock import as_utc
 from common.db import session_scope
-from common.errors import Conflict, Forbidden, NotFound
+from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from common.events import OFFERS_TOPIC, Event
 from common.identity import Caller, Role
 from common.outbox import enqueue
-from common.schemas import Page
-from common.territory import nearest_commune
+from common.schemas import Location, Page
+from common.territory import Territory, nearest_commune, territory
 from services.offers.adapters.sql import OfferRepository, OfferRow, to_public
-from services.offers.domain import OfferAction, OfferStatus, default_expiry, next_status
+from services.offers.domain import OfferAction, OfferStatus, default_expiry, next_status, reach_problem
 from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
 
 Clock = Callable[[], datetime]
@@ -30,55 +31,76 @@ def offer_event(offer: OfferPublic) -> Event:
 
 class OffersService:
     def __init__(
-        self, engine: Engine, on_commit: Callable[[], None] = lambda: None, clock: Clock | None = None
+        self,
+        engine: Engine,
+        on_commit: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
+        area: Territory | None = None,
     ) -> None:
         self._engine = engine
         self._on_commit = on_commit
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._area = area
+
+    def _beyond(self, location: Location | None) -> bool:
+        """Whether the offer lies beyond the territory's reach band. Refused with the reason, or — when
+        MAILLAGE_BEYOND_REACH=hide — True: stored, never published to matching, so never suggested."""
+        if location is None:
+            return False
+        area = self._area or territory()
+        problem = reach_problem(location.lat, location.lon, location.insee_code, area)
+        if problem is None:
+            return False
+        if area.hide_beyond:
+            return True
+        raise ValidationFailed([{"field": "location", "message": problem}])
 
     # -- commands -------------------------------------------------------------------------------------
     def create(self, caller: Caller, data: OfferCreate) -> OfferPublic:
         _require(caller, Role.EMPLOYER, Role.ADMIN)
+        hidden = self._beyond(data.location)
         now = self._clock()
         with session_scope(self._engine) as session:
             repo = OfferRepository(session)
             if data.source_id:
                 existing = repo.by_source_id(caller.subject, data.source_id)
                 if existing is not None:  # idempotent import: same source id, same offer
-                    return self._apply_update(repo, caller, existing, OfferUpdate(**_updatable(data)), now)
-            fields = data.model_dump(exclude={"location", "expires_on"})
-            insee_code = data.location.insee_code or _commune_code(data.location.lat, data.location.lon)
-            row = OfferRow(
-                employer_id=caller.subject,
-                **fields,
-                commune=data.location.commune,
-                insee_code=insee_code,
-                lat=data.location.lat,
-                lon=data.location.lon,
-                expires_on=data.expires_on or default_expiry(now),
-                created_at=now,
-                updated_at=now,
-            )
+                    update = OfferUpdate(**_updatable(data))
+                    return self._apply_update(repo, caller, existing, update, now, hidden)
+            row = _new_row(caller, data, now)
+            row.beyond_reach = hidden
             repo.add(row)
             session.flush()
             repo.record_status(row.id, row.status, caller.subject)
             offer = to_public(row)
-            enqueue(session, OFFERS_TOPIC, offer_event(offer))
+            _publish(session, row, offer)
         self._on_commit()
         return offer
 
     def update(self, caller: Caller, offer_id: str, data: OfferUpdate) -> OfferPublic:
+        hidden = self._beyond(data.location) if data.location is not None else None
         with session_scope(self._engine) as session:
             repo = OfferRepository(session)
             row = self._owned(repo, caller, offer_id, for_update=True)
-            offer = self._apply_update(repo, caller, row, data, self._clock())
+            offer = self._apply_update(repo, caller, row, data, self._clock(), hidden)
         self._on_commit()
         return offer
 
     def _apply_update(
-        self, repo: OfferRepository, caller: Caller, row: OfferRow, data: OfferUpdate, now: datetime
+        self,
+        repo: OfferRepository,
+        caller: Caller,
+        row: OfferRow,
+        data: OfferUpdate,
+        now: datetime,
+        hidden: bool | None = None,
     ) -> OfferPublic:
+        """`hidden`: whether the new location is beyond the reach band (None: the location is unchanged)."""
         changes = data.model_dump(exclude_unset=True, exclude={"location"})
+        if hidden is not None and hidden != row.beyond_reach:
+            if hidden:  # matching knows the offer: it cannot silently leave its index
+                raise ValidationFailed([{"field": "location", "message": MOVED_BEYOND}])
+            changes["beyond_reach"] = False  # back within reach: published from now on
         if data.location is not None:
             changes.update(
                 commune=data.location.commune,
@@ -95,7 +117,7 @@ class OffersService:
         row.updated_at = now
         repo.add(row)
         offer = to_public(row)
-        enqueue(repo.session, OFFERS_TOPIC, offer_event(offer))
+        _publish(repo.session, row, offer)
         return offer
 
     def act(self, caller: Caller, offer_id: str, action: OfferAction) -> OfferPublic:
@@ -108,9 +130,21 @@ class OffersService:
             repo.add(row)
             repo.record_status(row.id, row.status, caller.subject)
             offer = to_public(row)
-            enqueue(session, OFFERS_TOPIC, offer_event(offer))
+            _publish(session, row, offer)
         self._on_commit()
         return offer
+
+    def close_missing(self, caller: Caller, source_prefix: str, present: set[str]) -> list[OfferPublic]:
+        """A full feed was imported: the caller's offers of that source (source ids starting with the
+        prefix) that the feed no longer lists are closed — each with its status history and its event."""
+        _require(caller, Role.EMPLOYER, Role.ADMIN)
+        if not source_prefix:
+            raise ValidationFailed([{"field": "source", "message": "préfixe de la source obligatoire"}])
+        with session_scope(self._engine) as session:
+            closed = _close_missing(OfferRepository(session), caller, source_prefix, present, self._clock())
+        if closed:
+            self._on_commit()
+        return closed
 
     # -- queries --------------------------------------------------------------------------------------
     def get(self, caller: Caller, offer_id: str) -> OfferPublic:
@@ -161,28 +195,31 @@ class OffersService:
         """Create (or idempotently update, by source id) every offer in ONE transaction: all or nothing.
         Each offer gets its status history and its outbox event, as create() gives it."""
         _require(caller, Role.EMPLOYER, Role.ADMIN)
+        hidden = [self._beyond(o.location) for o in offers]  # refused before anything is written
         now = self._clock()
         result = BatchResult()
         with session_scope(self._engine) as session:
             repo = OfferRepository(session)
             known = _rows_by_source_id(repo, [o.source_id for o in offers if o.source_id])
-            for done, data in enumerate(offers, start=1):
+            for done, (data, beyond) in enumerate(zip(offers, hidden, strict=True), start=1):
                 existing = known.get(data.source_id) if data.source_id else None
                 if existing is not None:
                     if caller.role == Role.EMPLOYER and existing.employer_id != caller.subject:
                         raise Conflict(f"The source id {data.source_id} belongs to another employer's offer.")
                     before = existing.version
-                    offer = self._apply_update(repo, caller, existing, OfferUpdate(**_updatable(data)), now)
+                    update = OfferUpdate(**_updatable(data))
+                    offer = self._apply_update(repo, caller, existing, update, now, beyond)
                     if offer.version == before:
                         result.unchanged += 1
                     else:
                         result.updated += 1
                 else:
                     row = _new_row(caller, data, now)
+                    row.beyond_reach = beyond
                     repo.add(row)  # the unit of work inserts offers before their history rows
                     repo.record_status(row.id, row.status, caller.subject)
                     offer = to_public(row)
-                    enqueue(session, OFFERS_TOPIC, offer_event(offer))
+                    _publish(session, row, offer)
                     if data.source_id:
                         known[data.source_id] = row
                     result.created += 1
@@ -191,6 +228,37 @@ class OffersService:
                     progress(done, len(offers))
         self._on_commit()
         return result
+
+
+MOVED_BEYOND = (
+    "cette offre est déjà proposée : elle ne peut pas être déplacée au-delà de la bande du territoire "
+    "(fermez-la et publiez-en une nouvelle)"
+)
+
+
+def _publish(session: Session, row: OfferRow, offer: OfferPublic) -> None:
+    """The offer's event, in the same commit — unless it lies beyond the reach band (hidden): matching
+    never hears of it, so it is never suggested."""
+    if not row.beyond_reach:
+        enqueue(session, OFFERS_TOPIC, offer_event(offer))
+
+
+def _close_missing(
+    repo: OfferRepository, caller: Caller, source_prefix: str, present: set[str], now: datetime
+) -> list[OfferPublic]:
+    closed: list[OfferPublic] = []
+    for row in repo.by_source_prefix(caller.subject, source_prefix):
+        if row.source_id in present or row.status == OfferStatus.CLOSED.value:
+            continue
+        row.status = next_status(OfferStatus(row.status), OfferAction.CLOSE).value
+        row.version += 1
+        row.updated_at = now
+        repo.add(row)
+        repo.record_status(row.id, row.status, caller.subject)
+        offer = to_public(row)
+        _publish(repo.session, row, offer)
+        closed.append(offer)
+    return closed
 
 
 def _commune_code(lat: float, lon: float) -> str | None:
@@ -215,6 +283,9 @@ def _same(current: dict[str, Any], row: OfferRow, name: str, value: Any) -> bool
     if name in ("commune", "insee_code", "lat", "lon"):
         return bool(getattr(row, name) == value)
     before = current.get(name)
+    if isinstance(value, datetime):
+        stored = getattr(row, name)
+        return stored is not None and as_utc(stored) == as_utc(value)
     if hasattr(value, "isoformat"):
         value = value.isoformat()
     if isinstance(value, list):

@@ -41,10 +41,22 @@ class OfferRow(SQLModel, table=True):
     employer_name: str | None = Field(default=None, max_length=200)
     siret: str | None = Field(default=None, max_length=14)
     naf_code: str | None = Field(default=None, max_length=6)
+    published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    source_updated_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    source_contract: str | None = Field(default=None, max_length=120)
+    rome_source: str | None = Field(default=None, max_length=60)
+    appellation_label: str | None = Field(default=None, max_length=200)
+    employer_url: str | None = Field(default=None, max_length=500)
+    employer_description: str | None = None
+    contact: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    origin_url: str | None = Field(default=None, max_length=500)
+    import_notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Beyond the territory's reach band and MAILLAGE_BEYOND_REACH=hide: stored, never sent to matching.
+    beyond_reach: bool = False
     status: str = Field(default=OfferStatus.ACTIVE.value, max_length=20, index=True)
     expires_on: date
     version: int = 1
-    source_id: str | None = Field(default=None, max_length=120)
+    source_id: str | None = Field(default=None, max_length=120, index=True)
     created_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True))
 
@@ -77,6 +89,17 @@ def to_public(row: OfferRow) -> OfferPublic:
         employer_name=row.employer_name,
         siret=row.siret,
         naf_code=row.naf_code,
+        published_at=as_utc(row.published_at) if row.published_at else None,
+        source_updated_at=as_utc(row.source_updated_at) if row.source_updated_at else None,
+        source_contract=row.source_contract,
+        rome_source=row.rome_source,
+        appellation_label=row.appellation_label,
+        employer_url=row.employer_url,
+        employer_description=row.employer_description,
+        contact=dict(row.contact) if row.contact else None,
+        origin_url=row.origin_url,
+        import_notes=list(row.import_notes or []),
+        beyond_reach=bool(row.beyond_reach),
         status=OfferStatus(row.status),
         version=row.version,
         expires_on=row.expires_on,
@@ -103,6 +126,13 @@ class OfferRepository:
         query = select(OfferRow).where(OfferRow.employer_id == employer_id, OfferRow.source_id == source_id)
         return self.session.exec(query).first()
 
+    def by_source_prefix(self, employer_id: str, prefix: str) -> list[OfferRow]:
+        """The employer's offers whose source id starts with `prefix` (one feed), for full-feed closing."""
+        query = select(OfferRow).where(
+            OfferRow.employer_id == employer_id, col(OfferRow.source_id).startswith(prefix, autoescape=True)
+        )
+        return list(self.session.exec(query).all())
+
     def record_status(self, offer_id: str, status: str, changed_by: str) -> None:
         self.session.add(OfferStatusChange(offer_id=offer_id, status=status, changed_by=changed_by))
 
@@ -120,5 +150,11 @@ class OfferRepository:
 
     def after(self, after_id: str, limit: int) -> list[OfferRow]:
         """Keyset pagination over every offer, for index rebuilds (stable under concurrent inserts)."""
-        query = select(OfferRow).where(OfferRow.id > after_id).order_by(col(OfferRow.id)).limit(limit)
+        # Offers beyond the reach band (hidden) never reach the index, a rebuild included.
+        query = (
+            select(OfferRow)
+            .where(OfferRow.id > after_id, col(OfferRow.beyond_reach).is_(False))
+            .order_by(col(OfferRow.id))
+            .limit(limit)
+        )
         return list(self.session.exec(query).all())

@@ -182,3 +182,29 @@ def test_every_deployment_has_a_disruption_budget(rendered: list[dict[str, Any]]
     for d in _of(rendered, "Deployment"):
         labels = d["spec"]["template"]["metadata"]["labels"]
         assert any(all(labels.get(k) == v for k, v in b.items()) for b in budgets), d["metadata"]["name"]
+
+
+def test_the_scheduled_feed_reads_its_drop_folder_and_reaches_only_the_offers_store(
+    rendered: list[dict[str, Any]],
+) -> None:
+    if not any(o["kind"] == "Deployment" for o in rendered):
+        return  # the release overlays carry no application
+    (feed,) = [c for c in _of(rendered, "CronJob") if c["metadata"]["name"] == "maillage-import-feed"]
+    assert feed["spec"]["concurrencyPolicy"] == "Forbid" and not feed["spec"].get("suspend")
+    pod = feed["spec"]["jobTemplate"]["spec"]["template"]
+    assert pod["metadata"]["labels"]["maillage.io/role"] == "offers"  # the offers store's policy applies
+    (container,) = pod["spec"]["containers"]
+    args = container["args"]
+    assert args[:2] == ["import-offers", "$(MAILLAGE_IMPORT_DROP_DIR)"]
+    assert {"--partial", "--full-feed", "--archive"} <= set(args)
+    config = next(
+        c for c in _of(rendered, "ConfigMap") if c["metadata"]["name"].startswith("maillage-config")
+    )
+    drop = config["data"]["MAILLAGE_IMPORT_DROP_DIR"]
+    assert {"MAILLAGE_TERRITORY", "MAILLAGE_REACH_BAND_KM", "MAILLAGE_IMPORT_FORMAT"} <= set(config["data"])
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["spec"]["volumes"]}
+    claim = volumes[mounts[drop]]["persistentVolumeClaim"]["claimName"]
+    assert claim in {p["metadata"]["name"] for p in _of(rendered, "PersistentVolumeClaim")}
+    env = {e["name"]: e for e in container.get("env", [])}
+    assert "maillage-pg-offers-rw" in env["MAILLAGE_OFFERS_DATABASE_URL"]["value"]

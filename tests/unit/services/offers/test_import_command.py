@@ -43,7 +43,10 @@ def test_a_broken_file_imports_nothing_unless_partial(
     write(path, 100, broken=3)
     assert main(["import-offers", str(path), "--data-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "ligne 27 · hours_per_week" in err and "ligne 52 · contract_type" in err
+    # Records are counted from the first offer (the header is not one); the offer id is named.
+    assert "enregistrement 26 (offre gen-000025, ligne 27) · hours_per_week" in err
+    assert "enregistrement 51 (offre gen-000050, ligne 52) · contract_type" in err
+    assert "Refus par motif" in err and "durée invraisemblable : 2 enregistrement(s)" in err
     assert "Rien n'a été importé" in err
     assert counts(tmp_path)[0] == 0
     assert main(["import-offers", str(path), "--data-dir", str(tmp_path), "--partial"]) == 0

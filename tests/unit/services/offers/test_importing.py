@@ -85,18 +85,20 @@ def test_france_travail_records_map_to_offers() -> None:
     assert offer is not None
     assert offer.source_id == "ft:180ABCD" and offer.contract_type.value == "CDD"
     assert offer.hours_per_week == 24.5 and offer.skills == ["Nettoyer la vaisselle"]
-    assert [c.value for c in offer.conditions] == ["weekend_work"]
+    # "samedi et dimanche" in the hours text; the plongeur's ROME fiche adds what the offer is silent on.
+    assert offer.conditions[0].value == "weekend_work"
     assert offer.location.insee_code == "45208" and offer.naf_code == "56.10A"
     assert offer.employer_name == "Restaurant Le Loing" and offer.siret == "12345678901234"
 
 
 def test_france_travail_envelope_and_json_lines_report_lines() -> None:
-    bad = dict(FT_RECORD, id="2", typeContrat="LIB", dureeTravailLibelle="")
+    bad = dict(FT_RECORD, id="2", typeContrat="XYZ", dureeTravailLibelle="")
     envelope = json.dumps({"resultats": [FT_RECORD, bad]}, indent=2)
     rows = parse_ft_json(envelope)
     assert rows[0].errors == []
-    fields = {e.field for e in rows[1].errors}
-    assert fields == {"typeContrat", "dureeTravailLibelle"}
+    assert {e.field for e in rows[1].errors} == {"typeContrat"}
+    assert {w.reason for w in rows[1].warnings} >= {"durée non précisée"}
+    assert rows[1].record == 2 and rows[1].errors[0].source_id == "2"
     assert rows[1].line == envelope.splitlines().index("    {", 3) + 1
 
     lines = "\n".join([json.dumps(FT_RECORD), "{broken", json.dumps(bad)])
