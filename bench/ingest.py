@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 from elasticsearch import Elasticsearch
 
-from bench.common import CACHE, ROOT, CpuMeter, minilm, say, text_pool, write_result
+from bench.common import CACHE, ROOT, CpuMeter, index_encoder, say, text_pool, write_result
 from bench.stack import BENCH_ENV, Distributed
 from common.territory import communes
 from services.matching.texts import offer_text
@@ -218,7 +218,7 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Any] = {}
     try:
-        encoder = minilm()
+        encoder = index_encoder()
         probe = texts_of(offer_payloads(512, "probe", seed=5))
         raw_first = raw_encoder(encoder, probe)
         n = n or int(min(1500, max(300, raw_first * 10)))

@@ -27,6 +27,7 @@ import services.matching.service as matching_service
 from bench.common import (
     DIMS,
     Query,
+    index_encoder,
     percentiles,
     queries,
     say,
@@ -36,10 +37,9 @@ from bench.stack import BENCH_ENV
 from bench.suggest import load_local
 from common.db import make_engine, migrate
 from common.schemas import Location
-from services.matching.adapters.encoders import SentenceTransformerEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.bootstrap import MIGRATIONS
-from services.matching.occupations import OccupationResolver, shared_linker
+from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
 from services.profiles.schemas import MatchingView, Mobility
 
@@ -101,10 +101,12 @@ def run(size: int, people: int, windows: Sequence[int]) -> dict[str, Any]:
     service = MatchingService(
         engine=engine,
         index=index,
-        encoder=SentenceTransformerEncoder(),
+        encoder=index_encoder(),
         profiles=source,
         offers=NoOffers(),
-        occupations=OccupationResolver(linker),
+        occupations=OccupationResolver(
+            linker, shared_skill_linker("use", BENCH_ENV["MAILLAGE_LINKING_CACHE"])
+        ),
     )
     service.occupations.warm_up()
     for pid in source.ids:  # project everyone once (one encoder call and one linking each)
@@ -119,7 +121,7 @@ def run(size: int, people: int, windows: Sequence[int]) -> dict[str, Any]:
             started = time.perf_counter()
             found = service.suggest(pid, LIMIT)
             timings[window].append(time.perf_counter() - started)
-            ranked.setdefault(window, []).append([s.offer_id for s in found])
+            ranked.setdefault(window, []).append([s.offer_id for s in found.items])
     finally:
         matching_service.CANDIDATES_PER_RESULT = original
     widest = max(windows)

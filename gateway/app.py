@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
 from gateway.auth import TokenIssuer
 from gateway.ratelimit import RateLimits
-from gateway.routes import analytics, api, auth, pages
+from gateway.routes import analytics, api, auth, pages, pages_occupations
 from gateway.upstream import Upstream
 from gateway.users import UserStore
 
@@ -88,6 +88,7 @@ def create_gateway_app(
     app.include_router(api.router)
     app.include_router(analytics.router)
     app.include_router(pages.router)
+    app.include_router(pages_occupations.router)
 
     @app.get("/healthz", include_in_schema=False)
     def liveness() -> dict[str, str]:

@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     port = int(os.environ.get("MAILLAGE_PORT", "8000"))
     host = os.environ.get("MAILLAGE_HOST", "127.0.0.1")
     with_demo = os.environ.get("MAILLAGE_DEMO", "1") != "0"
-    encoder = os.environ.get("MAILLAGE_ENCODER", "minilm")
+    encoder = os.environ.get("MAILLAGE_ENCODER", "use")
     linker = os.environ.get("MAILLAGE_LINKER", "use")
     print(
         f"Maillage: preparing data under {data_dir} (demo data: {'yes' if with_demo else 'no'})…", flush=True

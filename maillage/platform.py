@@ -95,7 +95,7 @@ def build_embedded(
     data_dir: Path,
     with_demo: bool = True,
     encoder: Encoder | None = None,
-    encoder_kind: str = "minilm",
+    encoder_kind: str = "use",
     linker: str = "use",
 ) -> EmbeddedPlatform:
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ from common.vocabulary import (
     WorkCondition,
 )
 from gateway import charts
+from gateway.routes.occupation_choices import offer_choice, person_choices
 from gateway.session import (
     check_csrf,
     check_login_csrf,
@@ -112,6 +113,8 @@ NOTICES = {
     "diagnostic": "Le diagnostic est enregistré.",
     "proposee": "La proposition est enregistrée.",
     "resultat": "Le résultat est enregistré.",
+    "metier": "Le métier visé est confirmé : il compte désormais pour les suggestions.",
+    "metier-offre": "Le métier de l'offre est confirmé.",
 }
 FIELD_ALIASES = {"location": "commune", "appellation_code": "metier", "rome_code": "metier"}
 
@@ -400,7 +403,10 @@ def offer_form_values(offer: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "title": offer["title"],
         "description": offer.get("description", ""),
-        "commune": offer["location"]["commune"],
+        # "Nemours (77333)": the code keeps a same-named commune elsewhere from being picked on save.
+        "commune": "{commune} ({insee_code})".format(**offer["location"])
+        if offer["location"].get("insee_code")
+        else offer["location"]["commune"],
         "metier": metier,
         "kind": offer["kind"],
         "contract_type": offer["contract_type"],
@@ -563,10 +569,13 @@ async def edit_offer_page(request: Request, caller: EmployerCaller, offer_id: st
     try:
         async with api(request) as client:
             offer = ok(await client.get(f"/api/v1/offers/{quote(offer_id)}"))
+            choice = await offer_choice(client, offer)
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
     values = offer_form_values(offer)
-    return render(request, "offer_form.html", caller=caller, offer=offer, values=values, errors={})
+    return render(
+        request, "offer_form.html", caller=caller, offer=offer, values=values, errors={}, choice=choice
+    )
 
 
 @router.post("/employeur/offres/{offer_id}", response_class=HTMLResponse)
@@ -642,7 +651,8 @@ def contraintes_view(profile: dict[str, Any]) -> list[dict[str, Any]]:
 async def _person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str, Any]:
     pid = quote(profile_id)
     profile = ok(await client.get(f"/api/v1/profiles/{pid}"))
-    suggestions = ok(await client.get(f"/api/v1/profiles/{pid}/suggestions", params={"limit": 10}))["items"]
+    ranked = ok(await client.get(f"/api/v1/profiles/{pid}/suggestions", params={"limit": 10}))
+    suggestions = ranked["items"]
     history = ok(await client.get(f"/api/v1/profiles/{pid}/outcomes"))["items"]
     titles = {s["offer_id"]: s for s in suggestions}
     latest: dict[str, str] = {}
@@ -658,10 +668,13 @@ async def _person_context(client: httpx.AsyncClient, profile_id: str) -> dict[st
         "profile": profile,
         "contraintes": contraintes_view(profile),
         "suggestions": suggestions,
+        "end_of_list": ranked.get("end_of_list"),
         "history": history,
         "titles": titles,
         "latest": latest,
         "open_proposals": open_proposals,
+        "occupation_choices": await person_choices(client, profile),
+        "occupation_errors": {},
     }
 
 

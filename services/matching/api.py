@@ -57,8 +57,9 @@ def suggestions(
 ) -> Suggestions:
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Suggestions are for the person's référent.")
-    items = [SuggestionOut.from_domain(s) for s in service.suggest(profile_id, limit)]
-    return Suggestions(profile_id=profile_id, items=items)
+    ranked = service.suggest(profile_id, limit)
+    items = [SuggestionOut.from_domain(s) for s in ranked.items]
+    return Suggestions(profile_id=profile_id, items=items, end_of_list=ranked.end_of_list)
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut)

@@ -15,12 +15,12 @@ from common.events import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, OFFERS_TO
 from common.messaging.port import MessageBus
 from common.messaging.worker import ConsumerWorker
 from common.outbox import OutboxRelay
-from services.matching import api, api_analytics
+from services.matching import api, api_analytics, api_occupations
 from services.matching.adapters.embedding_cache import CachingEncoder
 from services.matching.adapters.encoders import make_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.occupations import OccupationResolver, shared_linker
+from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.ports import Encoder, OfferIndex, OfferSource, ProfileSource
 from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
@@ -79,7 +79,8 @@ def bootstrap(
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
-    occupations = OccupationResolver(shared_linker(settings.linker, settings.linking_cache))
+    linker = shared_linker(settings.linker, settings.linking_cache)
+    occupations = OccupationResolver(linker, shared_skill_linker(settings.linker, settings.linking_cache))
     service = MatchingService(
         engine=engine,
         index=index,
@@ -104,9 +105,10 @@ def bootstrap(
         readiness["index"] = reachable
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router],
+        [api.router, api_analytics.router, api_occupations.router],
         {
             "matching": service,
+            "occupation_linker": linker,  # the resolver's own: candidates read what the product links with
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
         },

@@ -9,12 +9,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from services.matching.domain.occupations import OccupationLink
+from services.matching.domain.occupations import FROM_SKILLS, OccupationLink
+from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker
 from services.matching.linking.dense import CachedEncoder, make_encoder
-from services.matching.linking.taxonomy import load
+from services.matching.linking.normalize import key
+from services.matching.linking.skills import SkillLinker
+from services.matching.linking.taxonomy import isco_code_of, load
 from services.offers.schemas import OfferPublic
 from services.profiles.schemas import MatchingView
 
@@ -22,6 +26,20 @@ log = logging.getLogger("maillage.occupations")
 
 # Below this confidence a link is a guess: it is not used for ranking (the semantic term still is).
 MIN_CONFIDENCE = 0.45
+# An offer's own skill wording counts as a referential competence from this fused similarity.
+MIN_SKILL_LINK = 0.5
+# Fiches inferred from skills: at most this many, each within RELATIVE of the best, above MINIMUM; their
+# links are as sure as INFERRED (scaled by their score relative to the best), less when the person also
+# has target jobs, which say more than skills about what they want to do.
+INFERRED_TOP, INFERRED_RELATIVE, INFERRED_MINIMUM = 4, 0.6, 0.08
+INFERRED_ALONE, INFERRED_BESIDE_TARGETS = 0.85, 0.6
+
+
+@functools.lru_cache(maxsize=4)
+def _linking_encoder(kind: str, cache_dir: str) -> CachedEncoder | None:
+    if kind in ("none", "lexical"):
+        return None
+    return CachedEncoder(make_encoder(kind), Path(cache_dir) if cache_dir else None)
 
 
 @functools.lru_cache(maxsize=4)
@@ -30,17 +48,21 @@ def shared_linker(kind: str, cache_dir: str) -> OccupationLinker | None:
     to build; `none`: no linking (only codes given by employers and référents count)."""
     if kind == "none":
         return None
-    encoder = (
-        None
-        if kind == "lexical"
-        else CachedEncoder(make_encoder(kind), Path(cache_dir) if cache_dir else None)
-    )
-    return OccupationLinker(encoder=encoder)
+    return OccupationLinker(encoder=_linking_encoder(kind, cache_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def shared_skill_linker(kind: str, cache_dir: str) -> SkillLinker | None:
+    """Skills against the ROME referential, with the same encoder as the occupation linker."""
+    if kind == "none":
+        return None
+    return SkillLinker(_linking_encoder(kind, cache_dir))
 
 
 class OccupationResolver:
-    def __init__(self, linker: OccupationLinker | None) -> None:
+    def __init__(self, linker: OccupationLinker | None, skills: SkillLinker | None = None) -> None:
         self._linker = linker
+        self._skills = skills
         taxonomy = load()
         self.family_of = {code: fiche.parent_code for code, fiche in taxonomy.fiches.items()}
         self.neighbours_of = taxonomy.neighbours
@@ -51,27 +73,86 @@ class OccupationResolver:
         if self._linker is not None:
             log.info("building the occupation index (first start: a minute or two; cached afterwards)")
             self._linker.build()
+        if self._skills is not None:
+            log.info("building the skills index (first start: a minute or two; cached afterwards)")
+            self._skills.build()
 
     def for_offers(self, offers: Sequence[OfferPublic]) -> list[OccupationLink | None]:
-        """Codes given by the employer win; otherwise the title is linked (batched)."""
-        to_link = [o.title for o in offers if not o.rome_code and not o.appellation_code]
-        linked = dict(zip(to_link, self._link_titles(to_link), strict=True))
+        """Codes given by the employer win for the ROME; every title is linked (batched), for the ROME
+        when no code was given and for ESCO always."""
+        titles = list(dict.fromkeys(o.title for o in offers))
+        linked = dict(zip(titles, self._link_titles(titles), strict=True))
         out: list[OccupationLink | None] = []
         for offer in offers:
+            link = linked.get(offer.title)
             given = self._given(
-                offer.title, offer.appellation_code, offer.rome_code, "code donné par l'employeur"
+                offer.title,
+                offer.appellation_code,
+                offer.rome_code,
+                offer.rome_source or "code donné par l'employeur",
             )
-            out.append(given or linked.get(offer.title))
+            if given is not None and link is not None:
+                given = replace(
+                    given,
+                    esco_uri=link.esco_uri,
+                    isco_group=link.isco_group,
+                    esco_confidence=link.esco_confidence,
+                )
+            out.append(given or link)
         return out
 
     def for_person(self, view: MatchingView) -> tuple[OccupationLink, ...]:
+        """The person's métiers: appellations chosen by the référent (they win over linking the same
+        wording), target jobs linked, then the fiches their skills point to."""
         links: list[OccupationLink] = []
+        chosen: set[str] = set()
         for code in view.appellation_codes:
             given = self._given(code, code, None, "appellation choisie par le référent")
             if given is not None:
                 links.append(given)
-        links.extend(link for link in self._link_titles(view.target_jobs) if link is not None)
+                chosen.add(key(given.label))
+        targets = [t for t in view.target_jobs if key(t) not in chosen]
+        links.extend(link for link in self._link_titles(targets) if link is not None)
+        links.extend(self._inferred(view.skills, beside_targets=bool(links)))
         return tuple(links)
+
+    def skills_profile(self, skills: Sequence[str]) -> SkillsProfile | None:
+        if self._skills is None or not skills:
+            return None
+        return self._skills.profile(skills)
+
+    def offer_skill_codes(self, skills: Sequence[str], rome_code: str | None) -> tuple[str, ...]:
+        """The referential competences an offer asks for: its own skills linked, or its fiche's core."""
+        if self._skills is None:
+            return ()
+        codes = self._skills.codes_of(skills, MIN_SKILL_LINK) if skills else ()
+        if not codes and rome_code:
+            codes = self._skills.view.core_skills(rome_code)
+        return codes
+
+    def _inferred(self, skills: Sequence[str], beside_targets: bool) -> list[OccupationLink]:
+        profile = self.skills_profile(skills)
+        if profile is None:
+            return []
+        inferred = profile.inferred_fiches(INFERRED_TOP, INFERRED_RELATIVE, INFERRED_MINIMUM)
+        if not inferred:
+            return []
+        sure = INFERRED_BESIDE_TARGETS if beside_targets else INFERRED_ALONE
+        best = inferred[0].score
+        links = []
+        for fiche in inferred:
+            supports = ", ".join(f"« {wording} »" for wording, _ in fiche.supports[:3])
+            links.append(
+                OccupationLink(
+                    supports or "compétences",
+                    fiche.rome_code,
+                    None,
+                    self._fiche_label.get(fiche.rome_code, fiche.rome_code),
+                    round(sure * fiche.score / best, 4),
+                    f"{FROM_SKILLS} ({fiche.score:.2f})",
+                )
+            )
+        return links
 
     def _given(
         self, text: str, appellation_code: str | None, rome_code: str | None, how: str
@@ -91,16 +172,37 @@ class OccupationResolver:
         return None
 
     def _link_titles(self, titles: Sequence[str]) -> list[OccupationLink | None]:
+        """Each title's best ROME appellation, with its best ESCO occupation beside it."""
         if self._linker is None or not titles:
             return [None] * len(titles)
-        results = self._linker.link_many(list(titles), top=1, systems=("rome_appellation",))
+        results = self._linker.link_many(list(titles), top=1, systems=("rome_appellation", "esco"))
         links: list[OccupationLink | None] = []
         for title, matches in zip(titles, results, strict=True):
-            best = matches[0] if matches else None
-            if best is None or best.rome_code is None or best.confidence < MIN_CONFIDENCE:
-                links.append(None)
+            rome = next((m for m in matches if m.system == "rome_appellation"), None)
+            esco = next((m for m in matches if m.system == "esco"), None)
+            if esco is not None and esco.confidence < MIN_CONFIDENCE:
+                esco = None
+            if rome is None or rome.rome_code is None or rome.confidence < MIN_CONFIDENCE:
+                links.append(None if esco is None else self._esco_only(title, esco.code, esco.confidence))
                 continue
             links.append(
-                OccupationLink(title, best.rome_code, best.code, best.label, best.confidence, best.how)
+                OccupationLink(
+                    title,
+                    rome.rome_code,
+                    rome.code,
+                    rome.label,
+                    rome.confidence,
+                    rome.how,
+                    esco_uri=esco.code if esco else None,
+                    isco_group=isco_code_of(esco.code) if esco else None,
+                    esco_confidence=esco.confidence if esco else 0.0,
+                )
             )
         return links
+
+    @staticmethod
+    def _esco_only(title: str, uri: str, confidence: float) -> OccupationLink:
+        """A title the ROME side cannot place but ESCO can: no ROME code, the ESCO identity only."""
+        return OccupationLink(
+            title, "", None, title, 0.0, "ESCO seulement", uri, isco_code_of(uri), confidence
+        )

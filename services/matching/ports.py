@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from services.matching.domain.occupations import OfferOccupation
 from services.offers.schemas import OfferPublic
 from services.profiles.schemas import MatchingView
 
@@ -55,6 +56,25 @@ class IndexedOffer:
     occupation_label: str | None = None
     occupation_confidence: float = 0.0
     occupation_how: str | None = None
+    # The ESCO occupation the title links to (ESCO's French labels hold employers' synonyms).
+    esco_uri: str | None = None
+    isco_group: str | None = None
+    esco_confidence: float = 0.0
+    # The ROME competences the offer asks for: its own skills linked, or its fiche's core skills.
+    skill_codes: tuple[str, ...] = ()
+
+    @property
+    def occupation(self) -> OfferOccupation:
+        return OfferOccupation(
+            rome_code=self.rome_code,
+            appellation_code=self.appellation_code,
+            # Codes given by the employer (no linking "how") are certain.
+            confidence=self.occupation_confidence if self.occupation_how else 1.0,
+            label=self.occupation_label,
+            esco_uri=self.esco_uri,
+            isco_group=self.isco_group,
+            esco_confidence=self.esco_confidence,
+        )
 
     @classmethod
     def from_offer(cls, offer: OfferPublic) -> IndexedOffer:
@@ -79,8 +99,9 @@ class IndexedOffer:
             rome_code=offer.rome_code,
             appellation_code=offer.appellation_code,
             openings=offer.openings,
-            updated_at=offer.updated_at.isoformat(),
-            published_on=offer.created_at.date(),
+            # Freshness is the source's: an offer imported today but last updated in March is not fresh.
+            updated_at=(offer.source_updated_at or offer.published_at or offer.updated_at).isoformat(),
+            published_on=(offer.published_at or offer.created_at).date(),
             naf_code=offer.naf_code,
         )
 
@@ -98,6 +119,22 @@ class HardFilters:
     max_hours: float | None = None
     excluded_conditions: frozenset[str] = frozenset()
     excluded_offer_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class OwnOccupations:
+    """The person's own métiers as the index knows them: ROME fiches and ESCO occupations."""
+
+    rome_codes: frozenset[str] = frozenset()
+    esco_uris: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.rome_codes or self.esco_uris)
+
+    def __contains__(self, offer: object) -> bool:
+        return isinstance(offer, IndexedOffer) and (
+            offer.rome_code in self.rome_codes or offer.esco_uri in self.esco_uris
+        )
 
 
 @dataclass(frozen=True)
@@ -126,7 +163,11 @@ class OfferIndex(Protocol):
 
     def get_offers(self, ids: Sequence[str]) -> dict[str, IndexedOffer]: ...
 
-    def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]: ...
+    def search(
+        self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
+    ) -> list[Hit]:
+        """The k nearest offers that pass the filters; with `within`, only offers of those fiches or
+        ESCO occupations."""
 
     def count(self) -> int: ...
 

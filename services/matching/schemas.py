@@ -15,6 +15,9 @@ class ReasonOut(BaseModel):
     code: str
     text: str
     effect: Literal["+", "-", "="]
+    detail: str | None = Field(
+        default=None, description="Codes and scores behind the reason, for a « détails » line."
+    )
 
 
 class SuggestionOut(BaseModel):
@@ -28,6 +31,10 @@ class SuggestionOut(BaseModel):
     employer_name: str | None
     components: dict[str, float]
     reasons: list[ReasonOut]
+    tier: Literal["metier", "metier_proche"] = Field(
+        description="`metier`: an offer of the person's own métiers; `metier_proche`: of a neighbouring "
+        "métier they could move to (ROME mobility links), listed after the others."
+    )
 
     @classmethod
     def from_domain(cls, s: Suggestion) -> SuggestionOut:
@@ -41,13 +48,21 @@ class SuggestionOut(BaseModel):
             hours_per_week=s.hours_per_week,
             employer_name=s.employer_name,
             components={k: round(v, 4) for k, v in s.components.items()},
-            reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect) for r in s.reasons],
+            reasons=[
+                ReasonOut(code=r.code, text=r.text, effect=r.effect, detail=r.detail) for r in s.reasons
+            ],
+            tier=s.tier,
         )
 
 
 class Suggestions(BaseModel):
     profile_id: str
     items: list[SuggestionOut]
+    end_of_list: str | None = Field(
+        default=None,
+        description="Why the list stops before `limit`, in French (e.g. « Plus aucune offre de ce métier "
+        "dans un rayon de 15 km. »); null when it was cut at `limit`.",
+    )
 
 
 class MatchingStatus(BaseModel):

@@ -25,9 +25,19 @@ from services.matching.domain.outcomes import (
     check_outcome,
     employer_penalties,
 )
-from services.matching.domain.ranking import Person, Suggestion, rank
+from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.occupations import OccupationResolver
-from services.matching.ports import Encoder, IndexedOffer, OfferIndex, OfferSource, ProfileSource, Vector
+from services.matching.ports import (
+    Encoder,
+    HardFilters,
+    Hit,
+    IndexedOffer,
+    OfferIndex,
+    OfferSource,
+    OwnOccupations,
+    ProfileSource,
+    Vector,
+)
 from services.matching.texts import offer_text, profile_text
 from services.offers.schemas import OfferPublic
 from services.profiles.schemas import MatchingView
@@ -35,6 +45,10 @@ from services.profiles.schemas import MatchingView
 log = logging.getLogger("maillage.matching")
 
 CANDIDATES_PER_RESULT = 5  # the index returns k = limit × this; ranking re-orders within them
+# The second candidate source: when the window holds fewer than limit × this offers of the person's
+# fiches (and their first neighbours) and ESCO occupations, that many of them are searched for.
+OWN_CANDIDATES_PER_RESULT = 2
+MAX_CANDIDATE_FICHES = 24
 
 
 @dataclass
@@ -77,6 +91,9 @@ class MatchingService:
             _with_occupation(IndexedOffer.from_offer(offer), link)
             for offer, link in zip(offers, self.occupations.for_offers(offers), strict=True)
         ]
+        docs = [
+            replace(d, skill_codes=self.occupations.offer_skill_codes(d.skills, d.rome_code)) for d in docs
+        ]
         vectors = self.encoder.encode([offer_text(d) for d in docs])
         return list(zip(docs, vectors, strict=True))
 
@@ -109,7 +126,7 @@ class MatchingService:
             OutcomeRepository(session).delete_for_profile(profile_id)
 
     # -- queries --------------------------------------------------------------------------------------
-    def suggest(self, profile_id: str, limit: int) -> list[Suggestion]:
+    def suggest(self, profile_id: str, limit: int) -> RankedList:
         projection = self._projection(profile_id)
         view = projection.view
         with session_scope(self.engine) as session:
@@ -118,7 +135,7 @@ class MatchingService:
             penalties = employer_penalties(outcomes.employer_records())
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
         filters = filters_for(view, self.today(), excluded_offer_ids=closed)
-        hits = self.index.search(projection.vector, filters, k=limit * CANDIDATES_PER_RESULT)
+        hits = self._candidates(projection, filters, limit)
         person = Person(
             target_jobs=view.target_jobs,
             skills=view.skills,
@@ -127,8 +144,32 @@ class MatchingService:
             occupations=projection.occupations,
             family_of=self.occupations.family_of,
             neighbours_of=self.occupations.neighbours_of,
+            skills_profile=self.occupations.skills_profile(view.skills),
         )
-        return rank(hits, filters, person, limit)
+        return rank_with_end(hits, filters, person, limit)
+
+    def _candidates(self, projection: Projection, filters: HardFilters, limit: int) -> list[Hit]:
+        """The nearest offers within the filters; when that window is full and holds few offers of the
+        person's own métiers, also the nearest offers of those métiers (a second search), so they are
+        never crowded out by offers that only sound alike. The common case costs one search."""
+        k = limit * CANDIDATES_PER_RESULT
+        hits = self.index.search(projection.vector, filters, k)
+        own = OwnOccupations(
+            rome_codes=self._candidate_fiches(projection.occupations),
+            esco_uris=frozenset(link.esco_uri for link in projection.occupations if link.esco_uri),
+        )
+        wanted = limit * OWN_CANDIDATES_PER_RESULT
+        if len(hits) < k or not own or sum(h.offer in own for h in hits) >= wanted:
+            return hits
+        seen = {h.offer.id for h in hits}
+        extra = self.index.search(projection.vector, filters, wanted, within=own)
+        return hits + [h for h in extra if h.offer.id not in seen]
+
+    def _candidate_fiches(self, occupations: Sequence[OccupationLink]) -> frozenset[str]:
+        """The person's fiches and their neighbours: offers of these are always among the candidates."""
+        own = [link.rome_code for link in occupations if link.rome_code]
+        neighbours = [n for code in own for n in self.occupations.neighbours_of.get(code, ())[:4]]
+        return frozenset(list(dict.fromkeys([*own, *neighbours]))[:MAX_CANDIDATE_FICHES])
 
     # -- outcomes -------------------------------------------------------------------------------------
     def record_outcome(
@@ -174,10 +215,11 @@ class MatchingService:
     def _projection(self, profile_id: str) -> Projection:
         with session_scope(self.engine) as session:
             stored = ProjectionRepository(session).get(profile_id)
-        if stored is not None:
+        if stored is not None and len(stored.vector) == self.encoder.dimensions:
             return stored
-        # The profile event may not have been consumed yet: read-through, so a new person gets
-        # suggestions at once rather than after the consumer catches up.
+        # The profile event may not have been consumed yet (or the projection was made with another
+        # encoder): read-through, so a new person gets suggestions at once rather than after the
+        # consumer catches up.
         view = self.profiles.matching_view(profile_id)
         if view is None:
             raise NotFound(f"No profile {profile_id}.")
@@ -226,9 +268,12 @@ def _with_occupation(doc: IndexedOffer, link: OccupationLink | None) -> IndexedO
         return doc
     return replace(
         doc,
-        rome_code=link.rome_code,
+        rome_code=link.rome_code or doc.rome_code,
         appellation_code=link.appellation_code or doc.appellation_code,
-        occupation_label=link.label,
+        occupation_label=link.label if link.rome_code else doc.occupation_label,
         occupation_confidence=link.confidence,
         occupation_how=link.how,
+        esco_uri=link.esco_uri,
+        isco_group=link.isco_group,
+        esco_confidence=link.esco_confidence,
     )

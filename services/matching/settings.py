@@ -9,7 +9,9 @@ class MatchingSettings(CommonSettings):
     elasticsearch_url: str = ""
     index_alias: str = "maillage-offers"
     local_index_path: str = "./var/offer_index.db"
-    encoder: str = "minilm"  # or "hashing" (lexical, for tests and very small machines)
+    # The index encoder: "use" (multilingual USE, the default), "minilm" (English) or "hashing" (lexical,
+    # for tests and very small machines).
+    encoder: str = "use"
     # Occupation linking of offer titles and target jobs to the ROME: "use" (char n-grams + multilingual
     # USE, the measured default), "lexical" (char n-grams only) or "none".
     linker: str = "use"

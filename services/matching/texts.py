@@ -1,7 +1,8 @@
 """What gets embedded: the text of an offer and the query text of a person's project.
 
-Both texts carry the ROME label their métier was linked to, so that "technicien de surface" and "Agent de
-propreté H/F" meet on common words even where the embedding model knows little French.
+Both texts carry the ROME label their métier was linked to (for a person known by skills only, the labels
+of the fiches their skills point to), so that "technicien de surface" and "Agent de propreté H/F" meet on
+common words even where the encoder does not know the two wordings are the same job.
 """
 
 from __future__ import annotations

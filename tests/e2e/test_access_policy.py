@@ -46,6 +46,19 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
+    ("GET", "/api/v1/reference/occupation-candidates"): {
+        "referent",
+        "other_referent",
+        "employer",
+        "other_employer",
+        "admin",
+    },
+}
+# Query strings for the endpoints that need one (a valid one: refusals must come from the policy).
+QUERIES = {
+    "/api/v1/reference/communes": {"q": "Montargis"},
+    "/api/v1/reference/appellations": {"q": "agent"},
+    "/api/v1/reference/occupation-candidates": {"q": "agent de service"},
 }
 # Sign-in is open by nature; it is covered by the authentication tests.
 NOT_WALKED = {("POST", "/api/v1/auth/token")}
@@ -81,7 +94,7 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"offer_id": ids["offer_id"], "status": "proposed"}
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
-    return client.request(method, url, json=body, files=files, headers=auth)
+    return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
 
 
 def test_every_endpoint_for_every_role_follows_the_policy(

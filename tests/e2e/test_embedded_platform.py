@@ -264,15 +264,54 @@ def test_a_target_job_written_differently_finds_its_offers_first(client: TestCli
         person = profile_payload(target_jobs=[target], skills=[], mobility={"max_distance_km": 10})
         pid = client.post("/api/v1/profiles", json=person, headers=referent).json()["id"]
 
-        def ranked(pid: str = pid, wanted: tuple[str, str] = (right["id"], lookalike["id"])) -> list[dict]:  # type: ignore[type-arg]
+        def ranked(pid: str = pid, wanted: str = right["id"]) -> list[dict]:  # type: ignore[type-arg]
             items: list[dict] = client.get(  # type: ignore[type-arg]
                 f"/api/v1/profiles/{pid}/suggestions?limit=50", headers=referent
             ).json()["items"]
-            ids = [i["offer_id"] for i in items]
-            return items if set(wanted) <= set(ids) else []
+            return items if wanted in [i["offer_id"] for i in items] else []
 
         items = wait_for(ranked)
         ids = [i["offer_id"] for i in items]
-        assert ids.index(right["id"]) < ids.index(lookalike["id"]), (target, [i["title"] for i in items[:5]])
+        assert right["id"] in ids, (target, [i["title"] for i in items[:5]])
+        # The lookalike only sounds alike: below the floor, or at least after the right métier.
+        assert lookalike["id"] not in ids or ids.index(right["id"]) < ids.index(lookalike["id"]), target
         reasons = next(i["reasons"] for i in items if i["offer_id"] == right["id"])
         assert reasons[0]["code"] == "occupation" and reasons[0]["effect"] == "+", reasons
+
+
+def test_an_ambiguous_job_title_offers_several_fiches_and_a_rome_title_does_not(client: TestClient) -> None:
+    referent, employer = token(client, "referent"), token(client, "employer")
+    url = "/api/v1/reference/occupation-candidates"
+    vague = client.get(url, params={"q": "employé polyvalent"}, headers=referent)
+    assert vague.status_code == 200, vague.text
+    body = vague.json()
+    assert body["text"] == "employé polyvalent"
+    assert body["ambiguous"], body
+    assert body["reason"] in ("plusieurs métiers possibles", "correspondance incertaine")
+    fiches = [c["rome_code"] for c in body["candidates"]]
+    assert 1 < len(fiches) <= 5 and len(set(fiches)) == len(fiches)  # one per fiche
+    confidences = [c["confidence"] for c in body["candidates"]]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(c["label"] and c["fiche_label"] and c["appellation_code"] for c in body["candidates"])
+
+    # The mis-link of issue 11: the usual wording "agent de service" is cleaning, not aircraft service.
+    usual = client.get(url, params={"q": "agent de service"}, headers=referent).json()
+    assert usual["candidates"][0]["rome_code"] == "K2205", usual
+
+    sure = client.get(url, params={"q": "Agent / Agente de propreté de locaux"}, headers=employer).json()
+    assert not sure["ambiguous"] and sure["reason"] is None, sure
+    assert sure["candidates"][0] == {
+        "appellation_code": "10571",
+        "label": "Agent / Agente de propreté de locaux",
+        "rome_code": "K2205",
+        "fiche_label": sure["candidates"][0]["fiche_label"],
+        "confidence": 1.0,
+    }
+
+    for bad in ("", " ", "x" * 121):
+        refused = client.get(url, params={"q": bad}, headers=referent)
+        assert refused.status_code == 422, (bad, refused.text)
+        assert refused.json()["error"] == "validation_error"
+        assert refused.json()["detail"][0]["field"] == "query.q"
+    assert client.get(url, headers=referent).status_code == 422
+    assert client.get(url, params={"q": "cariste"}, headers=token(client, "analyst")).status_code == 403

@@ -79,8 +79,8 @@ def test_elasticsearch_and_local_index_rank_alike(elasticsearch_url: str, tmp_pa
 
     compared = 0
     for pid in people:
-        local = [(s.offer_id, s.score) for s in services[0].suggest(pid, 10)]
-        remote = [(s.offer_id, s.score) for s in services[1].suggest(pid, 10)]
+        local = [(s.offer_id, s.score) for s in services[0].suggest(pid, 10).items]
+        remote = [(s.offer_id, s.score) for s in services[1].suggest(pid, 10).items]
         assert [o for o, _ in local] == [o for o, _ in remote], (pid, local, remote)
         assert all(abs(a - b) < 1e-3 for (_, a), (_, b) in zip(local, remote, strict=True))
         compared += len(local)

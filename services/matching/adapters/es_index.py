@@ -26,6 +26,7 @@ from services.matching.ports import (
     Hit,
     IndexAggregates,
     IndexedOffer,
+    OwnOccupations,
     Vector,
 )
 
@@ -66,6 +67,10 @@ def _mappings(dimensions: int) -> dict[str, Any]:
             "occupation_label": {"type": "keyword", "index": False},
             "occupation_confidence": {"type": "float", "index": False},
             "occupation_how": {"type": "keyword", "index": False},
+            "esco_uri": {"type": "keyword"},
+            "isco_group": {"type": "keyword"},
+            "esco_confidence": {"type": "float", "index": False},
+            "skill_codes": {"type": "keyword"},
             "vector": {
                 "type": "dense_vector",
                 "dims": dimensions,
@@ -195,47 +200,32 @@ class ElasticsearchOfferIndex:
     def refresh(self) -> None:
         self._es.indices.refresh(index=self.alias)
 
-    def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]:
-        must: list[dict[str, Any]] = [
-            {"term": {"status": "active"}},
-            {"range": {"expires_on": {"gte": filters.today.isoformat()}}},
-            {
-                "geo_distance": {
-                    "distance": f"{filters.radius_km}km",
-                    "location": {"lat": filters.lat, "lon": filters.lon},
-                }
-            },
-        ]
-        if filters.contract_types:
-            must.append({"terms": {"contract_type": sorted(filters.contract_types)}})
-        hours: dict[str, float] = {}
-        if filters.min_hours is not None:
-            hours["gte"] = filters.min_hours
-        if filters.max_hours is not None:
-            hours["lte"] = filters.max_hours
-        if hours:
-            must.append({"range": {"hours_per_week": hours}})
-        must_not: list[dict[str, Any]] = []
-        if filters.excluded_conditions:
-            must_not.append({"terms": {"conditions": sorted(filters.excluded_conditions)}})
-        if filters.excluded_offer_ids:
-            must_not.append({"ids": {"values": sorted(filters.excluded_offer_ids)}})
+    def search(
+        self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
+    ) -> list[Hit]:
+        allowed = _filter_query(filters)
+        if within is not None:
+            which = [
+                {"terms": {"rome_code": sorted(within.rome_codes)}},
+                {"terms": {"esco_uri": sorted(within.esco_uris)}},
+            ]
+            allowed["bool"]["filter"].append({"bool": {"should": which, "minimum_should_match": 1}})
         knn = {
             "field": "vector",
             "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
             "k": k,
             "num_candidates": self.num_candidates(k),
-            "filter": {"bool": {"filter": must, "must_not": must_not}},
+            "filter": allowed,
         }
         try:
-            result = self._es.search(index=self.alias, knn=knn, size=k, source={"excludes": ["vector"]})
+            # The ranking reads neither the vector nor the description: leave them in the index.
+            result = self._es.search(
+                index=self.alias, knn=knn, size=k, source={"excludes": ["vector", "description"]}
+            )
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
-        hits = []
-        for hit in result["hits"]["hits"]:
-            # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
-            hits.append(Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0))
-        return hits
+        # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
+        return [Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
 
     def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
         name = self._new_index_name()
@@ -384,6 +374,35 @@ class ElasticsearchOfferIndex:
 _MISSING = "__none__"
 
 
+def _filter_query(filters: HardFilters) -> dict[str, Any]:
+    """The hard filters as an Elasticsearch bool filter (what `domain.constraints` checks again)."""
+    must: list[dict[str, Any]] = [
+        {"term": {"status": "active"}},
+        {"range": {"expires_on": {"gte": filters.today.isoformat()}}},
+        {
+            "geo_distance": {
+                "distance": f"{filters.radius_km}km",
+                "location": {"lat": filters.lat, "lon": filters.lon},
+            }
+        },
+    ]
+    if filters.contract_types:
+        must.append({"terms": {"contract_type": sorted(filters.contract_types)}})
+    hours: dict[str, float] = {}
+    if filters.min_hours is not None:
+        hours["gte"] = filters.min_hours
+    if filters.max_hours is not None:
+        hours["lte"] = filters.max_hours
+    if hours:
+        must.append({"range": {"hours_per_week": hours}})
+    must_not: list[dict[str, Any]] = []
+    if filters.excluded_conditions:
+        must_not.append({"terms": {"conditions": sorted(filters.excluded_conditions)}})
+    if filters.excluded_offer_ids:
+        must_not.append({"ids": {"values": sorted(filters.excluded_offer_ids)}})
+    return {"bool": {"filter": must, "must_not": must_not}}
+
+
 def _code(key: str) -> str | None:
     return None if key == _MISSING else key
 
@@ -404,4 +423,6 @@ def _doc(source: dict[str, Any]) -> IndexedOffer:
         data["published_on"] = date.fromisoformat(data["published_on"])
     data["skills"] = tuple(data.get("skills") or ())
     data["conditions"] = tuple(data.get("conditions") or ())
+    data["skill_codes"] = tuple(data.get("skill_codes") or ())
+    data.setdefault("description", "")  # searches leave it out
     return IndexedOffer(**data)

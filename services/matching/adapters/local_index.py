@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from common.geo import EARTH_RADIUS_KM
 from services.matching.domain.analytics import aggregate_documents
-from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, Vector
+from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, OwnOccupations, Vector
 
 # Past this share of the rows, score every row in one contiguous product rather than gather (see search).
 DENSE_SCAN_FRACTION = 8
@@ -52,6 +52,7 @@ class LocalOfferIndex:
         self._row_of: dict[str, int] = {}
         self._docs: list[IndexedOffer] = []
         self._codes: dict[str, int] = {}  # contract type -> small integer
+        self._occupation_ids: dict[str, int] = {}  # ROME code or ESCO URI -> small integer (0: none)
         self._bits: dict[str, int] = {}  # work condition -> bit of the conditions mask
         self._allocate(0)
 
@@ -72,6 +73,8 @@ class LocalOfferIndex:
         self._expires = grow("_expires", (capacity,), "datetime64[D]")
         self._contract = grow("_contract", (capacity,), np.int16)
         self._conditions = grow("_conditions", (capacity,), np.uint64)
+        self._fiche = grow("_fiche", (capacity,), np.int32)
+        self._esco = grow("_esco", (capacity,), np.int32)
 
     def _load(self) -> None:
         rows = self._db.execute("SELECT doc, vector FROM offer_index").fetchall()
@@ -100,10 +103,15 @@ class LocalOfferIndex:
         self._active[row] = doc.status == "active"
         self._expires[row] = np.datetime64(doc.expires_on, "D")
         self._contract[row] = self._codes.setdefault(doc.contract_type, len(self._codes))
+        self._fiche[row] = self._occupation_id(doc.rome_code)
+        self._esco[row] = self._occupation_id(doc.esco_uri)
         mask = 0
         for condition in doc.conditions:
             mask |= 1 << min(self._bits.setdefault(condition, len(self._bits)), 63)
         self._conditions[row] = mask
+
+    def _occupation_id(self, code: str | None) -> int:
+        return self._occupation_ids.setdefault(code, len(self._occupation_ids) + 1) if code else 0
 
     # -- the port -------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -157,47 +165,16 @@ class LocalOfferIndex:
         with self._lock:
             return len(self._docs)
 
-    def search(self, vector: Vector, filters: HardFilters, k: int) -> list[Hit]:
+    def search(
+        self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
+    ) -> list[Hit]:
         with self._lock:
             n = len(self._docs)
             if not n:
                 return []
-            # Cheapest masks first (one comparison per row), then a bounding box, then the haversine on
-            # the few rows left, then the dot product on the survivors only.
-            mask = self._active[:n] & (self._expires[:n] >= np.datetime64(filters.today, "D"))
-            if filters.min_hours is not None:
-                mask &= self._hours[:n] >= filters.min_hours
-            if filters.max_hours is not None:
-                mask &= self._hours[:n] <= filters.max_hours
-            if filters.contract_types:
-                wanted = [self._codes[c] for c in filters.contract_types if c in self._codes]
-                mask &= np.isin(self._contract[:n], np.asarray(wanted, dtype=np.int16))
-            if filters.excluded_conditions:
-                if len(self._bits) > 63:  # more distinct conditions than bits: check them one by one
-                    mask &= np.fromiter(
-                        (not (set(d.conditions) & filters.excluded_conditions) for d in self._docs), bool, n
-                    )
-                else:
-                    excluded = 0
-                    for condition in filters.excluded_conditions:
-                        if condition in self._bits:
-                            excluded |= 1 << self._bits[condition]
-                    if excluded:
-                        mask &= (self._conditions[:n] & np.uint64(excluded)) == 0
-            for offer_id in filters.excluded_offer_ids:
-                row = self._row_of.get(offer_id)
-                if row is not None:
-                    mask[row] = False
-            dlat, dlon = _box_degrees(filters.lat, filters.lon, filters.radius_km)
-            mask &= np.abs(self._lat[:n] - filters.lat) <= dlat
-            if dlon is not None:
-                mask &= np.abs(self._lon[:n] - filters.lon) <= dlon
-            candidates = np.flatnonzero(mask)
-            if len(candidates):
-                near = _within_km(
-                    self._lat[candidates], self._lon[candidates], filters.lat, filters.lon, filters.radius_km
-                )
-                candidates = candidates[near]
+            candidates = self._allowed_rows(filters, n)
+            if within is not None:
+                candidates = candidates[self._of_occupations(candidates, within)]
             if not len(candidates):
                 return []
             query = np.asarray(vector, dtype=np.float32)
@@ -207,10 +184,64 @@ class LocalOfferIndex:
                 scores = (self._vectors[:n] @ query)[candidates]
             else:
                 scores = self._vectors[candidates] @ query
-            top = min(k, len(candidates))
-            best = np.argpartition(-scores, top - 1)[:top]
-            ordered = sorted(best, key=lambda j: (-float(scores[j]), self._docs[candidates[j]].id))
-            return [Hit(self._docs[candidates[j]], float(scores[j])) for j in ordered]
+            picked = self._nearest(candidates, scores, k)
+            return [Hit(self._docs[candidates[j]], float(scores[j])) for j in picked]
+
+    def _of_occupations(
+        self, candidates: npt.NDArray[np.int64], within: OwnOccupations
+    ) -> npt.NDArray[np.int64]:
+        """Positions among `candidates` of the offers of those fiches or ESCO occupations."""
+        mask = np.zeros(len(candidates), dtype=bool)
+        for column, codes in ((self._fiche, within.rome_codes), (self._esco, within.esco_uris)):
+            wanted = [self._occupation_ids[c] for c in codes if c in self._occupation_ids]
+            if wanted:
+                mask |= np.isin(column[candidates], np.asarray(wanted, dtype=np.int32))
+        return np.flatnonzero(mask)
+
+    def _nearest(self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], k: int) -> list[int]:
+        """Positions in `rows` of the k best scores, best first, ties by id."""
+        top = min(k, len(rows))
+        best = np.argpartition(-scores, top - 1)[:top]
+        return [int(j) for j in sorted(best, key=lambda j: (-float(scores[j]), self._docs[rows[j]].id))]
+
+    def _allowed_rows(self, filters: HardFilters, n: int) -> npt.NDArray[np.int64]:
+        """Rows that pass every hard filter: cheapest masks first (one comparison per row), then a
+        bounding box, then the haversine on the few rows left."""
+        mask = self._active[:n] & (self._expires[:n] >= np.datetime64(filters.today, "D"))
+        if filters.min_hours is not None:
+            mask &= self._hours[:n] >= filters.min_hours
+        if filters.max_hours is not None:
+            mask &= self._hours[:n] <= filters.max_hours
+        if filters.contract_types:
+            wanted = [self._codes[c] for c in filters.contract_types if c in self._codes]
+            mask &= np.isin(self._contract[:n], np.asarray(wanted, dtype=np.int16))
+        if filters.excluded_conditions:
+            mask &= self._conditions_allowed(filters.excluded_conditions, n)
+        for offer_id in filters.excluded_offer_ids:
+            row = self._row_of.get(offer_id)
+            if row is not None:
+                mask[row] = False
+        dlat, dlon = _box_degrees(filters.lat, filters.lon, filters.radius_km)
+        mask &= np.abs(self._lat[:n] - filters.lat) <= dlat
+        if dlon is not None:
+            mask &= np.abs(self._lon[:n] - filters.lon) <= dlon
+        candidates = np.flatnonzero(mask)
+        if len(candidates):
+            near = _within_km(
+                self._lat[candidates], self._lon[candidates], filters.lat, filters.lon, filters.radius_km
+            )
+            candidates = candidates[near]
+        return candidates
+
+    def _conditions_allowed(self, excluded_conditions: frozenset[str], n: int) -> npt.NDArray[np.bool_]:
+        if len(self._bits) > 63:  # more distinct conditions than bits: check them one by one
+            return np.fromiter((not (set(d.conditions) & excluded_conditions) for d in self._docs), bool, n)
+        excluded = 0
+        for condition in excluded_conditions:
+            if condition in self._bits:
+                excluded |= 1 << self._bits[condition]
+        allowed: npt.NDArray[np.bool_] = (self._conditions[:n] & np.uint64(excluded)) == 0
+        return allowed
 
     def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
         """Write into a side table, then swap it in one transaction: searches never see half an index."""
@@ -286,4 +317,5 @@ def _doc_from_json(raw: str) -> IndexedOffer:
         data["published_on"] = date.fromisoformat(data["published_on"])
     data["skills"] = tuple(data["skills"])
     data["conditions"] = tuple(data["conditions"])
+    data["skill_codes"] = tuple(data.get("skill_codes") or ())
     return IndexedOffer(**data)

@@ -54,13 +54,16 @@ class ProjectionRepository:
 
     def save(self, view: MatchingView, vector: Vector, occupations: tuple[OccupationLink, ...] = ()) -> None:
         row = self.session.get(ProfileProjection, view.profile_id)
-        if row is not None and row.version >= view.version:
-            return  # an older or repeated update never overwrites a newer projection
+        encoded = np.asarray(vector, dtype=np.float32).tobytes()
+        if row is not None and row.version >= view.version and len(row.vector) == len(encoded):
+            # An older or repeated update never overwrites a newer projection (one made with another
+            # encoder, of another size, is replaced).
+            return
         if row is None:
             row = ProfileProjection(profile_id=view.profile_id, version=view.version, view="", vector=b"")
         row.version = view.version
         row.view = view.model_dump_json()
-        row.vector = np.asarray(vector, dtype=np.float32).tobytes()
+        row.vector = encoded
         row.occupations = json.dumps([o.as_dict() for o in occupations], ensure_ascii=False)
         row.updated_at = utcnow()
         self.session.add(row)

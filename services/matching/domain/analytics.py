@@ -120,11 +120,15 @@ def sector_of(naf_code: str | None, rome_code: str | None) -> tuple[str, str]:
     return UNKNOWN, "Secteur non renseigné"
 
 
+OUTSIDE = "Hors territoire ou inconnu"
+
+
 def territory_of(insee_code: str | None) -> tuple[str, str]:
-    """(EPCI name, arrondissement) of a Loiret commune; 'Hors Loiret ou inconnu' otherwise."""
+    """(EPCI name, arrondissement) of a commune of the territory or its reach band; "Hors territoire ou
+    inconnu" otherwise."""
     commune = commune_by_code(insee_code) if insee_code else None
     if commune is None:
-        return "Hors Loiret ou inconnu", "Hors Loiret ou inconnu"
+        return OUTSIDE, OUTSIDE
     return commune.epci_name, commune.arrondissement
 
 

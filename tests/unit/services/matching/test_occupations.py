@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.matching.domain.occupations import OccupationLink, proximity
-from services.matching.domain.ranking import Person, rank
+from services.matching.domain.occupations import OccupationLink, OfferOccupation, proximity
+from services.matching.domain.ranking import Person, rank, rank_with_end
 from services.matching.ports import HardFilters, Hit
 from tests.factories import indexed_offer, location
 
@@ -22,23 +22,28 @@ def link(rome: str, appellation: str | None = None, confidence: float = 1.0) -> 
     )
 
 
+def at(rome: str, appellation: str | None, confidence: float) -> OfferOccupation:
+    return OfferOccupation(rome, appellation, confidence, label=f"fiche {rome}")
+
+
 def test_same_appellation_beats_same_fiche_beats_family_beats_neighbour() -> None:
     target = (link("K2205", "19928"),)
     levels = [
-        proximity("K2205", "19928", 1.0, target, FAMILY, NEIGHBOURS).score,
-        proximity("K2205", "10688", 1.0, target, FAMILY, NEIGHBOURS).score,
-        proximity("K2204", None, 1.0, target, FAMILY, NEIGHBOURS).score,
-        proximity("N1101", None, 1.0, (link("N1103"),), FAMILY, NEIGHBOURS).score,
-        proximity("N1103", None, 1.0, target, FAMILY, NEIGHBOURS).score,
+        proximity(at("K2205", "19928", 1.0), target, FAMILY, NEIGHBOURS).score,
+        proximity(at("K2205", "10688", 1.0), target, FAMILY, NEIGHBOURS).score,
+        proximity(at("K2204", None, 1.0), target, FAMILY, NEIGHBOURS).score,
+        proximity(at("N1101", None, 1.0), (link("N1103"),), FAMILY, NEIGHBOURS).score,
+        proximity(at("N1103", None, 1.0), target, FAMILY, NEIGHBOURS).score,
     ]
     assert levels == sorted(levels, reverse=True) and levels[-1] == 0.0 and len(set(levels)) == 5
 
 
 def test_confidence_discounts_proximity_and_the_reason_says_how() -> None:
-    sure = proximity("K2205", None, 1.0, (link("K2205"),), FAMILY, NEIGHBOURS)
-    unsure = proximity("K2205", None, 0.5, (link("K2205"),), FAMILY, NEIGHBOURS)
+    sure = proximity(at("K2205", None, 1.0), (link("K2205"),), FAMILY, NEIGHBOURS)
+    unsure = proximity(at("K2205", None, 0.5), (link("K2205"),), FAMILY, NEIGHBOURS)
     assert unsure.score < sure.score
-    assert sure.text is not None and "K2205" in sure.text and "technicien de surface" in sure.text
+    assert sure.text is not None and "technicien de surface" in sure.text
+    assert sure.detail is not None and "K2205" in sure.detail  # codes go to the details, not the text
 
 
 def test_a_differently_worded_offer_of_the_same_metier_outranks_a_lookalike() -> None:
@@ -64,5 +69,23 @@ def test_a_differently_worded_offer_of_the_same_metier_outranks_a_lookalike() ->
     )
     person = Person(["technicien de surface"], [], occupations=(link("K2205"),), family_of=FAMILY)
     ranked = rank([Hit(lookalike, 0.55), Hit(same_job, 0.35)], filters, person, 2)
-    assert [s.offer_id for s in ranked] == ["right", "wrong"]
+    # The lookalike only sounds alike: below the floor, it is not a suggestion at all.
+    assert [s.offer_id for s in ranked] == ["right"]
     assert ranked[0].reasons[0].code == "occupation"
+
+
+def test_neighbouring_jobs_come_after_the_persons_own_and_say_so() -> None:
+    amilly = location("Amilly")
+    filters = HardFilters(lat=amilly["lat"], lon=amilly["lon"], radius_km=30, today=date.today())
+    own = indexed_offer(id="own", rome_code="N1103", employer_id="a", occupation_label="Magasinier")
+    near = indexed_offer(id="near", rome_code="N1101", employer_id="b", occupation_label="Cariste")
+    unrelated = indexed_offer(id="far", rome_code="M1203", employer_id="c", occupation_label="Comptable")
+    person = Person(
+        ["magasinier"], [], occupations=(link("N1103"),), family_of=FAMILY, neighbours_of=NEIGHBOURS
+    )
+    ranked = rank_with_end([Hit(near, 0.5), Hit(unrelated, 0.5), Hit(own, 0.3)], filters, person, 10)
+    assert [(s.offer_id, s.tier) for s in ranked.items] == [("own", "metier"), ("near", "metier_proche")]
+    assert any(r.code == "neighbouring_job" for r in ranked.items[1].reasons)
+    assert (
+        ranked.end_of_list == "Plus aucune offre de ce métier ni d'un métier proche dans un rayon de 30 km."
+    )

@@ -63,6 +63,6 @@ def test_a_concurrent_projection_of_the_same_person_is_not_a_conflict(
         )
 
     monkeypatch.setattr(ProjectionRepository, "save", racing_save)
-    assert service.suggest("p1", 5) == []  # answered, not a 409
+    assert service.suggest("p1", 5).items == []  # answered, not a 409
     with session_scope(engine) as session:
         assert session.get(ProfileProjection, "p1") is not None

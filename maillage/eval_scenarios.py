@@ -1,0 +1,397 @@
+"""The scenarios of `maillage eval-matching`, built from the referentials (seeded, deterministic).
+
+Offers sit in Loiret communes; people have communes, radii, transport, licences, contracts and conditions
+to avoid, so hard constraints bite. Relevance comes from the *referential*, never from the product:
+2 = the person's occupation, 1 = a neighbour (same ROME parent family / 4-digit ISCO group), 0 otherwise.
+
+- ``appellations``: offer titles are ROME appellations; people want another appellation of the same fiche
+  (the original scenario, unchanged: same seed, same scenario).
+- ``free-titles``: offer titles are ESCO occupation labels written as employers write them (gender form,
+  capitals, "H/F" marks, one typo in ~15 %); people want a *different* label of the same occupation (a
+  label group held out of the offers). Several occupations share an ISCO group.
+- ``skills-only``: people have no target job, only five skills of their fiche reworded as ESCO skill
+  labels; offers carry a ROME appellation, sometimes the fiche's definition, sometimes ROME skills.
+  The rewording picks ESCO labels by *word overlap* (Okapi BM25 over accent-folded words) — which is NOT
+  how the product links skills (it uses character n-grams and a sentence encoder), so the rewording
+  neither favours nor mirrors the product's linking; it does favour the BM25 yardstick a little.
+Reference data: ``../shared/data`` (an evaluation tool; the product never reads it).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from common.territory import Commune, communes
+from common.text import normalise
+from common.vocabulary import ContractType, Transport, WorkCondition
+from maillage.eval_bm25 import LabelMatcher
+
+SCENARIOS = ("appellations", "free-titles", "skills-only")
+CONTRACTS = [c.value for c in (ContractType.CDI, ContractType.CDD, ContractType.INTERIM, ContractType.CDDI)]
+CONDITIONS = [c.value for c in WorkCondition]
+HF_MARKS = ["", "", "", " H/F", " (H/F)", " F/H"]
+
+
+@dataclass
+class Scenario:
+    name: str
+    offers: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    key_of_offer: list[str] = field(default_factory=list)  # the occupation (grade 2 when equal)
+    family_of_offer: list[str] = field(default_factory=list)  # its neighbourhood (grade 1 when equal)
+    key_of_person: list[str] = field(default_factory=list)
+    family_of_person: list[str] = field(default_factory=list)
+
+    def grade(self, person: int, offer: int) -> int:
+        if self.key_of_offer[offer] == self.key_of_person[person]:
+            return 2
+        return 1 if self.family_of_offer[offer] == self.family_of_person[person] else 0
+
+
+def _feminine_word(word: str, suffix: str) -> str:
+    """'Conducteur' + 'trice' → 'Conductrice', 'Technicien' + 'ne' → 'Technicienne' (ROME short labels)."""
+    if suffix == "trice" and word.endswith("teur"):
+        return word[:-4] + "trice"
+    if suffix in ("se", "euse", "teuse") and word.endswith("eur"):
+        return word[:-3] + "euse"
+    if suffix in ("ère", "ière") and word.endswith("er"):
+        return word[:-2] + "ère"
+    if suffix in ("ve", "ive", "tive") and word.endswith("if"):
+        return word[:-1] + "ve"
+    return word if suffix == "s" else word + suffix
+
+
+def gender_forms(label: str) -> list[str]:
+    """The masculine and feminine forms of a gendered label: ESCO's 'directeur/directrice', ROME's
+    'Garçon / Serveuse de café' and 'Conducteur(trice) de…'; one form when the label is not gendered."""
+    masculine = feminine = label.strip()
+    if label.count(" / ") == 1:  # ROME: the last word on the left pairs with the first on the right
+        left, right = (p.split() for p in label.split(" / "))
+        if left and right:
+            masculine, feminine = " ".join(left + right[1:]), " ".join(left[:-1] + right)
+    elif label.count("/") == 1 and " / " not in label:  # ESCO: two whole forms, same head
+        left_form, right_form = (p.strip() for p in label.split("/"))
+        if left_form and right_form and normalise(left_form)[:3] == normalise(right_form)[:3]:
+            masculine, feminine = left_form, right_form
+    masculine = re.sub(r"(\w)\((\w+)\)", r"\1", masculine)
+    feminine = re.sub(r"(\w+)\((\w+)\)", lambda m: _feminine_word(m.group(1), m.group(2)), feminine)
+    return list(dict.fromkeys([masculine, feminine]))
+
+
+def title_key(title: str) -> str:
+    """A title as compared for 'same wording': normalised, the trailing H/F mark dropped."""
+    return re.sub(r"(^| )(h f|f h)$", "", normalise(title)).strip()
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """One typo inside a word of at least six letters: a letter dropped or two adjacent letters swapped."""
+    words = [m.span() for m in re.finditer(r"[^\W\d_]{6,}", text)]
+    if not words:
+        return text
+    start, end = rng.choice(words)
+    i = rng.randrange(start + 1, end - 2)
+    if rng.random() < 0.5 or text[i] == text[i + 1]:
+        return text[:i] + text[i + 1 :]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+def employer_title(rng: random.Random, form: str) -> str:
+    """A label as an employer types it: capitals or not, maybe a typo, maybe an H/F mark."""
+    r = rng.random()
+    title = form[:1].upper() + form[1:] if r < 0.45 else form.upper() if r < 0.6 else form
+    if rng.random() < 0.15:
+        title = typo(rng, title)
+    return title + rng.choice(HF_MARKS)
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0] if text.strip() else ""
+
+
+@cache
+def _places() -> tuple[list[Commune], list[float]]:
+    places = [c for c in communes() if c.population >= 500]
+    return places, [math.sqrt(c.population) for c in places]
+
+
+def _where(rng: random.Random) -> Commune:
+    places, weights = _places()
+    return rng.choices(places, weights)[0]
+
+
+def _offer_facts(rng: random.Random, where: Commune) -> dict[str, Any]:
+    return {
+        "location": {"commune": where.name, "lat": where.lat, "lon": where.lon},
+        "contract_type": rng.choice(CONTRACTS),
+        "hours_per_week": rng.choice([20, 24, 26, 30, 35]),
+        "conditions": rng.sample(CONDITIONS, rng.choice([0, 0, 1, 2])),
+        "expires_on": (date.today() + timedelta(days=60)).isoformat(),
+    }
+
+
+def _transport(rng: random.Random) -> list[str]:
+    return rng.sample([t.value for t in Transport], rng.choice([1, 1, 2]))
+
+
+def _person_facts(rng: random.Random, where: Commune, transport: list[str]) -> dict[str, Any]:
+    return {
+        "location": {"commune": where.name, "lat": where.lat, "lon": where.lon},
+        "mobility": {
+            "max_distance_km": rng.choice([10, 15, 20, 30, 40]),
+            "transport": transport,
+            "driving_licence_valid": rng.random() < 0.5,
+        },
+        "contract_types": rng.sample(CONTRACTS, rng.choice([0, 2, 3])),
+        "excluded_conditions": rng.sample(CONDITIONS, rng.choice([0, 1, 2])),
+    }
+
+
+def _add_person(scenario: Scenario, person: dict[str, Any], key: str, family: str) -> None:
+    scenario.people.append({"display_name": f"Personne {len(scenario.people) + 1}", **person})
+    scenario.key_of_person.append(key)
+    scenario.family_of_person.append(family)
+
+
+def _add_offer(scenario: Scenario, offer: dict[str, Any], key: str, family: str) -> None:
+    scenario.offers.append(offer)
+    scenario.key_of_offer.append(key)
+    scenario.family_of_offer.append(family)
+
+
+def _pick_in_families(rng: random.Random, families: dict[str, list[str]], count: int) -> list[str]:
+    """2–3 members of randomly drawn families (with at least two members) until `count` are chosen."""
+    chosen: list[str] = []
+    candidates = sorted(f for f, members in families.items() if len(members) >= 2)
+    for family in rng.sample(candidates, k=len(candidates)):
+        if len(chosen) >= count:
+            break
+        members = sorted(families[family])
+        chosen += rng.sample(members, min(len(members), rng.choice([2, 3]), count - len(chosen)))
+    return chosen
+
+
+def build_appellations(fiches: int, offers_per_fiche: int, people: int, seed: int) -> Scenario:
+    from services.matching.linking.taxonomy import load
+
+    rng = random.Random(seed)
+    taxonomy = load()
+    by_fiche: dict[str, list[str]] = {}
+    for appellation in taxonomy.appellations:
+        by_fiche.setdefault(appellation.code_rome, []).append(appellation.label)
+    eligible = sorted(code for code, labels in by_fiche.items() if len(labels) >= 4)
+    chosen = rng.sample(eligible, fiches)
+    scenario = Scenario("appellations")
+
+    def family(code: str) -> str:
+        fiche = taxonomy.fiches.get(code)
+        return fiche.parent_code if fiche else code
+
+    for fiche in chosen:
+        for _ in range(offers_per_fiche):
+            where = _where(rng)
+            title = rng.choice(by_fiche[fiche]) + rng.choice(["", " H/F", " (H/F)"])
+            offer = {"title": title, "description": "", **_offer_facts(rng, where)}
+            _add_offer(scenario, offer, fiche, family(fiche))
+    for _ in range(people):
+        fiche = rng.choice(chosen)
+        offer_titles = {
+            o["title"].split(" (H/F)")[0].split(" H/F")[0]
+            for o, f in zip(scenario.offers, scenario.key_of_offer, strict=True)
+            if f == fiche
+        }
+        other_forms = [label for label in by_fiche[fiche] if label not in offer_titles] or by_fiche[fiche]
+        where = _where(rng)
+        transport = _transport(rng)
+        target = rng.choice(other_forms)
+        person = {"target_jobs": [target], **_person_facts(rng, where, transport)}
+        _add_person(scenario, person, fiche, family(fiche))
+    return scenario
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def label_groups(labels: Sequence[str]) -> list[list[str]]:
+    """Labels as groups of forms that are the same wording (gender forms, repeated labels) — a person's
+    target is taken from a group the offers never use."""
+    groups: list[tuple[set[str], list[str]]] = []
+    for label in labels:
+        forms = [f for f in gender_forms(label) if 0 < len(f) <= 150]
+        keys = {title_key(f) for f in forms}
+        merged_keys, merged_forms = set(keys), list[str]()
+        for group in [g for g in groups if g[0] & keys]:
+            merged_keys |= group[0]
+            merged_forms += group[1]
+            groups.remove(group)
+        for form in forms:
+            if title_key(form) not in {title_key(f) for f in merged_forms}:
+                merged_forms.append(form)
+        if merged_forms:
+            groups.append((merged_keys, merged_forms))
+    return [forms for _, forms in groups]
+
+
+@dataclass(frozen=True)
+class _Occupation:
+    uri: str
+    isco: str
+    groups: tuple[tuple[str, ...], ...]
+    description: str
+
+
+@cache
+def _esco_occupations(data: Path) -> dict[str, _Occupation]:
+    result: dict[str, _Occupation] = {}
+    for row in _rows(data / "esco" / "occupations_fr.csv"):
+        labels = [row["preferredLabel"], *(a for a in row["altLabels"].split("\n") if a.strip())]
+        groups = tuple(tuple(g) for g in label_groups(labels))
+        if len(groups) >= 2 and sum(len(g) for g in groups) >= 3:
+            uri = row["conceptUri"]
+            result[uri] = _Occupation(uri, row["iscoGroup"], groups, row["description"])
+    return result
+
+
+def build_free_titles(data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
+    rng = random.Random(seed)
+    pool = _esco_occupations(data)
+    by_isco: dict[str, list[str]] = {}
+    for uri, occupation in pool.items():
+        by_isco.setdefault(occupation.isco, []).append(uri)
+    chosen = [pool[uri] for uri in _pick_in_families(rng, by_isco, occupations)]
+    scenario = Scenario("free-titles")
+    held: dict[str, list[tuple[str, ...]]] = {}
+    for occupation in chosen:
+        groups = list(occupation.groups)
+        rng.shuffle(groups)
+        cut = max(1, len(groups) // 3)
+        held[occupation.uri] = groups[:cut]
+        for _ in range(offers_per):
+            where = _where(rng)
+            title = employer_title(rng, rng.choice(rng.choice(groups[cut:])))
+            description = first_sentence(occupation.description) if rng.random() < 0.5 else ""
+            offer = {"title": title, "description": description, "skills": [], **_offer_facts(rng, where)}
+            _add_offer(scenario, offer, occupation.uri, occupation.isco)
+    for _ in range(people):
+        occupation = rng.choice(chosen)
+        where = _where(rng)
+        target = rng.choice(rng.choice(held[occupation.uri]))
+        person = {"target_jobs": [target], **_person_facts(rng, where, _transport(rng))}
+        _add_person(scenario, person, occupation.uri, occupation.isco)
+    return scenario
+
+
+@dataclass
+class _Fiche:
+    code: str
+    parent: str
+    titles: list[str] = field(default_factory=list)
+    definition: list[str] = field(default_factory=list)
+    links: list[tuple[str, str, bool]] = field(default_factory=list)  # (kind, label, core of the job)
+
+    @property
+    def savoir_faire(self) -> list[str]:
+        return [label for kind, label, _ in self.links if kind == "savoir_faire"]
+
+
+@cache
+def _rome_fiches(data: Path) -> dict[str, _Fiche]:
+    rome = data / "rome"
+    fiches = {
+        r["code_rome"]: _Fiche(r["code_rome"], r["code_rome_parent"] or r["code_rome"])
+        for r in _rows(rome / "fiches_v460.csv")
+    }
+    for r in _rows(rome / "appellations_v460.csv"):
+        if r["code_rome"] in fiches:
+            fiches[r["code_rome"]].titles.append(r["libelle_appellation_court"])
+    texts = sorted(
+        (r["code_rome"], int(r["position_phrase"] or 0), r["libelle_texte"].replace("''", "'"))
+        for r in _rows(rome / "texte_v460.csv")
+        if r["libelle_type_texte"] == "definition"
+    )
+    for code, _, sentence in texts:
+        if code in fiches:
+            fiches[code].definition.append(sentence)
+    for r in _rows(rome / "fiche_competences_v460.csv"):
+        if r["code_rome"] in fiches and 0 < len(r["libelle"]) <= 120:
+            fiches[r["code_rome"]].links.append((r["kind"], r["libelle"], r["coeur_metier"] == "Principale"))
+    return fiches
+
+
+def rome_labels(data: Path, code_rome: str) -> set[str]:
+    """The normalised wordings of every skill and knowledge the fiche lists in ROME."""
+    return {normalise(label) for _, label, _ in _rome_fiches(data)[code_rome].links}
+
+
+@cache
+def _rewording(data: Path) -> LabelMatcher:
+    """The ESCO skill labels (preferred and alternative), one document each, distinct wordings."""
+    labels: dict[str, str] = {}
+    for row in _rows(data / "esco" / "skills_fr.csv"):
+        for label in [row["preferredLabel"], *row["altLabels"].split("\n")]:
+            if 0 < len(label.strip()) <= 120:
+                labels.setdefault(normalise(label), label.strip())
+    return LabelMatcher(list(labels.values()))
+
+
+def _person_skills(rng: random.Random, data: Path, fiche: _Fiche, count: int = 5) -> list[str] | None:
+    links = [(not core, label) for kind, label, core in fiche.links if kind in ("savoir_faire", "savoir")]
+    rng.shuffle(links)
+    links.sort(key=lambda link: link[0])  # stable: the core of the job first, in random order
+    forbidden = rome_labels(data, fiche.code)
+    skills: list[str] = []
+    for _, label in links:
+        taken = {normalise(s) for s in skills}
+        options = [c for c in _rewording(data).candidates(label, forbidden) if normalise(c) not in taken]
+        if options:  # no ESCO label shares a content word: this competence is skipped
+            skills.append(rng.choice(options))
+        if len(skills) == count:
+            return skills
+    return None
+
+
+def _skills_offer(rng: random.Random, fiche: _Fiche) -> dict[str, Any]:
+    where = _where(rng)
+    title = rng.choice(gender_forms(rng.choice(fiche.titles))) + rng.choice(HF_MARKS)
+    description = " ".join(fiche.definition[: rng.choice([1, 2])]) if rng.random() < 0.5 else ""
+    skills = rng.sample(fiche.savoir_faire, rng.choice([2, 3, 4])) if rng.random() < 0.5 else []
+    return {"title": title, "description": description, "skills": skills, **_offer_facts(rng, where)}
+
+
+def build_skills_only(data: Path, fiches: int, offers_per: int, people: int, seed: int) -> Scenario:
+    rng = random.Random(seed)
+    pool = _rome_fiches(data)
+    families: dict[str, list[str]] = {}
+    for code, fiche in pool.items():
+        if fiche.titles and len(fiche.savoir_faire) >= 4 and len(fiche.links) >= 10:
+            families.setdefault(fiche.parent, []).append(code)
+    chosen = [pool[code] for code in _pick_in_families(rng, families, fiches)]
+    scenario = Scenario("skills-only")
+    for fiche in chosen:
+        for _ in range(offers_per):
+            _add_offer(scenario, _skills_offer(rng, fiche), fiche.code, fiche.parent)
+    for _ in range(100 * people):  # a fiche whose skills cannot all be reworded is drawn again
+        fiche = rng.choice(chosen)
+        if len(scenario.people) >= people or (skills := _person_skills(rng, data, fiche)) is None:
+            continue
+        where = _where(rng)
+        person = {"target_jobs": [], "skills": skills, **_person_facts(rng, where, _transport(rng))}
+        _add_person(scenario, person, fiche.code, fiche.parent)
+    return scenario
+
+
+def build(name: str, data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
+    if name == "appellations":
+        return build_appellations(occupations, offers_per, people, seed)
+    builders = {"free-titles": build_free_titles, "skills-only": build_skills_only}
+    return builders[name](data, occupations, offers_per, people, seed)

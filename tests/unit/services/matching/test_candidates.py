@@ -1,0 +1,73 @@
+"""The candidate window and its second source: the person's own métiers are never crowded out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from services.matching.adapters.encoders import HashingEncoder
+from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.adapters.sql import Projection
+from services.matching.domain.occupations import OccupationLink
+from services.matching.ports import HardFilters, Hit, OwnOccupations
+from services.matching.service import MatchingService
+from tests.factories import indexed_offer, location
+
+ENCODER = HashingEncoder(64)
+AMILLY = location("Amilly")
+FILTERS = HardFilters(lat=AMILLY["lat"], lon=AMILLY["lon"], radius_km=30, today=date.today())
+CARISTE = OccupationLink("cariste", "N1101", None, "Cariste", 1.0, "intitulé identique")
+
+
+def test_the_local_index_searches_within_the_persons_occupations(tmp_path: Path) -> None:
+    index = LocalOfferIndex(str(tmp_path / "i.db"), 64)
+    vector = ENCODER.encode(["conducteur de car"])[0]
+    index.upsert(
+        [
+            (indexed_offer(id="car", rome_code="N4103"), vector),
+            (indexed_offer(id="forklift", rome_code="N1101"), ENCODER.encode(["cariste"])[0]),
+            (indexed_offer(id="esco", rome_code=None, esco_uri="uri:cariste"), vector),
+        ]
+    )
+    assert [h.offer.id for h in index.search(vector, FILTERS, 1)] == ["car"]
+    within = OwnOccupations(frozenset({"N1101"}), frozenset({"uri:cariste"}))
+    assert {h.offer.id for h in index.search(vector, FILTERS, 5, within=within)} == {"forklift", "esco"}
+
+
+class RecordingIndex:
+    """Answers the window with look-alikes, and the restricted search with the person's métier."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.calls: list[OwnOccupations | None] = []
+
+    def search(
+        self, vector: Any, filters: HardFilters, k: int, within: OwnOccupations | None = None
+    ) -> list[Hit]:
+        self.calls.append(within)
+        if within is None:
+            return [
+                Hit(indexed_offer(id=f"lookalike-{i}", rome_code="N4103"), 0.9) for i in range(self.window)
+            ]
+        return [Hit(indexed_offer(id=f"own-{i}", rome_code="N1101"), 0.5) for i in range(k)]
+
+
+def candidates(index: RecordingIndex) -> list[Hit]:
+    service = MatchingService(engine=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
+    projection = Projection(view=None, vector=np.zeros(64, np.float32), occupations=(CARISTE,))  # type: ignore[arg-type]
+    return service._candidates(projection, FILTERS, limit=10)
+
+
+def test_a_full_window_of_lookalikes_brings_a_second_search_of_the_persons_metier() -> None:
+    index = RecordingIndex(window=50)
+    hits = candidates(index)
+    assert index.calls[0] is None and index.calls[1] is not None and "N1101" in index.calls[1].rome_codes
+    assert sum(h.offer.id.startswith("own-") for h in hits) == 20
+
+
+def test_a_window_that_is_not_full_already_holds_every_allowed_offer() -> None:
+    index = RecordingIndex(window=12)
+    assert len(candidates(index)) == 12 and index.calls == [None]
