@@ -38,6 +38,8 @@ class WorkCondition(StrEnum):
     STANDING_ALL_DAY = "standing_all_day"
     WORK_AT_HEIGHT = "work_at_height"
     SPLIT_SHIFTS = "split_shifts"
+    SHIFT_WORK = "shift_work"
+    TRAVEL = "travel"
 
 
 CONDITION_LABELS_FR: dict[WorkCondition, str] = {
@@ -49,6 +51,8 @@ CONDITION_LABELS_FR: dict[WorkCondition, str] = {
     WorkCondition.STANDING_ALL_DAY: "station debout prolongée",
     WorkCondition.WORK_AT_HEIGHT: "travail en hauteur",
     WorkCondition.SPLIT_SHIFTS: "horaires coupés",
+    WorkCondition.SHIFT_WORK: "travail posté en équipes alternantes",
+    WorkCondition.TRAVEL: "déplacements professionnels fréquents",
 }
 
 

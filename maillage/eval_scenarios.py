@@ -37,7 +37,20 @@ from maillage.eval_bm25 import LabelMatcher
 
 SCENARIOS = ("appellations", "free-titles", "skills-only")
 CONTRACTS = [c.value for c in (ContractType.CDI, ContractType.CDD, ContractType.INTERIM, ContractType.CDDI)]
-CONDITIONS = [c.value for c in WorkCondition]
+# The eight conditions the scenarios were built with (fixed, so a new condition does not change them).
+CONDITIONS = [
+    c.value
+    for c in (
+        WorkCondition.DRIVING_LICENCE,
+        WorkCondition.NIGHT_WORK,
+        WorkCondition.WEEKEND_WORK,
+        WorkCondition.EARLY_MORNING,
+        WorkCondition.HEAVY_LIFTING,
+        WorkCondition.STANDING_ALL_DAY,
+        WorkCondition.WORK_AT_HEIGHT,
+        WorkCondition.SPLIT_SHIFTS,
+    )
+]
 HF_MARKS = ["", "", "", " H/F", " (H/F)", " F/H"]
 
 

@@ -120,7 +120,9 @@ _NO_WEEKEND = re.compile(
 )
 _NIGHT = re.compile(r"\bnuit|\b3\s*x\s*8|\bnocturne")
 _NO_NIGHT = re.compile(r"(pas|sans|jamais|aucun)\W+(\w+\W+){0,3}?nuits?|en journ[ée]e|horaires? de jour")
-_EARLY = re.compile(r"d[ée]cal[ée]|post[ée]|\b[235]\s*x\s*8|[ée]quipes? altern|tr[èe]s t[ôo]t")
+_EARLY = re.compile(r"d[ée]cal[ée]|tr[èe]s t[ôo]t|d[èe]s [45]\s*h")
+# "poste" alone is the job post; "travail en équipe" is team work: neither is shift work.
+_SHIFT = re.compile(r"(travail|horaires?) post[ée]s?\b|\b[2358]\s*x\s*8|[ée]quipes? altern|par roulement")
 _SPLIT = re.compile(r"coup[ée]s?\b|coupure")
 _TRAVEL = re.compile(r"d[ée]placements?")
 ROME_SOURCE = "code France Travail"
@@ -156,6 +158,10 @@ def _offer_says(record: dict[str, Any], text: str) -> dict[WorkCondition, bool]:
         said[WorkCondition.EARLY_MORNING] = True
     if _SPLIT.search(text):
         said[WorkCondition.SPLIT_SHIFTS] = True
+    if _SHIFT.search(text):
+        said[WorkCondition.SHIFT_WORK] = True
+    if _TRAVEL.search(text):
+        said[WorkCondition.TRAVEL] = True
     if any(isinstance(p, dict) and p.get("exigence") == "E" for p in record.get("permis") or []):
         said[WorkCondition.DRIVING_LICENCE] = True
     return said
@@ -172,6 +178,8 @@ def conditions_of(record: dict[str, Any], out: Collector) -> list[str]:
     rome = str(record.get("romeCode") or "")
     for value, label in rome_contexts().get(rome, ()):
         if value == "travel":
+            # Most fiches list travel among their usual contexts: from the ROME it is a note, not a
+            # condition; an offer that mentions travel declares it (above).
             if not _TRAVEL.search(text):
                 out.warn("romeCode", f"{label} : contexte habituel du métier {rome} (ROME)", "note")
             continue
@@ -185,8 +193,6 @@ def conditions_of(record: dict[str, Any], out: Collector) -> list[str]:
             f"(ROME : « {label} »), l'offre n'en dit rien",
             "condition déduite du ROME",
         )
-    if _TRAVEL.search(text):
-        out.warn("conditionExercice", "déplacements mentionnés par l'offre", "note")
     return [c.value for c in found]
 
 

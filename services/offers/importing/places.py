@@ -9,6 +9,7 @@ from typing import Any
 
 from common.geo import haversine_km
 from common.territory import Commune, commune_named, communes_named, french_commune, nearest_commune
+from common.text import normalise
 from services.offers.importing.base import Collector, ImportContext
 
 # France Travail's lieuTravail.libelle: "45 - Montargis", "91 - STE GENEVIEVE DES BOIS", "2A - Ajaccio",
@@ -25,6 +26,32 @@ def split_libelle(libelle: str) -> tuple[str, str]:
     if match:
         return match.group(1).upper(), match.group(2).strip()
     return "", (libelle or "").strip()
+
+
+# France Travail locates some offers by a region or the country alone ("Ile-de-France", "France").
+_REGIONS_AND_COUNTRY = frozenset(
+    [
+        "france",
+        "ile de france",
+        "centre val de loire",
+        "bourgogne franche comte",
+        "normandie",
+        "hauts de france",
+        "grand est",
+        "pays de la loire",
+        "bretagne",
+        "nouvelle aquitaine",
+        "occitanie",
+        "auvergne rhone alpes",
+        "provence alpes cote d azur",
+        "corse",
+        "guadeloupe",
+        "martinique",
+        "guyane",
+        "la reunion",
+        "mayotte",
+    ]
+)
 
 
 def _named(name: str, departement: str, ctx: ImportContext) -> Commune | None:
@@ -67,6 +94,10 @@ def resolve(
         found = _named(name, departement, ctx)
     if found is None:
         where = f"{departement} - {name}" if departement else name or "(vide)"
+        if not departement and not code and normalise(name or "") in _REGIONS_AND_COUNTRY:
+            message = f"{where} : une région ou un pays seulement, trop imprécis pour situer l'offre et "
+            out.error(field_name, message + "calculer une distance", "lieu trop imprécis")
+            return None
         hint = "" if departement or code else " (donnez le code INSEE ou le département)"
         out.error(field_name, f"lieu introuvable : {where}{hint}", "lieu introuvable")
         return None

@@ -42,7 +42,8 @@ def test_places_are_where_the_offer_says_never_in_a_same_named_loiret_commune() 
     assert mayenne.offer is None and mayenne.errors[0].reason == "hors du territoire"
     assert "Olivet (53)" in mayenne.errors[0].message and "185 km" in mayenne.errors[0].message
     region = rows["190AAA6"]
-    assert region.offer is None and region.errors[0].reason == "lieu introuvable"
+    assert region.offer is None and region.errors[0].reason == "lieu trop imprécis"
+    assert "région ou un pays" in region.errors[0].message
     nemours = rows["190AAA7"].offer
     assert nemours is not None and nemours.location.insee_code == "77333"
 
@@ -179,3 +180,18 @@ def test_only_web_addresses_become_links() -> None:
     record["entreprise"] = {"nom": "X", "url": "data:text/html,<b>"}
     (row,) = parse(json.dumps(record), ImportFormat.FT_JSON, ctx=LOIRET)
     assert row.offer is not None and row.offer.origin_url is None and row.offer.employer_url is None
+
+
+def test_shift_work_and_travel_become_conditions_and_a_job_post_is_not_a_shift() -> None:
+    record = json.loads((FIXTURES / "offer_pretty.json").read_text(encoding="utf-8"))
+    record.update(
+        id="190SHIFT", complementExercice="Travail posté en 3x8", conditionExercice="Déplacements fréquents"
+    )
+    (shifts,) = parse(json.dumps(record), ImportFormat.FT_JSON, ctx=LOIRET)
+    assert shifts.offer is not None
+    assert {"shift_work", "travel"} <= {c.value for c in shifts.offer.conditions}
+    record.update(
+        id="190POST", complementExercice="Poste à pourvoir, travail en équipe", conditionExercice=""
+    )
+    (post,) = parse(json.dumps(record), ImportFormat.FT_JSON, ctx=LOIRET)
+    assert post.offer is not None and "shift_work" not in {c.value for c in post.offer.conditions}
