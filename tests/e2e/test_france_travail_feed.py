@@ -58,14 +58,14 @@ def test_a_border_offer_is_suggested_and_a_mayenne_one_never(
     refused = upload(client, "page.json", {"resultats": records}, employer="employer")
     assert refused.status_code == 422  # all or nothing: two records are bad
     detail = {(e["record"], e["source_id"], e["reason"]) for e in refused.json()["detail"]}
-    assert (2, "190AAA2", "hors du territoire") in detail and (6, "190AAA6", "lieu introuvable") in detail
+    assert (2, "190AAA2", "hors du territoire") in detail and (6, "190AAA6", "lieu trop imprécis") in detail
     dry = upload(client, "page.json", {"resultats": records}, employer="employer", dry_run="true").json()
     assert dry["dry_run"] and dry["created"] == 0 and len(dry["errors"]) == 2 and dry["warnings"]
     report = upload(client, "page.json", {"resultats": records}, employer="employer", partial="true").json()
     assert (report["created"], report["rejected"]) == (5, 2)
     assert {(s["reason"], s["records"]) for s in report["summary"]} == {
         ("hors du territoire", 1),
-        ("lieu introuvable", 1),
+        ("lieu trop imprécis", 1),
     }
     platform.settle()
     referent = token(client, "referent")
