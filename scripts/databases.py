@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 
 def database_url(server_url: str, name: str) -> str:
@@ -17,8 +19,19 @@ def create_databases(server_url: str, names: Iterable[str]) -> None:
     _each(server_url, names, 'CREATE DATABASE "{}"')
 
 
-def drop_databases(server_url: str, names: Iterable[str]) -> None:
-    _each(server_url, names, 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)')
+def drop_databases(server_url: str, names: Iterable[str], attempts: int = 10) -> None:
+    """FORCE ends the test's own leftover connections, but not an autovacuum worker that happens to be
+    cleaning the database (PostgreSQL refuses to signal it: "must be a member of the role whose process
+    is being terminated"); such a worker finishes within moments, so the drop is tried again."""
+    for name in names:
+        for attempt in range(attempts):
+            try:
+                _each(server_url, [name], 'DROP DATABASE IF EXISTS "{}" WITH (FORCE)')
+                break
+            except ProgrammingError as exc:
+                if "must be a member of the role" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.5)
 
 
 def _each(server_url: str, names: Iterable[str], statement: str) -> None:

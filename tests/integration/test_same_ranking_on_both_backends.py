@@ -12,6 +12,7 @@ from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.bootstrap import MIGRATIONS
+from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
 from services.offers.schemas import OfferPublic
 from services.profiles.schemas import MatchingView
@@ -71,7 +72,15 @@ def test_elasticsearch_and_local_index_rank_alike(elasticsearch_url: str, tmp_pa
         migrate(engine, MIGRATIONS, "matching_schema_version")
         index.ensure()
         service = MatchingService(
-            engine, index, ENCODER, Profiles(people), NoOffers(), today=lambda: date(2026, 11, 27)
+            engine,
+            index,
+            ENCODER,
+            Profiles(people),
+            NoOffers(),
+            # The whole ranking on both backends: titles, target jobs and skills linked (lexically:
+            # no model to load), so the floor, the tiers and the skills fit are compared too.
+            occupations=OccupationResolver(shared_linker("lexical", ""), shared_skill_linker("lexical", "")),
+            today=lambda: date(2026, 11, 27),
         )
         service.index_offers(fixture_offers())
         getattr(index, "refresh", lambda: None)()

@@ -35,8 +35,8 @@ def test_a_france_travail_page_reports_by_record_and_sums_up(
     err = capsys.readouterr().err
     assert "7/7" in err  # progress counts records, not lines (the file is one line)
     assert "enregistrement 2 (offre 190AAA2, ligne 1) · lieuTravail : Olivet (53) est à 185 km" in err
-    assert "enregistrement 6 (offre 190AAA6, ligne 1) · lieuTravail : lieu introuvable" in err
-    assert "hors du territoire : 1 enregistrement(s)" in err and "lieu introuvable : 1" in err
+    assert "enregistrement 6 (offre 190AAA6, ligne 1) · lieuTravail : Ile-de-France : une région" in err
+    assert "hors du territoire : 1 enregistrement(s)" in err and "lieu trop imprécis : 1" in err
     assert stored(tmp_path) == {}
     assert run(page, "--data-dir", str(tmp_path), "--partial") == 0
     offers = stored(tmp_path)
