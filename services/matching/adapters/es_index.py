@@ -18,6 +18,7 @@ import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from common.errors import Unavailable
+from services.matching.adapters.es_filters import filter_query
 from services.matching.ports import (
     AGE_RANGES,
     AgeBucket,
@@ -203,7 +204,7 @@ class ElasticsearchOfferIndex:
     def search(
         self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
     ) -> list[Hit]:
-        allowed = _filter_query(filters)
+        allowed = filter_query(filters)
         if within is not None:
             which = [
                 {"terms": {"rome_code": sorted(within.rome_codes)}},
@@ -372,35 +373,6 @@ class ElasticsearchOfferIndex:
 
 
 _MISSING = "__none__"
-
-
-def _filter_query(filters: HardFilters) -> dict[str, Any]:
-    """The hard filters as an Elasticsearch bool filter (what `domain.constraints` checks again)."""
-    must: list[dict[str, Any]] = [
-        {"term": {"status": "active"}},
-        {"range": {"expires_on": {"gte": filters.today.isoformat()}}},
-        {
-            "geo_distance": {
-                "distance": f"{filters.radius_km}km",
-                "location": {"lat": filters.lat, "lon": filters.lon},
-            }
-        },
-    ]
-    if filters.contract_types:
-        must.append({"terms": {"contract_type": sorted(filters.contract_types)}})
-    hours: dict[str, float] = {}
-    if filters.min_hours is not None:
-        hours["gte"] = filters.min_hours
-    if filters.max_hours is not None:
-        hours["lte"] = filters.max_hours
-    if hours:
-        must.append({"range": {"hours_per_week": hours}})
-    must_not: list[dict[str, Any]] = []
-    if filters.excluded_conditions:
-        must_not.append({"terms": {"conditions": sorted(filters.excluded_conditions)}})
-    if filters.excluded_offer_ids:
-        must_not.append({"ids": {"values": sorted(filters.excluded_offer_ids)}})
-    return {"bool": {"filter": must, "must_not": must_not}}
 
 
 def _code(key: str) -> str | None:
