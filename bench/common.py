@@ -227,7 +227,7 @@ class PoolText:
     description: str
 
     def text(self) -> str:
-        # the same shape as services.matching.texts.offer_text
+        # one text for the benchmark vectors; the product mixes the title's and the body's (`offer_vectors`)
         parts = [self.title, self.title, ", ".join(self.skills), self.description]
         return ". ".join(p for p in parts if p)
 

@@ -119,9 +119,11 @@ def main() -> None:
     i = _load("ingest")
     if i:
         f, cmd = i["figures"], i["command"]
-        raw = f["raw_encoder_texts_per_s"]
+        raw = f.get("raw_encoder_offers_per_s") or f["raw_encoder_texts_per_s"]
         add(
-            "raw encoder (MiniLM, batches of 256): texts/s",
+            "raw encoder (title + body of each offer, batches of 256 offers): offers/s"
+            if "raw_encoder_offers_per_s" in f
+            else "raw encoder (batches of 256): texts/s",
             f"{raw['mean']} ({raw['first']} / {raw['last']})",
             "",
             "",

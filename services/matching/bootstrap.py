@@ -80,7 +80,12 @@ def bootstrap(
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
     linker = shared_linker(settings.linker, settings.linking_cache)
-    occupations = OccupationResolver(linker, shared_skill_linker(settings.linker, settings.linking_cache))
+    occupations = OccupationResolver(
+        linker,
+        shared_skill_linker(settings.linker, settings.linking_cache),
+        # Both are the multilingual USE: a title's index vector is the one linking would compute.
+        index_vectors_serve_linking=settings.encoder == settings.linker == "use",
+    )
     service = MatchingService(
         engine=engine,
         index=index,

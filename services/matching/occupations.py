@@ -17,6 +17,7 @@ from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker
 from services.matching.linking.dense import CachedEncoder, make_encoder
 from services.matching.linking.normalize import key
+from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
 from services.matching.linking.taxonomy import isco_code_of, load
 from services.offers.schemas import OfferPublic
@@ -60,9 +61,17 @@ def shared_skill_linker(kind: str, cache_dir: str) -> SkillLinker | None:
 
 
 class OccupationResolver:
-    def __init__(self, linker: OccupationLinker | None, skills: SkillLinker | None = None) -> None:
+    def __init__(
+        self,
+        linker: OccupationLinker | None,
+        skills: SkillLinker | None = None,
+        index_vectors_serve_linking: bool = False,
+    ) -> None:
+        """`index_vectors_serve_linking`: the offer index's encoder is the linker's own model (the
+        composition root knows), so the title vectors it computes can be lent to linking."""
         self._linker = linker
         self._skills = skills
+        self.index_vectors_serve_linking = index_vectors_serve_linking and linker is not None
         taxonomy = load()
         self.family_of = {code: fiche.parent_code for code, fiche in taxonomy.fiches.items()}
         self.neighbours_of = taxonomy.neighbours
@@ -76,6 +85,18 @@ class OccupationResolver:
         if self._skills is not None:
             log.info("building the skills index (first start: a minute or two; cached afterwards)")
             self._skills.build()
+
+    def linking_forms(self, titles: Sequence[str]) -> list[str]:
+        """Each title as the linker reads it (typos corrected); the titles themselves without a linker."""
+        if self._linker is None:
+            return list(titles)
+        return [self._linker.linking_form(t) for t in titles]
+
+    def lend_title_vectors(self, forms: Sequence[str], vectors: FloatArray) -> None:
+        """Vectors of `linking_forms`, encoded by the index with the linker's own model: linking reuses
+        them instead of encoding the titles a second time."""
+        if self._linker is not None and self.index_vectors_serve_linking:
+            self._linker.remember_vectors(forms, vectors)
 
     def for_offers(self, offers: Sequence[OfferPublic]) -> list[OccupationLink | None]:
         """Codes given by the employer win for the ROME; every title is linked (batched), for the ROME

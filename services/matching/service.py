@@ -38,7 +38,7 @@ from services.matching.ports import (
     ProfileSource,
     Vector,
 )
-from services.matching.texts import offer_text, profile_text
+from services.matching.texts import offer_body, offer_vectors, profile_text
 from services.offers.schemas import OfferPublic
 from services.profiles.schemas import MatchingView
 
@@ -86,7 +86,11 @@ class MatchingService:
         return self.index.upsert(self._embed(fresh))
 
     def _embed(self, offers: Sequence[OfferPublic]) -> list[tuple[IndexedOffer, Vector]]:
-        """Tie each offer to its ROME métier (at ingest), then embed its text, in one batch each."""
+        """Encode each title once (that vector also serves linking), tie each offer to its ROME métier,
+        then encode what the offer says besides its title: one encoder pass per text, batched."""
+        forms = self.occupations.linking_forms([o.title for o in offers])
+        title_vectors = self.encoder.encode(forms)
+        self.occupations.lend_title_vectors(forms, title_vectors)
         docs = [
             _with_occupation(IndexedOffer.from_offer(offer), link)
             for offer, link in zip(offers, self.occupations.for_offers(offers), strict=True)
@@ -94,7 +98,7 @@ class MatchingService:
         docs = [
             replace(d, skill_codes=self.occupations.offer_skill_codes(d.skills, d.rome_code)) for d in docs
         ]
-        vectors = self.encoder.encode([offer_text(d) for d in docs])
+        vectors = offer_vectors(title_vectors, [offer_body(d) for d in docs], self.encoder.encode)
         return list(zip(docs, vectors, strict=True))
 
     def _project_profile(self, changed: ProfileChanged) -> None:

@@ -7,17 +7,29 @@ common words even where the encoder does not know the two wordings are the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import IndexedOffer
 from services.profiles.schemas import MatchingView
 
+FloatArray = npt.NDArray[np.float32]
+
 DESCRIPTION_CHARS = 400  # the title and skills carry the occupation; a long description only blurs it
+# An offer's vector is the weighted mean of its title's vector and its body's. The title weighs most: it is
+# what the person's target is compared with (the single text this replaces held the title twice).
+TITLE_WEIGHT = 0.6
 
 
-def offer_text(offer: IndexedOffer) -> str:
-    parts = [offer.title, offer.title]  # the title twice: it is what the person's target is compared with
+def offer_body(offer: IndexedOffer) -> str:
+    """What an offer says besides its title: the ROME label it was linked to, its skills, its description.
+
+    The title is encoded on its own, once, and that vector also serves occupation linking; the body is
+    encoded once more, and the two vectors make the offer's (`offer_vector`)."""
+    parts = []
     if offer.occupation_label and offer.occupation_label != offer.title:
         parts.append(offer.occupation_label)
     if offer.skills:
@@ -25,6 +37,21 @@ def offer_text(offer: IndexedOffer) -> str:
     if offer.description:
         parts.append(offer.description[:DESCRIPTION_CHARS])
     return ". ".join(parts)
+
+
+def offer_vectors(
+    title_vectors: FloatArray, bodies: Sequence[str], encode: Callable[[list[str]], FloatArray]
+) -> FloatArray:
+    """Unit rows: TITLE_WEIGHT of the title's vector and the rest of the body's, the body encoded here
+    (the title's vector alone where the offer says nothing besides its title)."""
+    has_body = np.array([bool(b) for b in bodies], dtype=bool)
+    mixed = title_vectors.copy()
+    if has_body.any():
+        body_vectors = encode([b for b in bodies if b])
+        mixed[has_body] = TITLE_WEIGHT * title_vectors[has_body] + (1.0 - TITLE_WEIGHT) * body_vectors
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    out: FloatArray = (mixed / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
 def profile_text(view: MatchingView, occupations: Sequence[OccupationLink] = ()) -> str:

@@ -169,6 +169,16 @@ class CachedEncoder:
             return self.inner.encode_queries(texts)
         return np.stack([r for r in rows if r is not None]).astype(np.float32)
 
+    def remember_queries(self, texts: Sequence[str], vectors: FloatArray) -> None:
+        """Keep vectors the caller already has for these texts, from this very model (the offer index
+        encodes each title once and hands the vector over), so that linking does not encode them again."""
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._queries[text] = np.asarray(vector, dtype=np.float32)
+                self._queries.move_to_end(text)
+            while len(self._queries) > self._remembered:
+                self._queries.popitem(last=False)
+
     def encode_passages(self, texts: Sequence[str]) -> FloatArray:
         if self.cache_dir is None or not texts:
             return self.inner.encode_passages(texts)

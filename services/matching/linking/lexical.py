@@ -34,12 +34,17 @@ class _Postings:
         }
 
     def score(self, query: dict[str, float]) -> FloatArray:
-        out = np.zeros(self.n_docs, dtype=np.float32)
+        docs, weights = [], []
         for feature, weight in query.items():
             posting = self.postings.get(feature)
             if posting is not None:
-                out[posting[0]] += weight * posting[1]
-        return out
+                docs.append(posting[0])
+                weights.append(weight * posting[1])
+        if not docs:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        # One weighted count over every posting of the query, rather than one scattered add per feature.
+        summed = np.bincount(np.concatenate(docs), np.concatenate(weights), minlength=self.n_docs)
+        return summed.astype(np.float32)
 
 
 class BM25Index:

@@ -19,7 +19,14 @@ import numpy as np
 
 from services.matching.linking.dense import CachedEncoder, Encoder, make_encoder
 from services.matching.linking.normalize import key
-from services.matching.linking.ranking import ConceptStructure, FloatArray, LabelScorer, Timings, Weights
+from services.matching.linking.ranking import (
+    ConceptStructure,
+    FloatArray,
+    LabelScorer,
+    Timings,
+    Weights,
+    top_indices,
+)
 from services.matching.linking.spelling import Speller
 from services.matching.linking.taxonomy import EscoOccupation, RomeAppellation, Taxonomies, load
 
@@ -80,6 +87,9 @@ class _Side:
         self.scorer = LabelScorer(texts, encoder, weights, t)
         self.structure = ConceptStructure(ids, groups)
         self.keys = [key(x) for x in texts]
+        self.labels_by_key: dict[str, list[int]] = {}
+        for i, label_key in enumerate(self.keys):
+            self.labels_by_key.setdefault(label_key, []).append(i)
         # Recently scored texts (one row of fused and one of lexical scores each, ~120 KB for the ROME):
         # a batch of offers is scored at once (`prime`), then linked one by one from here.
         self._cache: OrderedDict[str, tuple[FloatArray, FloatArray | None]] = OrderedDict()
@@ -135,7 +145,7 @@ class _Side:
         concept = self.structure.concept_scores(scores)[0]
         wanted = key(text)
         out = []
-        for g in np.argsort(-concept, kind="stable")[: top * 3]:
+        for g in top_indices(concept, top * 3):
             if self.structure.is_class[g]:
                 continue
             labels = self.structure.members[g]
@@ -222,6 +232,17 @@ class OccupationLinker:
             self._esco = _Side(e_ids, e_texts, e_groups, self._encoder, self.timings, self._weights)
             self.timings.add("build", started)
 
+    def linking_form(self, text: str) -> str:
+        """The wording that is scored for `text`: its typos corrected against the referentials' words."""
+        self.build()
+        return self._speller.correct(text) if self._speller is not None else text
+
+    def remember_vectors(self, forms: Sequence[str], vectors: FloatArray) -> None:
+        """Vectors of `linking_form` texts, computed elsewhere by this linker's own model: the offer index
+        encodes each title once and lends the vector to linking (one encoder pass per title)."""
+        if isinstance(self._encoder, CachedEncoder):  # an encoder without memory would just encode again
+            self._encoder.remember_queries(forms, vectors)
+
     def link(self, text: str, top: int = 5, systems: tuple[System, ...] = SYSTEMS) -> list[OccupationMatch]:
         """Up to `top` matches for each requested system, in the order of `systems`, best first."""
         if not text or not text.strip():
@@ -232,8 +253,7 @@ class OccupationLinker:
             if known is not None:
                 self._links.move_to_end(request)
                 return list(known)
-        self.build()
-        corrected = self._speller.correct(text) if self._speller is not None else text
+        corrected = self.linking_form(text)
         matches = self._link(corrected, top, systems)
         if corrected != text:
             matches = tuple(_corrected(m) for m in matches)
@@ -255,16 +275,21 @@ class OccupationLinker:
                 t for t in dict.fromkeys(texts) if t and t.strip() and (t, top, systems) not in self._links
             ]
         sides = {self._esco if system == "esco" else self._rome for system in systems}
-        if self._speller is not None:
-            fresh = list(dict.fromkeys(self._speller.correct(t) for t in fresh))
-        for start in range(0, len(fresh), _SCORED_KEPT):
-            chunk = fresh[start : start + _SCORED_KEPT]
+        # The texts as typed, grouped by their corrected form (what is scored): each chunk of corrected
+        # forms is scored together, then the typed texts behind it are linked while their scores are kept.
+        typed_by_corrected: dict[str, list[str]] = {}
+        for text in fresh:
+            typed_by_corrected.setdefault(self.linking_form(text), []).append(text)
+        corrected_forms = list(typed_by_corrected)
+        for start in range(0, len(corrected_forms), _SCORED_KEPT):
+            chunk = corrected_forms[start : start + _SCORED_KEPT]
             if self._encoder is not None:
                 self._encoder.encode_queries(chunk)
             for side in sides:
                 side.prime(chunk)
-            for text in chunk:
-                self.link(text, top, systems)
+            for corrected in chunk:
+                for text in typed_by_corrected[corrected]:
+                    self.link(text, top, systems)
         return [self.link(t, top, systems) for t in texts]
 
     def _link(self, text: str, top: int, systems: tuple[System, ...]) -> tuple[OccupationMatch, ...]:
@@ -331,12 +356,8 @@ class OccupationLinker:
             scores = side.scores(text)[0]
             lexical_scores = side.lexical(text, scores)
             wanted = key(text)
-            exact = [i for i, k in enumerate(side.keys) if k == wanted and not side.ids[i].startswith("f:")]
-            picks = [
-                int(i)
-                for i in np.argsort(-scores, kind="stable")[: top * 4]
-                if not side.ids[i].startswith("f:")
-            ]
+            exact = [i for i in side.labels_by_key.get(wanted, ()) if not side.ids[i].startswith("f:")]
+            picks = [int(i) for i in top_indices(scores, top * 4) if not side.ids[i].startswith("f:")]
             seen: set[str] = set()
             for i in dict.fromkeys([*exact, *picks]):
                 code_ogr = side.ids[i].split(":")[1]

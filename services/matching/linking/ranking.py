@@ -106,6 +106,19 @@ class LabelScorer:
         return out, lexical
 
 
+def top_indices(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
+    """`np.argsort(-scores, kind="stable")[:k]` without sorting the whole row: the k best, ties in index
+    order. Every score equal to the k-th best is a candidate, so the ties at the cut are kept the same."""
+    n = scores.shape[0]
+    if k >= n:
+        return np.argsort(-scores, kind="stable")
+    if k <= 0:
+        return np.empty(0, dtype=np.intp)
+    kth_best = np.partition(scores, n - k)[n - k]
+    candidates = np.flatnonzero(scores >= kth_best)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+
+
 def _rescale(scores: FloatArray) -> FloatArray:
     """Per query, map the corpus median to 0 and the best score to 1 (kept as is above 1).
 
@@ -150,15 +163,18 @@ class ConceptStructure:
             if code and not self.is_class[g] and code in class_by_code:
                 self.parent[g] = class_by_code[code]
         self.trivial = len(names) == len(ids)
+        # Labels sorted by concept, and where each concept's run starts: `concept_scores` reduces over
+        # these runs for every query, so they are computed once.
+        self._order = np.argsort(self.label_group, kind="stable")
+        sorted_groups = self.label_group[self._order]
+        self._starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+        self._run_groups = sorted_groups[self._starts]
 
     def concept_scores(self, label_scores: FloatArray) -> FloatArray:
         """Each concept's score: its best label, plus a share of its ISCO group's, classes last."""
         n_q = label_scores.shape[0]
         best = np.full((n_q, len(self.names)), -np.inf, dtype=np.float32)
-        order = np.argsort(self.label_group, kind="stable")
-        sorted_groups = self.label_group[order]
-        starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-        best[:, sorted_groups[starts]] = np.maximum.reduceat(label_scores[:, order], starts, axis=1)
+        best[:, self._run_groups] = np.maximum.reduceat(label_scores[:, self._order], self._starts, axis=1)
         out = best.copy()
         has_parent = self.parent >= 0
         if has_parent.any():

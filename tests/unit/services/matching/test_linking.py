@@ -8,15 +8,19 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from maillage.eval_linking import add_parser, read_tsv
 from services.matching.linking import OccupationLinker, rank
+from services.matching.linking.dense import CachedEncoder
 from services.matching.linking.linker import System
 from services.matching.linking.normalize import clean, key, tokens
+from services.matching.linking.ranking import FloatArray, top_indices
 from services.matching.linking.taxonomy import Taxonomies, load
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -170,3 +174,51 @@ def test_a_batch_links_each_title_as_linking_it_alone_would(small_taxonomies: Ta
     alone = OccupationLinker(encoder=None, taxonomies=small_taxonomies)
     assert batched == [alone.link(title, 3, systems) for title in titles]
     assert batched[1] == [] and batched[0] == batched[-1]
+
+
+class _CountingEncoder:
+    """Character-n-gram vectors (deterministic, no model), counting the query texts it encodes."""
+
+    name = "counting-hashing"
+
+    def __init__(self) -> None:
+        from services.matching.adapters.encoders import HashingEncoder
+
+        self._inner = HashingEncoder(64)
+        self.queries_encoded: list[str] = []
+
+    def encode_queries(self, texts: Sequence[str]) -> FloatArray:
+        self.queries_encoded.extend(texts)
+        return self._inner.encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> FloatArray:
+        return self._inner.encode(texts)
+
+
+def test_title_vectors_lent_by_the_index_are_not_encoded_again(
+    small_taxonomies: Taxonomies, tmp_path: Path
+) -> None:
+    """One encoder pass per title: the offer index encodes it, linking reuses that vector."""
+    titles = ["Agent d'entretien H/F", "bouchère", "jaridnier paysagiste", "chauffeur poids lourd"]
+    systems: tuple[System, ...] = ("rome_appellation", "esco")
+    encoding_itself = _CountingEncoder()
+    alone = OccupationLinker(CachedEncoder(encoding_itself, tmp_path), small_taxonomies)
+    expected = alone.link_many(titles, 1, systems)
+
+    lending = _CountingEncoder()
+    linker = OccupationLinker(CachedEncoder(lending, tmp_path), small_taxonomies)
+    forms = [linker.linking_form(t) for t in titles]
+    assert "jardinier paysagiste" in forms  # typos corrected before anything is encoded
+    linker.remember_vectors(forms, lending.encode_passages(forms))  # what the index computed
+    assert linker.link_many(titles, 1, systems) == expected
+    assert lending.queries_encoded == []
+    assert sorted(set(encoding_itself.queries_encoded)) == sorted(forms)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_top_indices_is_the_stable_sort_cut_short(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 6, size=int(rng.integers(1, 400))).astype(np.float32)  # many ties
+    for k in (0, 1, 3, 12, 50, scores.size, scores.size + 5):
+        expected = np.argsort(-scores, kind="stable")[:k]
+        assert top_indices(scores, k).tolist() == expected.tolist()
