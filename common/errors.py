@@ -1,6 +1,9 @@
 """Errors that carry their HTTP status, rendered everywhere as one envelope: {"error", "detail"}.
 
-Domain and service code raise these; only the HTTP edge (common.http) knows how to render them.
+Domain and service code raise these; only the HTTP edge (common.http) knows how to render them. An error
+that names a rule of the domain also carries a stable `code` ("outcome.refusal_needs_reason"), added to
+the envelope as "code": the detail stays English for API clients, and the French pages translate the code
+through common.french_catalogue instead of parsing the sentence.
 """
 
 from __future__ import annotations
@@ -12,16 +15,22 @@ class AppError(Exception):
     status_code = 400
     kind = "bad_request"
 
-    def __init__(self, detail: Any = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, detail: Any = None, headers: dict[str, str] | None = None, code: str | None = None
+    ) -> None:
         self.detail = detail if detail is not None else self.default_detail()
         self.headers = headers
+        self.code = code
         super().__init__(str(self.detail))
 
     def default_detail(self) -> str:
         return self.kind.replace("_", " ")
 
     def envelope(self) -> dict[str, Any]:
-        return {"error": self.kind, "detail": self.detail}
+        body: dict[str, Any] = {"error": self.kind, "detail": self.detail}
+        if self.code:
+            body["code"] = self.code
+        return body
 
 
 class BadRequest(AppError):

@@ -1,7 +1,8 @@
 """The HTTP edge shared by every service: the error envelope, request ids, body limits, the caller.
 
 Every error leaves a Maillage process as {"error": <kind>, "detail": <sentence or field list>} with a
-4xx status; an unexpected exception becomes a 500 in the same envelope (and is logged with its request id).
+4xx status, plus "code": <stable id> when the error names a rule of the domain (see common.errors); an
+unexpected exception becomes a 500 in the same envelope (and is logged with its request id).
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ _STATUS_KINDS = {
 
 
 def error_response(
-    status: int, kind: str, detail: Any, headers: dict[str, str] | None = None
+    status: int, kind: str, detail: Any, headers: dict[str, str] | None = None, code: str | None = None
 ) -> JSONResponse:
-    return JSONResponse({"error": kind, "detail": detail}, status_code=status, headers=headers)
+    body: dict[str, Any] = {"error": kind, "detail": detail}
+    if code:
+        body["code"] = code
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
@@ -74,7 +78,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else {}
         headers.update(exc.headers or {})
-        return error_response(exc.status_code, exc.kind, exc.detail, headers or None)
+        return error_response(exc.status_code, exc.kind, exc.detail, headers or None, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -98,17 +98,6 @@ class Contrainte(StrEnum):
     ADMINISTRATIF = "difficultes_administratives"  # 29
 
 
-CONTRAINTE_LABELS_FR: dict[Contrainte, str] = {
-    Contrainte.MOBILITE: "Mobilité",
-    Contrainte.FAMILLE: "Contraintes familiales",
-    Contrainte.SANTE: "Difficulté déclarée",
-    Contrainte.LECTURE_ECRITURE_CALCUL: "Lecture, écriture, calcul",
-    Contrainte.LOGEMENT: "Logement",
-    Contrainte.FINANCES: "Difficultés financières",
-    Contrainte.ADMINISTRATIF: "Difficultés administratives ou juridiques",
-}
-
-
 class ContrainteStatus(StrEnum):
     NON_ABORDEE = "NON_ABORDEE"
     OUI = "OUI"

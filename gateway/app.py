@@ -13,9 +13,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
 from gateway.auth import TokenIssuer
 from gateway.ratelimit import RateLimits
-from gateway.routes import analytics, api, auth, pages, pages_occupations
+from gateway.routes import analytics, api, auth
 from gateway.upstream import Upstream
 from gateway.users import UserStore
+from gateway.web.access import PageAccessRefused, access_refused_page
+from gateway.web.routers import PAGE_ROUTERS
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -78,17 +80,17 @@ def create_gateway_app(
     app.state.rate_limits = rate_limits
     install_error_handlers(app)
 
-    # Pages refuse visitors from a dependency (pages.page_caller), before their handler runs; without this,
+    # Pages refuse visitors from a dependency (access.page_caller), before their handler runs; without this,
     # the refusal would reach the catch-all handler as a 500 instead of the sign-in redirect or 403 page.
-    @app.exception_handler(pages.PageAccessRefused)
-    async def page_access_refused(request: Request, refusal: pages.PageAccessRefused) -> Response:
-        return pages.access_refused_page(request, refusal)
+    @app.exception_handler(PageAccessRefused)
+    async def page_access_refused(request: Request, refusal: PageAccessRefused) -> Response:
+        return access_refused_page(request, refusal)
 
     app.include_router(auth.router)
     app.include_router(api.router)
     app.include_router(analytics.router)
-    app.include_router(pages.router)
-    app.include_router(pages_occupations.router)
+    for pages in PAGE_ROUTERS:
+        app.include_router(pages)
 
     @app.get("/healthz", include_in_schema=False)
     def liveness() -> dict[str, str]:

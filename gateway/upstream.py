@@ -28,12 +28,13 @@ T = TypeVar("T")
 
 
 class UpstreamError(AppError):
-    """An upstream 4xx, carried as-is."""
+    """An upstream 4xx, carried as-is (its code too, when it has one)."""
 
     def __init__(self, status_code: int, body: dict[str, Any]) -> None:
         self.status_code = status_code
         self.kind = str(body.get("error", "error"))
-        super().__init__(body.get("detail"))
+        code = body.get("code")
+        super().__init__(body.get("detail"), code=code if isinstance(code, str) else None)
 
 
 @dataclass(frozen=True)

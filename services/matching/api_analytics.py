@@ -10,11 +10,11 @@ from fastapi.responses import PlainTextResponse
 
 from common.db import session_scope
 from common.errors import Forbidden, Unavailable
+from common.french_catalogue import REFUSAL_REASON_LABELS
 from common.http import CallerDep
 from common.identity import Caller, Role
 from services.matching.adapters.analytics_sql import outcome_counts, profile_skill_counts
 from services.matching.domain.analytics import DemandReport, build_report, report_csv
-from services.matching.domain.outcomes import REASON_LABELS_FR
 from services.matching.ports import AnalyticsIndex
 from services.matching.service import MatchingService
 
@@ -43,8 +43,9 @@ def demand_report(service: MatchingService, since: date | None = None) -> Demand
     with session_scope(service.engine) as session:
         skills = profile_skill_counts(session)
         by_status, by_reason = outcome_counts(session)
-    labels = {reason.value: label for reason, label in REASON_LABELS_FR.items()}
-    return build_report(aggregates, skills, by_status, by_reason, today, since, reason_labels=labels)
+    return build_report(
+        aggregates, skills, by_status, by_reason, today, since, reason_labels=REFUSAL_REASON_LABELS
+    )
 
 
 @router.get("/demand", response_model=DemandReport)

@@ -186,7 +186,7 @@ class MatchingService:
     ) -> dict[str, object]:
         offer = self.index.get_offers([offer_id]).get(offer_id)
         if offer is None:
-            raise NotFound(f"No offer {offer_id}.")
+            raise NotFound(f"No offer {offer_id}.", code="offer.not_found")
         with session_scope(self.engine) as session:
             repo = OutcomeRepository(session)
             check_outcome(status, reason, repo.latest(profile_id, offer_id))
@@ -226,7 +226,7 @@ class MatchingService:
         # consumer catches up.
         view = self.profiles.matching_view(profile_id)
         if view is None:
-            raise NotFound(f"No profile {profile_id}.")
+            raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
         return self._save_projection(view)
 
     def rebuild_index(self, batch_size: int = 256, progress: Callable[[int], None] = lambda _: None) -> int:

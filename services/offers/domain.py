@@ -36,7 +36,9 @@ def next_status(current: OfferStatus, action: OfferAction) -> OfferStatus:
     try:
         return _TRANSITIONS[(current, action)]
     except KeyError:
-        raise Conflict(f"An offer that is {current.value} cannot be {action.value}d.") from None
+        raise Conflict(
+            f"An offer that is {current.value} cannot be {action.value}d.", code="offer.invalid_transition"
+        ) from None
 
 
 def default_expiry(now: datetime | None = None) -> date:

@@ -155,7 +155,7 @@ class OffersService:
             _require(caller, Role.REFERENT, Role.ADMIN)
             row = repo.get(offer_id)
             if row is None:
-                raise NotFound(f"No offer {offer_id}.")
+                raise NotFound(f"No offer {offer_id}.", code="offer.not_found")
             return to_public(row)
 
     def list_offers(
@@ -181,9 +181,9 @@ class OffersService:
         row = repo.get_for_update(offer_id) if for_update else repo.get(offer_id)
         # An employer asking for another employer's offer gets the same answer as for a missing one.
         if row is None or (caller.role == Role.EMPLOYER and row.employer_id != caller.subject):
-            raise NotFound(f"No offer {offer_id}.")
+            raise NotFound(f"No offer {offer_id}.", code="offer.not_found")
         if caller.role not in (Role.EMPLOYER, Role.ADMIN):
-            raise Forbidden("Only the offer's employer can change it.")
+            raise Forbidden("Only the offer's employer can change it.", code="offer.owner_only")
         return row
 
     def create_many(
@@ -205,7 +205,10 @@ class OffersService:
                 existing = known.get(data.source_id) if data.source_id else None
                 if existing is not None:
                     if caller.role == Role.EMPLOYER and existing.employer_id != caller.subject:
-                        raise Conflict(f"The source id {data.source_id} belongs to another employer's offer.")
+                        raise Conflict(
+                            f"The source id {data.source_id} belongs to another employer's offer.",
+                            code="offer.source_id_taken",
+                        )
                     before = existing.version
                     update = OfferUpdate(**_updatable(data))
                     offer = self._apply_update(repo, caller, existing, update, now, beyond)
@@ -269,7 +272,9 @@ def _commune_code(lat: float, lon: float) -> str | None:
 
 def _require(caller: Caller, *roles: Role) -> None:
     if caller.role not in roles and caller.role != Role.SYSTEM:
-        raise Forbidden(f"This action is for: {', '.join(r.value for r in roles)}.")
+        raise Forbidden(
+            f"This action is for: {', '.join(r.value for r in roles)}.", code="offer.role_not_allowed"
+        )
 
 
 def _updatable(data: OfferCreate) -> dict[str, Any]:

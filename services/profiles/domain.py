@@ -27,20 +27,27 @@ class Consultation(StrEnum):
 
 def check_can_read(caller: Caller, profile_id: str, referent_id: str | None) -> None:
     if caller.role in (Role.EMPLOYER, Role.ANALYST):
-        raise Forbidden("Personal files are only open to the person's référent.")
+        raise Forbidden(
+            "Personal files are only open to the person's référent.", code="profile.referent_only"
+        )
     if referent_id is None:
-        raise NotFound(f"No profile {profile_id}.")
+        raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
     if caller.role == Role.REFERENT and caller.subject != referent_id:
         # Same answer as for a missing profile: the caseload of others is not revealed.
-        raise NotFound(f"No profile {profile_id}.")
+        raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
 
 
 def check_can_write(caller: Caller, profile_id: str, referent_id: str | None) -> None:
     check_can_read(caller, profile_id, referent_id)
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
-        raise Forbidden("Only the person's référent can change their file.")
+        raise Forbidden(
+            "Only the person's référent can change their file.", code="profile.write_referent_only"
+        )
 
 
 def check_can_create(caller: Caller) -> None:
     if caller.role != Role.REFERENT:
-        raise Forbidden("Only référents create profiles; the profile joins their caseload.")
+        raise Forbidden(
+            "Only référents create profiles; the profile joins their caseload.",
+            code="profile.create_referent_only",
+        )

@@ -133,7 +133,7 @@ class ProfilesService:
         with session_scope(self._engine) as session:
             row = ProfileRepository(session).get(profile_id)
             if row is None:
-                raise NotFound(f"No profile {profile_id}.")
+                raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
             return to_matching_view(row)
 
 

@@ -111,6 +111,7 @@ def _problem(response) -> str | None:  # type: ignore[no-untyped-def]
             body = response.json()
         except ValueError:
             return "error body is not JSON"
-        if not (isinstance(body, dict) and set(body) == {"error", "detail"} and body["detail"]):
+        envelope = isinstance(body, dict) and set(body) - {"code"} == {"error", "detail"} and body["detail"]
+        if not (envelope and isinstance(body.get("code", ""), str)):
             return f"not the error envelope: {str(body)[:200]}"
     return None

@@ -18,6 +18,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from common.french_catalogue import OUTCOMES
 from common.territory import commune_by_code
 from common.text import normalise
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
@@ -73,13 +74,6 @@ AGE_LABELS: dict[str, str] = {
     "31-60": "1 à 2 mois",
     "61-90": "2 à 3 mois",
     "90+": "plus de 3 mois",
-}
-
-OUTCOME_LABELS: dict[str, str] = {
-    "proposed": "propositions",
-    "accepted": "acceptées",
-    "refused": "refusées",
-    "withdrawn": "retirées",
 }
 
 MONTHS_FR = (
@@ -359,7 +353,7 @@ def build_report(
             threshold,
         ),
         outcomes=suppress_counts(
-            [(k, OUTCOME_LABELS[k], int(outcomes.get(k, 0))) for k in OUTCOME_LABELS],
+            [(k, wording.tally, int(outcomes.get(k, 0))) for k, wording in OUTCOMES.items()],
             threshold,
             total_published=False,  # statuses are steps of one proposal, not a partition of a total
         ),

@@ -31,17 +31,6 @@ class RefusalReason(StrEnum):
     OTHER = "other"
 
 
-REASON_LABELS_FR: dict[RefusalReason, str] = {
-    RefusalReason.INCOMPATIBLE: "incompatible avec une contrainte",
-    RefusalReason.NOT_MOBILE: "trop loin ou inaccessible",
-    RefusalReason.LACKING_SKILLS: "compétences insuffisantes",
-    RefusalReason.NO_ANSWER: "pas de réponse de l'employeur",
-    RefusalReason.DID_NOT_COME: "absence à l'entretien",
-    RefusalReason.PERSON_DECLINED: "refus de la personne",
-    RefusalReason.POSITION_FILLED: "poste pourvu",
-    RefusalReason.OTHER: "autre motif",
-}
-
 # Once an offer reached one of these for a person, it is never suggested to that person again.
 CLOSED_FOR_PERSON = {OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN}
 
@@ -50,17 +39,29 @@ def check_outcome(
     status: OutcomeStatus, reason: RefusalReason | None, previous: OutcomeStatus | None
 ) -> None:
     if status == OutcomeStatus.REFUSED and reason is None:
-        raise ValidationFailed([{"field": "reason", "message": "A refusal needs a reason."}])
+        raise ValidationFailed(
+            [{"field": "reason", "message": "A refusal needs a reason."}], code="outcome.refusal_needs_reason"
+        )
     if status != OutcomeStatus.REFUSED and reason is not None:
-        raise ValidationFailed([{"field": "reason", "message": "Only a refusal takes a reason."}])
+        raise ValidationFailed(
+            [{"field": "reason", "message": "Only a refusal takes a reason."}],
+            code="outcome.reason_only_on_refusal",
+        )
     if status != OutcomeStatus.PROPOSED and previous is None:
         raise ValidationFailed(
-            [{"field": "status", "message": "Record the proposal first, then what came of it."}]
+            [{"field": "status", "message": "Record the proposal first, then what came of it."}],
+            code="outcome.proposal_first",
         )
     if previous in CLOSED_FOR_PERSON:
-        raise ValidationFailed([{"field": "status", "message": f"This proposal is already {previous}."}])
+        raise ValidationFailed(
+            [{"field": "status", "message": f"This proposal is already {previous}."}],
+            code="outcome.already_closed",
+        )
     if status == OutcomeStatus.PROPOSED and previous == OutcomeStatus.PROPOSED:
-        raise ValidationFailed([{"field": "status", "message": "This offer was already proposed."}])
+        raise ValidationFailed(
+            [{"field": "status", "message": "This offer was already proposed."}],
+            code="outcome.already_proposed",
+        )
 
 
 @dataclass(frozen=True)

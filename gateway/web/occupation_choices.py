@@ -6,7 +6,8 @@ when the answer is ambiguous, show the candidates for the référent (or the emp
 chosen appellation then wins over linking. Until someone confirms, nothing changes: the product keeps its
 best reading. The question is optional: when the API cannot answer, the page is shown without it.
 
-No routes here (see gateway.routes.pages_occupations): pages.py builds its contexts with these helpers.
+No routes here (see gateway.web.occupations): the employer's and référent's pages build their contexts
+with these helpers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from common.french_catalogue import OCCUPATION_HINTS
 from common.rome import Appellation, appellation
 from common.text import normalise
 
@@ -25,11 +27,6 @@ log = logging.getLogger("maillage.gateway.pages")
 
 CANDIDATES = "/api/v1/reference/occupation-candidates"
 MAX_TEXT = 120  # the endpoint's limit: longer texts are not asked about
-PICK_ONE = "Choisissez un des métiers proposés."
-HINTS = {
-    "plusieurs métiers possibles": "Plusieurs fiches du répertoire ROME sont presque aussi proches.",
-    "correspondance incertaine": "Aucun métier du répertoire ROME ne correspond nettement.",
-}
 
 
 async def ambiguity_of(client: httpx.AsyncClient, text: str) -> dict[str, Any] | None:
@@ -48,7 +45,7 @@ async def ambiguity_of(client: httpx.AsyncClient, text: str) -> dict[str, Any] |
     body: dict[str, Any] = answer.json()
     if not body.get("ambiguous") or not body.get("candidates"):
         return None
-    body["hint"] = HINTS.get(str(body.get("reason")), "")
+    body["hint"] = OCCUPATION_HINTS.get(str(body.get("reason")), "")
     return body
 
 

@@ -1,0 +1,215 @@
+"""The forms the pages accept, as pydantic models, and their errors in French.
+
+Each form is read in two steps. Its model takes the body as posted (FastAPI parses it with `Form()`; a
+field longer than its limit is refused there with a 422 in the error envelope, before the page runs), so
+the page can show the values back as typed. Then the page converts what needs converting (numbers written
+"12,5", a commune, a métier) and checks the body against the API's own model, so every wrong field is
+reported at once, in French, next to the field — the API checks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+from fastapi import Form
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from common.french_catalogue import input_error_message
+from common.vocabulary import Contrainte
+
+# The API's field names, as the forms name them.
+FORM_FIELDS = {"location": "commune", "appellation_code": "metier", "rome_code": "metier"}
+
+
+def form_field(api_field: str, aliases: Mapping[str, str] = FORM_FIELDS) -> str:
+    """The form field an API error is about: "location.lat" → "commune"."""
+    name = api_field.split(".")[0]
+    return aliases.get(name, name)
+
+
+def french_errors(errors: Iterable[ErrorDetails], aliases: Mapping[str, str] = FORM_FIELDS) -> dict[str, str]:
+    """Pydantic's errors as {form field: French message}, the first error of each field."""
+    found: dict[str, str] = {}
+    for error in errors:
+        loc = [str(part) for part in error["loc"] if part != "body"]
+        name = form_field(".".join(loc) or "_form", aliases)
+        found.setdefault(name, input_error_message(error["type"], error.get("ctx")))
+    return found
+
+
+def checked(
+    model: type[BaseModel], data: Mapping[str, Any], aliases: Mapping[str, str] = FORM_FIELDS
+) -> dict[str, str]:
+    """Checks `data` against `model` (an API model): {form field: French message}, empty when it passes."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        return french_errors(exc.errors(), aliases)
+    return {}
+
+
+# -- numbers as people type them ---------------------------------------------------------------------------
+def _decimal_text(value: Any) -> Any:
+    """ "12,5 " reads as 12.5."""
+    return value.strip().replace(",", ".") if isinstance(value, str) else value
+
+
+def _required(value: Any) -> Any:
+    value = _decimal_text(value)
+    if value == "":
+        raise PydanticCustomError("missing", "Field required")
+    return value
+
+
+def _optional(value: Any) -> Any:
+    value = _decimal_text(value)
+    return None if value == "" else value
+
+
+REQUIRED_NUMBER: TypeAdapter[float] = TypeAdapter(Annotated[float, BeforeValidator(_required)])
+REQUIRED_WHOLE_NUMBER: TypeAdapter[int] = TypeAdapter(Annotated[int, BeforeValidator(_required)])
+OPTIONAL_NUMBER: TypeAdapter[float | None] = TypeAdapter(Annotated[float | None, BeforeValidator(_optional)])
+NUMBER: TypeAdapter[float] = TypeAdapter(Annotated[float, BeforeValidator(_decimal_text)])
+
+
+def read_numbers(
+    data: Mapping[str, str],
+    kinds: Mapping[str, TypeAdapter[Any]],
+    unreadable: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The numbers typed in a form, each read by its kind: ({field: number} for those that read,
+    {field: French message} for the others). A field's message in `unreadable` replaces the catalogue's
+    wording, except for a missing value."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, kind in kinds.items():
+        try:
+            values[name] = kind.validate_python(data[name])
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            own = (unreadable or {}).get(name) if error["type"] != "missing" else None
+            errors[name] = own or input_error_message(error["type"], error.get("ctx"))
+    return values, errors
+
+
+# -- the forms, as posted -----------------------------------------------------------------------------------
+class CsrfForm(BaseModel):
+    """A form with nothing but its CSRF token: sign-out, an offer's pause/resume/close buttons."""
+
+    csrf: str = ""
+
+
+class LoginForm(BaseModel):
+    username: str = Field(default="", max_length=64)
+    password: str = Field(default="", max_length=200)
+    csrf: str = ""
+    suite: str = ""
+
+
+class OfferForm(BaseModel):
+    """The offer form's fields as posted; `values()` is what the form shows back."""
+
+    title: str = Field(default="", max_length=10_000)
+    description: str = Field(default="", max_length=10_000)
+    commune: str = Field(default="", max_length=10_000)
+    metier: str = Field(default="", max_length=10_000)
+    kind: str = Field(default="job", max_length=10_000)
+    contract_type: str = Field(default="", max_length=10_000)
+    hours_per_week: str = Field(default="", max_length=10_000)
+    skills: str = Field(default="", max_length=10_000)
+    openings: str = Field(default="1", max_length=10_000)
+    expires_on: str = Field(default="", max_length=10_000)
+    conditions: list[str] = Field(default_factory=list)  # checkboxes: the name repeats
+    csrf: str = Field(default="", max_length=10_000)
+
+    def values(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"csrf"})
+
+
+class ProjectForm(BaseModel):
+    """A person's professional project, as the référent posted it; `values()` is what the form shows back."""
+
+    target_jobs: list[str] = Field(default_factory=list)
+    radius: str = ""
+    transport: list[str] = Field(default_factory=list)
+    driving_licence_valid: str = ""  # a checkbox: "on" when ticked
+    contract_types: list[str] = Field(default_factory=list)
+    min_hours: str = ""
+    max_hours: str = ""
+    skills: str = ""
+    excluded_conditions: list[str] = Field(default_factory=list)
+    csrf: str = ""
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "target_jobs": [job.strip() for job in self.target_jobs],
+            "radius": self.radius.strip(),
+            "transport": self.transport,
+            "driving_licence_valid": self.driving_licence_valid == "on",
+            "contract_types": self.contract_types,
+            "min_hours": self.min_hours.strip(),
+            "max_hours": self.max_hours.strip(),
+            "skills": self.skills,
+            "excluded_conditions": self.excluded_conditions,
+        }
+
+
+def _contrainte(code: Contrainte) -> Any:
+    return Field(default="NON_ABORDEE", alias=f"contrainte_{code.value}")
+
+
+class DiagnosticForm(BaseModel):
+    """The status of each contrainte of the diagnostic, posted as contrainte_<code> (one field per
+    Contrainte, named by its value); an unknown status is "not discussed"."""
+
+    mobilite: str = _contrainte(Contrainte.MOBILITE)
+    contraintes_familiales: str = _contrainte(Contrainte.FAMILLE)
+    sante: str = _contrainte(Contrainte.SANTE)
+    lecture_ecriture_calcul: str = _contrainte(Contrainte.LECTURE_ECRITURE_CALCUL)
+    logement: str = _contrainte(Contrainte.LOGEMENT)
+    difficultes_financieres: str = _contrainte(Contrainte.FINANCES)
+    difficultes_administratives: str = _contrainte(Contrainte.ADMINISTRATIF)
+    csrf: str = ""
+
+    def status_of(self, code: Contrainte, known: Iterable[str]) -> str:
+        status = str(getattr(self, code.value))
+        return status if status in set(known) else "NON_ABORDEE"
+
+
+class OutcomeForm(BaseModel):
+    """A proposal (status=proposed) or what came of it, with a reason on refusal."""
+
+    offer_id: str = Field(default="", max_length=32)
+    status: str = Field(default="", max_length=20)
+    reason: str = Field(default="", max_length=40)
+    csrf: str = ""
+
+
+class OccupationChoiceForm(BaseModel):
+    """The métier chosen for an ambiguous target job (`text`) or offer title (no text)."""
+
+    text: str = Field(default="", max_length=200)
+    appellation_code: str = Field(default="", max_length=10)
+    csrf: str = ""
+
+
+class ImportForm(BaseModel):
+    """The admin's bulk import, besides the file itself."""
+
+    format: str = ""
+    partial: str = ""
+    employer: str = Field(default="", max_length=64)
+    csrf: str = ""
+
+
+# What a route takes: `form: LoginBody` has FastAPI read the body into the model.
+CsrfBody = Annotated[CsrfForm, Form()]
+LoginBody = Annotated[LoginForm, Form()]
+OfferBody = Annotated[OfferForm, Form()]
+ProjectBody = Annotated[ProjectForm, Form()]
+DiagnosticBody = Annotated[DiagnosticForm, Form()]
+OutcomeBody = Annotated[OutcomeForm, Form()]
+OccupationChoiceBody = Annotated[OccupationChoiceForm, Form()]
+ImportBody = Annotated[ImportForm, Form()]

@@ -1,0 +1,16 @@
+"""Every page router, in the order the app includes them (one module per audience)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from gateway.web import admin, dashboard, employer, occupations, referent, signin
+
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    signin.router,
+    employer.router,
+    referent.router,
+    dashboard.router,
+    admin.router,
+    occupations.router,
+)
