@@ -45,11 +45,6 @@ def default_expiry(now: datetime | None = None) -> date:
     return ((now or datetime.now(UTC)) + DEFAULT_VALIDITY).date()
 
 
-def is_searchable(status: OfferStatus, expires_on: date, today: date) -> bool:
-    """Paused, closed and expired offers are never suggested."""
-    return status == OfferStatus.ACTIVE and expires_on >= today
-
-
 def reach_problem(lat: float, lon: float, insee_code: str | None, area: Territory) -> str | None:
     """Why an offer at that place is outside the territory's reach band (French), or None when it is
     inside it. The INSEE code wins over the point; a point far from any French commune is refused unless

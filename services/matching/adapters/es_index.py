@@ -11,18 +11,16 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from common.errors import Unavailable
+from services.matching.adapters.es_demand import demand_aggregations, read_demand
 from services.matching.adapters.es_filters import filter_query
 from services.matching.ports import (
-    AGE_RANGES,
-    AgeBucket,
-    DemandBucket,
     HardFilters,
     Hit,
     IndexAggregates,
@@ -268,115 +266,12 @@ class ElasticsearchOfferIndex:
     def aggregate_demand(
         self, today: date, since: date | None = None, top_skills: int = 50
     ) -> IndexAggregates:
-        """Nested terms (commune > NAF > ROME) with a monthly date_histogram summing openings; the skills
-        and the age of active offers under a filter aggregation. Sizes cover a département's codes."""
-        openings = {"openings": {"sum": {"field": "openings"}}}
-        published = [{"range": {"published_on": {"gte": since.isoformat()}}}] if since else []
-        active = [
-            {"term": {"status": "active"}},
-            {"range": {"expires_on": {"gte": today.isoformat()}}},
-        ]
-        ranges = []
-        for key, low, high in AGE_RANGES:
-            bounds: dict[str, str] = {"key": key, "to": (today - timedelta(days=low - 1)).isoformat()}
-            if high is not None:
-                bounds["from"] = (today - timedelta(days=high)).isoformat()
-            ranges.append(bounds)
-        aggs: dict[str, Any] = {
-            "published": {
-                "filter": {"bool": {"filter": published}},
-                "aggs": {
-                    "commune": {
-                        "terms": {"field": "insee_code", "size": 5000, "missing": _MISSING},
-                        "aggs": {
-                            "naf": {
-                                "terms": {"field": "naf_code", "size": 1000, "missing": _MISSING},
-                                "aggs": {
-                                    "rome": {
-                                        "terms": {"field": "rome_code", "size": 1000, "missing": _MISSING},
-                                        "aggs": {
-                                            "month": {
-                                                "date_histogram": {
-                                                    "field": "published_on",
-                                                    "calendar_interval": "month",
-                                                    "format": "yyyy-MM-dd",
-                                                    "min_doc_count": 1,
-                                                },
-                                                "aggs": openings,
-                                            },
-                                            "no_month": {
-                                                "missing": {"field": "published_on"},
-                                                "aggs": openings,
-                                            },
-                                        },
-                                    }
-                                },
-                            }
-                        },
-                    }
-                },
-            },
-            "active": {
-                "filter": {"bool": {"filter": active}},
-                "aggs": {
-                    "skills": {
-                        "terms": {
-                            "field": "skills",
-                            "size": top_skills,
-                            "order": [{"_count": "desc"}, {"_key": "asc"}],
-                        }
-                    },
-                    "age": {
-                        "date_range": {"field": "published_on", "format": "yyyy-MM-dd", "ranges": ranges},
-                        "aggs": openings,
-                    },
-                },
-            },
-        }
         try:
+            aggs = demand_aggregations(today, since, top_skills)
             result = self._es.search(index=self.alias, size=0, aggs=aggs, track_total_hits=False)
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
-        found = result["aggregations"]
-        buckets: list[DemandBucket] = []
-        for commune in found["published"]["commune"]["buckets"]:
-            for naf in commune["naf"]["buckets"]:
-                for rome in naf["rome"]["buckets"]:
-                    codes = (_code(commune["key"]), _code(naf["key"]), _code(rome["key"]))
-                    for month in rome["month"]["buckets"]:
-                        buckets.append(
-                            DemandBucket(
-                                *codes,
-                                month=date.fromisoformat(month["key_as_string"]),
-                                offers=int(month["doc_count"]),
-                                openings=int(month["openings"]["value"]),
-                            )
-                        )
-                    none = rome["no_month"]
-                    if none["doc_count"]:
-                        buckets.append(
-                            DemandBucket(*codes, None, int(none["doc_count"]), int(none["openings"]["value"]))
-                        )
-        skills = [(b["key"], int(b["doc_count"])) for b in found["active"]["skills"]["buckets"]]
-        by_key = {b["key"]: b for b in found["active"]["age"]["buckets"]}
-        unfilled = [
-            AgeBucket(
-                key,
-                low,
-                high,
-                int(by_key[key]["doc_count"]) if key in by_key else 0,
-                int(by_key[key]["openings"]["value"] or 0) if key in by_key else 0,
-            )
-            for key, low, high in AGE_RANGES
-        ]
-        return IndexAggregates(buckets=buckets, skills=skills, unfilled=unfilled)
-
-
-_MISSING = "__none__"
-
-
-def _code(key: str) -> str | None:
-    return None if key == _MISSING else key
+        return read_demand(result["aggregations"])
 
 
 def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:

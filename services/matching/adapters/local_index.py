@@ -13,13 +13,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from common.geo import EARTH_RADIUS_KM
+from services.matching.adapters.local_columns import OfferColumns
 from services.matching.domain.analytics import aggregate_documents
+from services.matching.domain.constraints import search_rule
 from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, OwnOccupations, Vector
 
 # Past this share of the rows, score every row in one contiguous product rather than gather (see search).
@@ -45,36 +45,21 @@ class LocalOfferIndex:
         self._load()
 
     # -- memory mirror --------------------------------------------------------------------------------
-    # Column arrays with spare capacity (doubled when full): appending one offer to 10^5 costs O(1), not a
-    # copy of the whole 150 MB matrix. Rows [0, n) are live. Contracts and conditions are small codes so
-    # that every hard filter is a vectorised mask, cheapest first, before any distance or dot product.
+    # Vectors and the offers' searchable facts as column arrays with spare capacity (doubled when full):
+    # appending one offer to 10^5 costs O(1), not a copy of the whole 150 MB matrix. Rows [0, n) are live.
     def _reset_memory(self) -> None:
         self._row_of: dict[str, int] = {}
         self._docs: list[IndexedOffer] = []
-        self._codes: dict[str, int] = {}  # contract type -> small integer
-        self._occupation_ids: dict[str, int] = {}  # ROME code or ESCO URI -> small integer (0: none)
-        self._bits: dict[str, int] = {}  # work condition -> bit of the conditions mask
+        self._columns = OfferColumns(self._row_of)
+        self._vectors: npt.NDArray[np.float32] = np.zeros((0, self._dims), dtype=np.float32)
         self._allocate(0)
 
     def _allocate(self, capacity: int) -> None:
         n = len(self._docs)
-
-        def grow(name: str, shape: tuple[int, ...], dtype: Any) -> npt.NDArray[Any]:
-            new = np.zeros(shape, dtype=dtype)
-            if n:
-                new[:n] = getattr(self, name)[:n]
-            return new
-
-        self._vectors = grow("_vectors", (capacity, self._dims), np.float32)
-        self._lat = grow("_lat", (capacity,), np.float64)
-        self._lon = grow("_lon", (capacity,), np.float64)
-        self._hours = grow("_hours", (capacity,), np.float64)
-        self._active = grow("_active", (capacity,), bool)
-        self._expires = grow("_expires", (capacity,), "datetime64[D]")
-        self._contract = grow("_contract", (capacity,), np.int16)
-        self._conditions = grow("_conditions", (capacity,), np.uint64)
-        self._fiche = grow("_fiche", (capacity,), np.int32)
-        self._esco = grow("_esco", (capacity,), np.int32)
+        vectors = np.zeros((capacity, self._dims), dtype=np.float32)
+        vectors[:n] = self._vectors[:n]
+        self._vectors = vectors
+        self._columns.grow(capacity, n)
 
     def _load(self) -> None:
         rows = self._db.execute("SELECT doc, vector FROM offer_index").fetchall()
@@ -94,24 +79,7 @@ class LocalOfferIndex:
             else:
                 self._docs[row] = doc
             self._vectors[row] = vector
-            self._set_columns(row, doc)
-
-    def _set_columns(self, row: int, doc: IndexedOffer) -> None:
-        self._lat[row] = doc.lat
-        self._lon[row] = doc.lon
-        self._hours[row] = doc.hours_per_week
-        self._active[row] = doc.status == "active"
-        self._expires[row] = np.datetime64(doc.expires_on, "D")
-        self._contract[row] = self._codes.setdefault(doc.contract_type, len(self._codes))
-        self._fiche[row] = self._occupation_id(doc.rome_code)
-        self._esco[row] = self._occupation_id(doc.esco_uri)
-        mask = 0
-        for condition in doc.conditions:
-            mask |= 1 << min(self._bits.setdefault(condition, len(self._bits)), 63)
-        self._conditions[row] = mask
-
-    def _occupation_id(self, code: str | None) -> int:
-        return self._occupation_ids.setdefault(code, len(self._occupation_ids) + 1) if code else 0
+            self._columns.set(row, doc)
 
     # -- the port -------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -172,7 +140,7 @@ class LocalOfferIndex:
             n = len(self._docs)
             if not n:
                 return []
-            candidates = self._allowed_rows(filters, n)
+            candidates = self._columns.rows_passing(search_rule(filters), n)
             if within is not None:
                 candidates = candidates[self._of_occupations(candidates, within)]
             if not len(candidates):
@@ -192,10 +160,11 @@ class LocalOfferIndex:
     ) -> npt.NDArray[np.int64]:
         """Positions among `candidates` of the offers of those fiches or ESCO occupations."""
         mask = np.zeros(len(candidates), dtype=bool)
-        for column, codes in ((self._fiche, within.rome_codes), (self._esco, within.esco_uris)):
-            wanted = [self._occupation_ids[c] for c in codes if c in self._occupation_ids]
-            if wanted:
-                mask |= np.isin(column[candidates], np.asarray(wanted, dtype=np.int32))
+        columns = self._columns
+        for column, codes in ((columns.rome_code, within.rome_codes), (columns.esco_uri, within.esco_uris)):
+            wanted = column.wanted(codes)
+            if len(wanted):
+                mask |= np.isin(column.array[candidates], wanted)
         return np.flatnonzero(mask)
 
     def _nearest(self, rows: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], k: int) -> list[int]:
@@ -203,45 +172,6 @@ class LocalOfferIndex:
         top = min(k, len(rows))
         best = np.argpartition(-scores, top - 1)[:top]
         return [int(j) for j in sorted(best, key=lambda j: (-float(scores[j]), self._docs[rows[j]].id))]
-
-    def _allowed_rows(self, filters: HardFilters, n: int) -> npt.NDArray[np.int64]:
-        """Rows that pass every hard filter: cheapest masks first (one comparison per row), then a
-        bounding box, then the haversine on the few rows left."""
-        mask = self._active[:n] & (self._expires[:n] >= np.datetime64(filters.today, "D"))
-        if filters.min_hours is not None:
-            mask &= self._hours[:n] >= filters.min_hours
-        if filters.max_hours is not None:
-            mask &= self._hours[:n] <= filters.max_hours
-        if filters.contract_types:
-            wanted = [self._codes[c] for c in filters.contract_types if c in self._codes]
-            mask &= np.isin(self._contract[:n], np.asarray(wanted, dtype=np.int16))
-        if filters.excluded_conditions:
-            mask &= self._conditions_allowed(filters.excluded_conditions, n)
-        for offer_id in filters.excluded_offer_ids:
-            row = self._row_of.get(offer_id)
-            if row is not None:
-                mask[row] = False
-        dlat, dlon = _box_degrees(filters.lat, filters.lon, filters.radius_km)
-        mask &= np.abs(self._lat[:n] - filters.lat) <= dlat
-        if dlon is not None:
-            mask &= np.abs(self._lon[:n] - filters.lon) <= dlon
-        candidates = np.flatnonzero(mask)
-        if len(candidates):
-            near = _within_km(
-                self._lat[candidates], self._lon[candidates], filters.lat, filters.lon, filters.radius_km
-            )
-            candidates = candidates[near]
-        return candidates
-
-    def _conditions_allowed(self, excluded_conditions: frozenset[str], n: int) -> npt.NDArray[np.bool_]:
-        if len(self._bits) > 63:  # more distinct conditions than bits: check them one by one
-            return np.fromiter((not (set(d.conditions) & excluded_conditions) for d in self._docs), bool, n)
-        excluded = 0
-        for condition in excluded_conditions:
-            if condition in self._bits:
-                excluded |= 1 << self._bits[condition]
-        allowed: npt.NDArray[np.bool_] = (self._conditions[:n] & np.uint64(excluded)) == 0
-        return allowed
 
     def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
         """Write into a side table, then swap it in one transaction: searches never see half an index."""
@@ -275,32 +205,6 @@ class LocalOfferIndex:
         with self._lock:
             docs = list(self._docs)
         return aggregate_documents(docs, today, since, top_skills)
-
-
-def _box_degrees(lat0: float, lon0: float, radius_km: float) -> tuple[float, float | None]:
-    """Half-sides, in degrees, of a box that holds every point within `radius_km` of (lat0, lon0) on the
-    sphere; None for longitude when the circle reaches a pole or the antimeridian (no longitude bound)."""
-    angle = radius_km / EARTH_RADIUS_KM
-    margin = 1e-9  # a point exactly on the circle stays inside despite rounding
-    dlat = float(np.degrees(angle)) + margin
-    cos_lat = float(np.cos(np.radians(lat0)))
-    ratio = float(np.sin(min(angle, np.pi / 2))) / cos_lat if cos_lat > 1e-12 else 1.0
-    if ratio >= 1.0:
-        return dlat, None
-    dlon = float(np.degrees(np.arcsin(ratio))) + margin
-    if abs(lon0) + dlon >= 180.0:
-        return dlat, None
-    return dlat, dlon
-
-
-def _within_km(
-    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], lat0: float, lon0: float, radius_km: float
-) -> npt.NDArray[np.bool_]:
-    p1, p2 = np.radians(lat0), np.radians(lat)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon - lon0) / 2) ** 2
-    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    result: npt.NDArray[np.bool_] = distance <= radius_km
-    return result
 
 
 def _doc_to_json(doc: IndexedOffer) -> str:

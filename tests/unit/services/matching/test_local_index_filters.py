@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from common.territory import communes
-from services.matching.adapters.local_index import LocalOfferIndex, _box_degrees
+from services.matching.adapters.local_columns import _box_degrees
+from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import violations
 from services.matching.ports import HardFilters
 from tests.factories import indexed_offer
