@@ -41,6 +41,8 @@ from common.vocabulary import (
     Transport,
     WorkCondition,
 )
+from contracts.matching import REASON_LABELS_FR, RefusalReason
+from contracts.offers import OfferCreate, OfferUpdate
 from gateway import charts
 from gateway.routes.occupation_choices import offer_choice, person_choices
 from gateway.session import (
@@ -53,8 +55,6 @@ from gateway.session import (
     session_token,
     set_session,
 )
-from services.matching.domain.outcomes import REASON_LABELS_FR, RefusalReason
-from services.offers.schemas import OfferCreate, OfferUpdate
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,9 +12,10 @@ from common.db import session_scope
 from common.errors import Forbidden, Unavailable
 from common.http import CallerDep
 from common.identity import Caller, Role
+from contracts.analytics import DemandReport
+from contracts.matching import REASON_LABELS_FR
 from services.matching.adapters.analytics_sql import outcome_counts, profile_skill_counts
-from services.matching.domain.analytics import DemandReport, build_report, report_csv
-from services.matching.domain.outcomes import REASON_LABELS_FR
+from services.matching.domain.analytics import build_report, report_csv
 from services.matching.ports import AnalyticsIndex
 from services.matching.service import MatchingService
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import IndexedOffer
-from services.profiles.schemas import MatchingView
 
 DESCRIPTION_CHARS = 400  # the title and skills carry the occupation; a long description only blurs it
 

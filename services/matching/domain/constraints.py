@@ -11,8 +11,8 @@ from datetime import date
 
 from common.geo import haversine_km
 from common.vocabulary import TRANSPORT_REACH_KM, Transport, WorkCondition
+from contracts.profiles import MatchingView
 from services.matching.ports import HardFilters, IndexedOffer
-from services.profiles.schemas import MatchingView
 
 
 def effective_radius_km(view: MatchingView) -> float:
