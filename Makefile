@@ -40,7 +40,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy common services gateway maillage scripts bench
+	$(VENV)/bin/mypy common contracts services gateway maillage scripts bench
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -37,11 +37,11 @@ from bench.stack import BENCH_ENV
 from bench.suggest import load_local
 from common.db import make_engine, migrate
 from common.schemas import Location
+from contracts.profiles import MatchingView, Mobility
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
-from services.profiles.schemas import MatchingView, Mobility
 
 COMMAND = "python -m bench.window"
 LIMIT = 20

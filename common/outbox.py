@@ -13,12 +13,12 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import Column, DateTime, LargeBinary
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
-from common.events import Event
 from common.messaging.port import Publisher
 
 log = logging.getLogger("maillage.outbox")
@@ -35,7 +35,16 @@ class OutboxMessage(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, index=True, sa_type=DateTime(timezone=True))
 
 
-def enqueue(session: Session, topic: str, event: Event) -> None:
+class OutgoingEvent(Protocol):
+    """What the outbox needs of an event (contracts/events.py): its partition key and its bytes."""
+
+    @property
+    def key(self) -> str: ...
+
+    def to_bytes(self) -> bytes: ...
+
+
+def enqueue(session: Session, topic: str, event: OutgoingEvent) -> None:
     session.add(OutboxMessage(topic=topic, key=event.key, value=event.to_bytes()))
 
 

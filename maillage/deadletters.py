@@ -13,11 +13,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from common.events import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC
 from common.messaging.inprocess import InProcessBus
 from common.messaging.kafka import KafkaBus
 from common.messaging.port import MessageBus, Record
-from common.messaging.worker import DeadLetter
+from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, DeadLetter
 from common.settings import CommonSettings
 
 REPLAY_GROUP = DEAD_LETTER_REPLAY_GROUP

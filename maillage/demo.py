@@ -18,9 +18,9 @@ from common.territory import commune_named as _commune_named
 from common.vocabulary import ContractType as C
 from common.vocabulary import OpportunityKind as K
 from common.vocabulary import WorkCondition as W
-from services.offers.schemas import OfferCreate
+from contracts.offers import OfferCreate
+from contracts.profiles import ProfileCreate
 from services.offers.service import OffersService
-from services.profiles.schemas import ProfileCreate
 from services.profiles.service import ProfilesService
 
 DEMO_DEPARTEMENT = "45"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
 from common.messaging.worker import ConsumerWorker
 from common.settings import CommonSettings
+from contracts.events import ALL_TOPICS
 from services.matching.adapters.sources import HttpOfferSource, HttpProfileSource
 from services.matching.bootstrap import MatchingComponents
 from services.matching.bootstrap import bootstrap as matching_bootstrap

@@ -30,14 +30,13 @@ from typing import Any, TextIO
 from common.db import make_engine, migrate
 from common.identity import Caller, Role
 from common.territory import UnknownTerritory
+from contracts.offer_import import ImportFormat, detect_format
 from maillage.import_report import ProgressBar, print_problems, print_summary
 from services.offers.importing import (
     SOURCE_PREFIX,
     ColumnMapping,
-    ImportFormat,
     MappingError,
     ParsedRow,
-    detect_format,
     errors_of,
     parse,
     summary_by_reason,

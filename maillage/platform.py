@@ -20,7 +20,7 @@ from common.messaging.worker import ConsumerWorker
 from gateway.bootstrap import bootstrap as gateway_bootstrap
 from gateway.settings import GatewaySettings
 from maillage import demo
-from services.matching.adapters.sources import InProcessOfferSource, InProcessProfileSource
+from maillage.in_process import InProcessOfferSource, InProcessProfileSource
 from services.matching.bootstrap import CONSUMED_TOPICS, MatchingComponents
 from services.matching.bootstrap import bootstrap as matching_bootstrap
 from services.matching.ports import Encoder

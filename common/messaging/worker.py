@@ -1,8 +1,10 @@
 """The consumer loop: poll, handle, commit — in that order, so nothing is committed before it is durable.
 
-A handler that raises a transient error (an `Unavailable` dependency) is retried with backoff and the
-batch is never committed past it; a record that cannot be decoded or validated is a poison message and
-goes to the dead-letter topic, so one bad record does not stop the partition.
+Records are decoded and handed out through a HandlerRegistry (common/messaging/handlers.py). A handler that
+raises a transient error (an `Unavailable` dependency) is retried with backoff and the batch is never
+committed past it; a record that cannot be decoded or validated, or whose event type and schema version no
+handler is registered for, is a poison message and goes to the dead-letter topic with the reason, so one
+bad record does not stop the partition.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ import base64
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ValidationError
 
 from common.errors import Unavailable
-from common.events import DEAD_LETTER_TOPIC, Event
+from common.messaging.handlers import HandlerRegistry, UnknownEvent
 from common.messaging.port import Publisher, Record, Subscription
 
 log = logging.getLogger("maillage.worker")
+
+DEAD_LETTER_TOPIC = "maillage.deadletter.v1"
+# The group `maillage dlq replay` reads with: its lag is the number of dead letters not replayed yet.
+DEAD_LETTER_REPLAY_GROUP = "maillage-dlq-replay"
 
 
 class DeadLetter(BaseModel):
@@ -51,9 +56,6 @@ class DeadLetter(BaseModel):
         return base64.b64decode(self.value_b64)
 
 
-Handler = Callable[[list[Event]], None]
-
-
 @dataclass
 class WorkerStats:
     processed: int = 0
@@ -69,14 +71,14 @@ class ConsumerWorker:
     def __init__(
         self,
         subscription: Subscription,
-        handler: Handler,
+        handlers: HandlerRegistry,
         dead_letters: Publisher | None = None,
         max_records: int = 256,
         poll_timeout_s: float = 0.5,
         max_backoff_s: float = 10.0,
     ) -> None:
         self.subscription = subscription
-        self.handler = handler
+        self.handlers = handlers
         self.dead_letters = dead_letters
         self.max_records = max_records
         self.poll_timeout_s = poll_timeout_s
@@ -115,11 +117,13 @@ class ConsumerWorker:
         self.stats.lag = self.subscription.lag()
         return len(records)
 
-    def _decode(self, records: list[Record]) -> list[tuple[Record, Event]]:
-        decoded: list[tuple[Record, Event]] = []
+    def _decode(self, records: list[Record]) -> list[tuple[Record, BaseModel]]:
+        decoded: list[tuple[Record, BaseModel]] = []
         for record in records:
             try:
-                decoded.append((record, Event.from_bytes(record.value)))
+                decoded.append((record, self.handlers.decode(record.value)))
+            except UnknownEvent as exc:
+                self._dead_letter(record, f"unknown event: {exc}")
             except (ValidationError, ValueError) as exc:
                 self._dead_letter(record, f"undecodable: {exc}")
         return decoded
@@ -131,11 +135,11 @@ class ConsumerWorker:
             letter = DeadLetter.of(record, why)
             self.dead_letters.publish(DEAD_LETTER_TOPIC, record.key or "-", letter.model_dump_json().encode())
 
-    def _handle_with_retries(self, events: list[Event]) -> None:
+    def _handle_with_retries(self, events: list[BaseModel]) -> None:
         backoff = 0.2
         while True:
             try:
-                self.handler(events)
+                self.handlers.dispatch(events)
                 return
             except Unavailable as exc:
                 # Transient: do not commit, do not skip; wait and try the same batch again.

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from common.identity import Role
+from contracts.analytics import DemandReport
 from gateway.auth import CallerDep, require
 from gateway.routes import imports, reference
 from gateway.upstream import Upstream
-from services.matching.domain.analytics import DemandReport
 
 router = APIRouter()
 router.include_router(reference.router)

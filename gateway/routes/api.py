@@ -1,6 +1,6 @@
 """The public API: one OpenAPI document describing every service, routed to the owning service.
 
-Each route states its body and response models (imported from the services' schema modules), checks the
+Each route states its body and response models (imported from contracts, as the services do), checks the
 role coarsely, and lets the owning service apply the fine rules (ownership, caseload).
 """
 
@@ -14,10 +14,7 @@ from fastapi.responses import Response
 
 from common.identity import Caller, Role
 from common.schemas import EntityId, Page
-from gateway.auth import CallerDep, require
-from gateway.ratelimit import RateLimits
-from gateway.upstream import Upstream, answer_once_allowed
-from services.matching.schemas import (
+from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,
     OutcomeIn,
@@ -26,10 +23,11 @@ from services.matching.schemas import (
     ReindexStatus,
     Suggestions,
 )
-from services.offers.domain import OfferAction, OfferStatus
-from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
-from services.profiles.domain import Consultation
-from services.profiles.schemas import ProfileCreate, ProfilePublic, ProfileUpdate
+from contracts.offers import OfferAction, OfferCreate, OfferPublic, OfferStatus, OfferUpdate
+from contracts.profiles import Consultation, ProfileCreate, ProfilePublic, ProfileUpdate
+from gateway.auth import CallerDep, require
+from gateway.ratelimit import RateLimits
+from gateway.upstream import Upstream, answer_once_allowed
 
 router = APIRouter(prefix="/api/v1")
 

@@ -9,10 +9,9 @@ from fastapi.responses import Response
 
 from common.errors import BadRequest
 from common.identity import Role
+from contracts.offer_import import ImportFormat, ImportReport, detect_format
 from gateway.auth import CallerDep, require
 from gateway.upstream import Upstream
-from services.offers.api_import import ImportReport
-from services.offers.importing import ImportFormat, detect_format
 
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
 

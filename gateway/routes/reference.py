@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from common.communes_search import search_communes
 from common.identity import Caller, Role
 from common.rome import search_appellations
+from contracts.matching import OccupationCandidates
 from gateway.auth import require
 from gateway.session import BearerOrSessionDep
 from gateway.upstream import Upstream
-from services.matching.schemas_occupations import OccupationCandidates
 
 router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
 

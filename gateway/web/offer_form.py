@@ -15,9 +15,9 @@ from common.communes_search import search_communes
 from common.rome import appellation, search_appellations
 from common.territory import Commune, commune_by_code, commune_named
 from common.text import normalise
+from contracts.offers import OfferCreate, OfferUpdate
 from gateway.web.forms import REQUIRED_NUMBER, REQUIRED_WHOLE_NUMBER, OfferForm, checked, read_numbers
 from gateway.web.rendering import plain_number
-from services.offers.schemas import OfferCreate, OfferUpdate
 
 NEW_OFFER_VALUES: dict[str, Any] = {
     "kind": "job",

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from common import french_catalogue as fr
 from common.vocabulary import Contrainte
+from contracts.matching import OutcomeIn
+from contracts.profiles import ProfileUpdate
 from gateway.session import check_csrf
 from gateway.web.access import ReferentCaller, failure_page
 from gateway.web.api_client import ApiFailure, api, form_refusal, ok
@@ -28,8 +30,6 @@ from gateway.web.forms import (
 from gateway.web.offer_form import resolve_appellation, skill_list
 from gateway.web.person_view import person_context, person_page
 from gateway.web.rendering import render
-from services.matching.schemas import OutcomeIn
-from services.profiles.schemas import ProfileUpdate
 
 router = APIRouter(include_in_schema=False)
 

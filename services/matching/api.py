@@ -12,17 +12,19 @@ from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
 from common.schemas import EntityId
-from services.matching.reindexing import Reindexer
-from services.matching.schemas import (
+from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,
     OutcomeIn,
     OutcomeOut,
     Outcomes,
+    ReasonOut,
     ReindexStatus,
     SuggestionOut,
     Suggestions,
 )
+from services.matching.domain.ranking import Suggestion
+from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
 
 
@@ -58,8 +60,24 @@ def suggestions(
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Suggestions are for the person's référent.")
     ranked = service.suggest(profile_id, limit)
-    items = [SuggestionOut.from_domain(s) for s in ranked.items]
+    items = [suggestion_out(s) for s in ranked.items]
     return Suggestions(profile_id=profile_id, items=items, end_of_list=ranked.end_of_list)
+
+
+def suggestion_out(s: Suggestion) -> SuggestionOut:
+    return SuggestionOut(
+        offer_id=s.offer_id,
+        score=s.score,
+        title=s.title,
+        commune=s.commune,
+        distance_km=s.distance_km,
+        contract_type=s.contract_type,
+        hours_per_week=s.hours_per_week,
+        employer_name=s.employer_name,
+        components={k: round(v, 4) for k, v in s.components.items()},
+        reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect, detail=r.detail) for r in s.reasons],
+        tier=s.tier,
+    )
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201, response_model=OutcomeOut)

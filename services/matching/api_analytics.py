@@ -13,8 +13,9 @@ from common.errors import Forbidden, Unavailable
 from common.french_catalogue import REFUSAL_REASON_LABELS
 from common.http import CallerDep
 from common.identity import Caller, Role
+from contracts.analytics import DemandReport
 from services.matching.adapters.analytics_sql import outcome_counts, profile_skill_counts
-from services.matching.domain.analytics import DemandReport, build_report, report_csv
+from services.matching.domain.analytics import build_report, report_csv
 from services.matching.ports import AnalyticsIndex
 from services.matching.service import MatchingService
 

@@ -15,10 +15,10 @@ from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
 from common.rome import appellation
+from contracts.matching import OccupationCandidateOut, OccupationCandidates
 from services.matching.domain.ambiguity import Candidate, assess
 from services.matching.linking import OccupationLinker
 from services.matching.linking.taxonomy import load
-from services.matching.schemas_occupations import OccupationCandidateOut, OccupationCandidates
 
 # Appellations asked of the linker: enough to reach several fiches even when one fiche's appellations
 # all come first; the domain keeps the best of each fiche.

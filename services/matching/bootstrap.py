@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from common.app import create_service_app
 from common.db import database_reachable, make_engine, migrate
-from common.events import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, OFFERS_TOPIC, PROFILES_TOPIC
 from common.messaging.port import MessageBus
-from common.messaging.worker import ConsumerWorker
+from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
+from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
 from services.matching import api, api_analytics, api_occupations
 from services.matching.adapters.embedding_cache import CachingEncoder
 from services.matching.adapters.encoders import make_encoder
@@ -43,7 +43,7 @@ class MatchingComponents:
     def consumer(self) -> ConsumerWorker:
         return ConsumerWorker(
             self.bus.subscribe(self.settings.consumer_group, CONSUMED_TOPICS),
-            self.service.handle,
+            self.service.event_handlers(),
             dead_letters=self.bus.publisher(),
         )
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from contracts.offers import OfferPublic
+from contracts.profiles import MatchingView
 from services.matching.domain.occupations import FROM_SKILLS, OccupationLink
 from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker
@@ -20,8 +22,6 @@ from services.matching.linking.normalize import key
 from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
 from services.matching.linking.taxonomy import isco_code_of, load
-from services.offers.schemas import OfferPublic
-from services.profiles.schemas import MatchingView
 
 log = logging.getLogger("maillage.occupations")
 

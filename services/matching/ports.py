@@ -10,9 +10,9 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from contracts.offers import OfferPublic
+from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OfferOccupation
-from services.offers.schemas import OfferPublic
-from services.profiles.schemas import MatchingView
 
 Vector = npt.NDArray[np.float32]
 

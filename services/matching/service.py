@@ -12,19 +12,25 @@ from sqlalchemy.engine import Engine
 
 from common.db import session_scope
 from common.errors import Conflict, NotFound
-from common.events import OUTCOMES_TOPIC, Event, OutcomeRecorded, ProfileChanged
+from common.messaging.handlers import HandlerRegistry
 from common.outbox import enqueue
+from contracts.events import (
+    OUTCOMES_TOPIC,
+    OfferUpsertedV1,
+    OutcomeRecorded,
+    OutcomeRecordedV1,
+    ProfileChanged,
+    ProfileDeletedV1,
+    ProfileUpsertedV1,
+)
+from contracts.matching import OutcomeStatus, RefusalReason
+from contracts.offers import OfferPublic
+from contracts.profiles import MatchingView
 from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
 from services.matching.adapters.sql import Projection, ProjectionRepository
 from services.matching.domain.constraints import filters_for
 from services.matching.domain.occupations import OccupationLink
-from services.matching.domain.outcomes import (
-    CLOSED_FOR_PERSON,
-    OutcomeStatus,
-    RefusalReason,
-    check_outcome,
-    employer_penalties,
-)
+from services.matching.domain.outcomes import CLOSED_FOR_PERSON, check_outcome, employer_penalties
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
@@ -39,8 +45,6 @@ from services.matching.ports import (
     Vector,
 )
 from services.matching.texts import offer_body, offer_vectors, profile_text
-from services.offers.schemas import OfferPublic
-from services.profiles.schemas import MatchingView
 
 log = logging.getLogger("maillage.matching")
 
@@ -63,20 +67,31 @@ class MatchingService:
     on_commit: Callable[[], None] = lambda: None
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
-    def handle(self, events: list[Event]) -> None:
+    def event_handlers(self) -> HandlerRegistry:
+        """What matching does with each event it consumes; the consumer dead-letters any other."""
+        return (
+            HandlerRegistry()
+            .on(OfferUpsertedV1, self._index_upserted_offers)
+            .on(ProfileUpsertedV1, self._project_upserted_profiles)
+            .on(ProfileDeletedV1, self._forget_deleted_profiles)
+        )
+
+    def _index_upserted_offers(self, events: list[OfferUpsertedV1]) -> None:
         latest_offers: dict[str, OfferPublic] = {}
         for event in events:
-            if event.type == "offer.upserted":
-                offer = OfferPublic.model_validate(event.payload)
-                current = latest_offers.get(offer.id)
-                if current is None or offer.version > current.version:
-                    latest_offers[offer.id] = offer
-            elif event.type == "profile.upserted":
-                self._project_profile(ProfileChanged.model_validate(event.payload))
-            elif event.type == "profile.deleted":
-                self._forget_profile(ProfileChanged.model_validate(event.payload).profile_id)
-        if latest_offers:
-            self.index_offers(list(latest_offers.values()))
+            offer = event.offer()
+            current = latest_offers.get(offer.id)
+            if current is None or offer.version > current.version:
+                latest_offers[offer.id] = offer
+        self.index_offers(list(latest_offers.values()))
+
+    def _project_upserted_profiles(self, events: list[ProfileUpsertedV1]) -> None:
+        for event in events:
+            self._project_profile(event.payload)
+
+    def _forget_deleted_profiles(self, events: list[ProfileDeletedV1]) -> None:
+        for event in events:
+            self._forget_profile(event.payload.profile_id)
 
     def index_offers(self, offers: Sequence[OfferPublic]) -> int:
         known = self.index.versions([o.id for o in offers])
@@ -201,8 +216,8 @@ class MatchingService:
             repo.add(row)
             payload = OutcomeRecorded(
                 profile_id=profile_id, offer_id=offer_id, status=status.value, reason=row.reason
-            ).model_dump()
-            enqueue(session, OUTCOMES_TOPIC, Event(type="outcome.recorded", key=profile_id, payload=payload))
+            )
+            enqueue(session, OUTCOMES_TOPIC, OutcomeRecordedV1(key=profile_id, payload=payload))
             recorded = outcome_dict(row)
         self.on_commit()
         return recorded

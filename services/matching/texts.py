@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import IndexedOffer
-from services.profiles.schemas import MatchingView
 
 FloatArray = npt.NDArray[np.float32]
 

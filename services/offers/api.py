@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from common.http import CallerDep
 from common.schemas import EntityId, Page
-from services.offers.domain import OfferAction, OfferStatus
-from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
+from contracts.offers import OfferAction, OfferCreate, OfferPublic, OfferStatus, OfferUpdate
 from services.offers.service import OffersService
 
 

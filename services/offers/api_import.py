@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from common.errors import Forbidden, ValidationFailed
 from common.http import CallerDep
 from common.identity import Caller, Role
-from services.offers.importing import ImportFormat, errors_of, parse, summary_by_reason, warnings_of
+from contracts.offer_import import ImportFormat, ImportReport, ImportRequest, ImportRowError, ReasonCount
+from services.offers.importing import errors_of, parse, summary_by_reason, warnings_of
 from services.offers.service import OffersService
 
 
@@ -23,42 +23,6 @@ def get_service(request: Request) -> OffersService:
 ServiceDep = Annotated[OffersService, Depends(get_service)]
 
 router = APIRouter(prefix="/offers", tags=["offers"])
-
-
-class ImportRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    content: str = Field(description="The file's text (UTF-8).")
-    format: ImportFormat = ImportFormat.CSV
-    partial: bool = Field(default=False, description="Import the good rows even if some are bad.")
-    dry_run: bool = Field(default=False, description="Check everything, write nothing.")
-    employer: str | None = Field(default=None, max_length=64, description="Admins: the owning account.")
-
-
-class ImportRowError(BaseModel):
-    record: int = Field(description="Record number in the file (1 = its first offer).")
-    line: int = Field(description="Line of the file where the record starts.")
-    source_id: str = Field(description="The offer's id in the file, when it has one.")
-    field: str
-    message: str = Field(description="What is wrong, in French.")
-    reason: str = Field(description="The kind of problem, for the summary.")
-
-
-class ReasonCount(BaseModel):
-    reason: str
-    records: int
-
-
-class ImportReport(BaseModel):
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
-    dry_run: bool = False
-    errors: list[ImportRowError]
-    warnings: list[ImportRowError] = Field(default_factory=list)
-    summary: list[ReasonCount] = Field(default_factory=list, description="Refused records by reason.")
 
 
 MAX_WARNINGS = 500

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 
 from common.errors import Conflict
 from common.territory import Territory, french_commune, nearest_commune
+from contracts.offers import OfferAction, OfferStatus
 
 # Les emplois de l'inclusion unpublishes offers after 90 days without an update; so do we by default.
 DEFAULT_VALIDITY = timedelta(days=90)
-
-
-class OfferStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-
-class OfferAction(StrEnum):
-    PAUSE = "pause"
-    RESUME = "resume"
-    CLOSE = "close"
 
 
 _TRANSITIONS: dict[tuple[OfferStatus, OfferAction], OfferStatus] = {

@@ -13,20 +13,16 @@ from sqlmodel import Session, col, select
 from common.clock import as_utc
 from common.db import session_scope
 from common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from common.events import OFFERS_TOPIC, Event
 from common.identity import Caller, Role
 from common.outbox import enqueue
 from common.schemas import Location, Page
 from common.territory import Territory, nearest_commune, territory
+from contracts.events import OFFERS_TOPIC, OfferUpsertedV1
+from contracts.offers import OfferAction, OfferCreate, OfferPublic, OfferStatus, OfferUpdate
 from services.offers.adapters.sql import OfferRepository, OfferRow, to_public
-from services.offers.domain import OfferAction, OfferStatus, default_expiry, next_status, reach_problem
-from services.offers.schemas import OfferCreate, OfferPublic, OfferUpdate
+from services.offers.domain import default_expiry, next_status, reach_problem
 
 Clock = Callable[[], datetime]
-
-
-def offer_event(offer: OfferPublic) -> Event:
-    return Event(type="offer.upserted", key=offer.id, payload=offer.model_dump(mode="json"))
 
 
 class OffersService:
@@ -243,7 +239,7 @@ def _publish(session: Session, row: OfferRow, offer: OfferPublic) -> None:
     """The offer's event, in the same commit — unless it lies beyond the reach band (hidden): matching
     never hears of it, so it is never suggested."""
     if not row.beyond_reach:
-        enqueue(session, OFFERS_TOPIC, offer_event(offer))
+        enqueue(session, OFFERS_TOPIC, OfferUpsertedV1.of(offer))
 
 
 def _close_missing(

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from common.errors import Forbidden
 from common.http import CallerDep
 from common.schemas import EntityId, Page
-from services.profiles.domain import Consultation
-from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
+from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.service import ProfilesService
 
 

@@ -7,22 +7,8 @@ audited like any other.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
-
-
-class Consultation(StrEnum):
-    """What a caller reads about a person from another service; checked like a read of the file and
-    audited under its own name, so the trail says what was looked at."""
-
-    SUGGESTIONS = "suggestions"
-    OUTCOMES = "outcomes"
-
-    @property
-    def audit_action(self) -> str:
-        return f"read {self.value}"
 
 
 def check_can_read(caller: Caller, profile_id: str, referent_id: str | None) -> None:

@@ -11,19 +11,14 @@ from sqlalchemy.engine import Engine
 from common.clock import utcnow
 from common.db import session_scope
 from common.errors import NotFound
-from common.events import PROFILES_TOPIC, Event, ProfileChanged
 from common.identity import Caller, Role
 from common.outbox import enqueue
 from common.schemas import Page
+from contracts.events import PROFILES_TOPIC, ProfileDeletedV1, ProfileUpsertedV1
+from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.adapters.audit import AuditLog
 from services.profiles.adapters.sql import ProfileRepository, ProfileRow, to_matching_view, to_public
-from services.profiles.domain import Consultation, check_can_create, check_can_read, check_can_write
-from services.profiles.schemas import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
-
-
-def _event(kind: str, row: ProfileRow) -> Event:
-    payload = ProfileChanged(profile_id=row.id, version=row.version).model_dump()
-    return Event(type=kind, key=row.id, payload=payload)
+from services.profiles.domain import check_can_create, check_can_read, check_can_write
 
 
 class ProfilesService:
@@ -41,7 +36,7 @@ class ProfilesService:
             ProfileRepository(session).add(row)
             session.flush()
             AuditLog(session).record(caller.subject, caller.role, "create", row.id, request_id)
-            enqueue(session, PROFILES_TOPIC, _event("profile.upserted", row))
+            enqueue(session, PROFILES_TOPIC, ProfileUpsertedV1.of(row.id, row.version))
             profile = to_public(row)
         self._on_commit()
         return profile
@@ -87,7 +82,7 @@ class ProfilesService:
             row.updated_at = utcnow()
             repo.add(row)
             AuditLog(session).record(caller.subject, caller.role, "update", profile_id, request_id)
-            enqueue(session, PROFILES_TOPIC, _event("profile.upserted", row))
+            enqueue(session, PROFILES_TOPIC, ProfileUpsertedV1.of(row.id, row.version))
             profile = to_public(row)
         self._on_commit()
         return profile
@@ -111,7 +106,7 @@ class ProfilesService:
                 rows = repo.ended_before(cutoff, batch)
                 for row in rows:
                     row.version += 1  # the deletion is the newest version of the profile
-                    enqueue(session, PROFILES_TOPIC, _event("profile.deleted", row))
+                    enqueue(session, PROFILES_TOPIC, ProfileDeletedV1.of(row.id, row.version))
                     AuditLog(session).record("system", Role.SYSTEM, "purge", row.id)
                     repo.delete(row)
             if rows:

@@ -26,8 +26,8 @@ import httpx
 from elasticsearch import Elasticsearch
 from sqlalchemy import create_engine, text
 
-from common.events import ALL_TOPICS
 from common.messaging.kafka import KafkaBus
+from contracts.events import ALL_TOPICS
 from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from services.matching.bootstrap import CONSUMED_TOPICS

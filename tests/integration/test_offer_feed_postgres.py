@@ -13,8 +13,9 @@ from sqlalchemy import inspect, text
 from common.db import make_engine, migrate
 from common.identity import Caller, Role
 from common.territory import build_territory
+from contracts.offer_import import ImportFormat
 from services.offers.bootstrap import MIGRATIONS
-from services.offers.importing import ImportContext, ImportFormat, parse
+from services.offers.importing import ImportContext, parse
 from services.offers.service import OffersService
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "france_travail"

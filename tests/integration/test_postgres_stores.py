@@ -9,16 +9,15 @@ from common.db import make_engine, migrate, session_scope
 from common.identity import Caller, Role
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay
+from contracts.offers import OfferAction, OfferCreate, OfferUpdate
+from contracts.profiles import MatchingView, ProfileCreate, ProfileUpdate
 from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.users import UserStore
 from services.matching.adapters.sql import ProjectionRepository
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
-from services.offers.domain import OfferAction
-from services.offers.schemas import OfferCreate, OfferUpdate
 from services.offers.service import OffersService
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
-from services.profiles.schemas import MatchingView, ProfileCreate, ProfileUpdate
 from services.profiles.service import ProfilesService
 from tests.factories import offer_payload, profile_payload
 

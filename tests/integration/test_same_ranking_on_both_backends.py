@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from common.db import make_engine, migrate
+from contracts.offers import OfferPublic
+from contracts.profiles import MatchingView
 from maillage import demo
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -14,8 +16,6 @@ from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
-from services.offers.schemas import OfferPublic
-from services.profiles.schemas import MatchingView
 
 ENCODER = HashingEncoder(128)
 

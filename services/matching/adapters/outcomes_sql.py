@@ -9,7 +9,8 @@ from sqlalchemy import DateTime, case
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc, utcnow
-from services.matching.domain.outcomes import EmployerRecord, OutcomeStatus, RefusalReason
+from contracts.matching import OutcomeStatus, RefusalReason
+from services.matching.domain.outcomes import EmployerRecord
 
 
 class OutcomeRow(SQLModel, table=True):

@@ -1,7 +1,8 @@
-"""Where matching reads offers (for rebuilds) and profile criteria from: the owning services.
+"""Where matching reads offers (for rebuilds) and profile criteria from in distributed mode: the owning
+services' internal HTTP endpoints, as the system caller with the internal token.
 
-Over HTTP in distributed mode (as the system caller, with the internal token); in embedded mode the same
-calls go straight to the services' use cases in the same process.
+These adapt matching's ports (OfferSource, ProfileSource in services/matching/ports.py). In embedded mode
+the composition root wires in-process adapters instead (maillage/in_process.py).
 """
 
 from __future__ import annotations
@@ -10,12 +11,10 @@ from collections.abc import Iterator
 
 import httpx
 
-from common.errors import NotFound, Unavailable
+from common.errors import Unavailable
 from common.identity import INTERNAL_TOKEN_HEADER, SYSTEM_CALLER
-from services.offers.schemas import OfferPublic
-from services.offers.service import OffersService
-from services.profiles.schemas import MatchingView
-from services.profiles.service import ProfilesService
+from contracts.offers import OfferPublic
+from contracts.profiles import MatchingView
 
 
 class HttpProfileSource:
@@ -50,31 +49,6 @@ class HttpOfferSource:
             except httpx.HTTPError as exc:
                 raise Unavailable(f"The offers service cannot be reached: {exc}") from exc
             page = [OfferPublic.model_validate(o) for o in response.json()]
-            yield from page
-            if len(page) < page_size:
-                return
-            after = page[-1].id
-
-
-class InProcessProfileSource:
-    def __init__(self, service: ProfilesService) -> None:
-        self._service = service
-
-    def matching_view(self, profile_id: str) -> MatchingView | None:
-        try:
-            return self._service.matching_view(SYSTEM_CALLER, profile_id)
-        except NotFound:
-            return None
-
-
-class InProcessOfferSource:
-    def __init__(self, service: OffersService) -> None:
-        self._service = service
-
-    def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]:
-        after = ""
-        while True:
-            page = self._service.after(SYSTEM_CALLER, after, page_size)
             yield from page
             if len(page) < page_size:
                 return

@@ -11,9 +11,9 @@ from sqlalchemy import Column, DateTime, LargeBinary, Text
 from sqlmodel import Field, Session, SQLModel, func, select
 
 from common.clock import utcnow
+from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import Vector
-from services.profiles.schemas import MatchingView
 
 
 class ProfileProjection(SQLModel, table=True):

@@ -16,11 +16,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from pydantic import BaseModel
-
 from common.french_catalogue import OUTCOMES
 from common.territory import commune_by_code
 from common.text import normalise
+from contracts.analytics import Cell, CountRow, DemandReport, Row, SkillRow
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
 
 THRESHOLD = 5
@@ -173,56 +172,6 @@ def aggregate_documents(
 
 
 # -- the report -------------------------------------------------------------------------------------------
-class Row(BaseModel):
-    key: str
-    label: str
-    offers: int | None
-    openings: int | None
-    suppressed: bool = False
-
-
-class Cell(BaseModel):
-    sector: str
-    sector_label: str
-    epci: str
-    arrondissement: str
-    month: str
-    offers: int | None
-    openings: int | None
-    suppressed: bool = False
-
-
-class SkillRow(BaseModel):
-    skill: str
-    demanded: int | None
-    demanded_suppressed: bool = False
-    available: int | None
-    available_suppressed: bool = False
-
-
-class CountRow(BaseModel):
-    key: str
-    label: str
-    count: int | None
-    suppressed: bool = False
-
-
-class DemandReport(BaseModel):
-    generated_on: date
-    since: date | None
-    threshold: int
-    total: Row
-    by_sector: list[Row]
-    by_epci: list[Row]
-    by_arrondissement: list[Row]
-    by_month: list[Row]
-    cells: list[Cell]
-    skills: list[SkillRow]
-    unfilled: list[Row]
-    outcomes: list[CountRow]
-    refusal_reasons: list[CountRow]
-
-
 def hidden(count: int, threshold: int = THRESHOLD) -> bool:
     """Zero points at nobody; 1 to threshold-1 might."""
     return 0 < count < threshold

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from common.geo import haversine_km
 from common.vocabulary import TRANSPORT_REACH_KM, Transport, WorkCondition
+from contracts.profiles import MatchingView
 from services.matching.domain.rules import (
     All,
     AtLeast,
@@ -27,7 +28,6 @@ from services.matching.domain.rules import (
     holds,
 )
 from services.matching.ports import HardFilters, IndexedOffer
-from services.profiles.schemas import MatchingView
 
 
 def effective_radius_km(view: MatchingView) -> float:

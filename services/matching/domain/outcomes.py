@@ -8,28 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from common.errors import ValidationFailed
-
-
-class OutcomeStatus(StrEnum):
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-
-
-class RefusalReason(StrEnum):
-    INCOMPATIBLE = "incompatible"  # a frein conflicts with the post
-    NOT_MOBILE = "not_mobile"
-    LACKING_SKILLS = "lacking_skills"
-    NO_ANSWER = "no_answer"  # the employer never answered
-    DID_NOT_COME = "did_not_come_to_interview"
-    PERSON_DECLINED = "person_declined"
-    POSITION_FILLED = "position_filled"
-    OTHER = "other"
-
+from contracts.matching import OutcomeStatus, RefusalReason
 
 # Once an offer reached one of these for a person, it is never suggested to that person again.
 CLOSED_FOR_PERSON = {OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN}

@@ -10,8 +10,7 @@ from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc
-from services.offers.domain import OfferStatus
-from services.offers.schemas import OfferPublic
+from contracts.offers import OfferPublic, OfferStatus
 
 
 def _now() -> datetime:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from contracts.offer_import import ImportFormat
 from services.offers.importing.base import (
     ImportContext,
-    ImportFormat,
     ParsedRow,
     Progress,
     RowError,
@@ -27,11 +27,9 @@ __all__ = [
     "SOURCE_PREFIX",
     "ColumnMapping",
     "ImportContext",
-    "ImportFormat",
     "MappingError",
     "ParsedRow",
     "RowError",
-    "detect_format",
     "errors_of",
     "ft_hours",
     "parse",
@@ -40,15 +38,6 @@ __all__ = [
     "summary_by_reason",
     "warnings_of",
 ]
-
-
-def detect_format(name: str, head: str) -> ImportFormat:
-    lowered = name.lower()
-    if lowered.endswith((".json", ".jsonl", ".ndjson")) or head.lstrip("\ufeff \t\r\n").startswith(
-        ("[", "{")
-    ):
-        return ImportFormat.FT_JSON
-    return ImportFormat.CSV
 
 
 def parse(

@@ -7,21 +7,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 
 from common.territory import Territory, territory
-from services.offers.schemas import OfferCreate
+from contracts.offers import OfferCreate
 
 Progress = Callable[[int, int], None]
 LIST_SEPARATOR = re.compile(r"\s*[;|]\s*")
-
-
-class ImportFormat(StrEnum):
-    CSV = "csv"
-    FT_JSON = "ft-json"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc, utcnow
-from services.profiles.schemas import MatchingView, ProfilePublic
+from contracts.profiles import MatchingView, ProfilePublic
 
 
 class ProfileRow(SQLModel, table=True):

@@ -4,9 +4,9 @@ import contextlib
 from pathlib import Path
 
 from common.db import make_engine, migrate, session_scope
-from common.events import OFFERS_TOPIC, Event
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay, enqueue
+from contracts.events import OFFERS_TOPIC, ProfileUpsertedV1, decode_event
 from services.offers.bootstrap import MIGRATIONS
 
 
@@ -27,7 +27,7 @@ def test_rows_stay_pending_until_the_broker_acknowledges(tmp_path: Path) -> None
     engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
     migrate(engine, MIGRATIONS, "offers_schema_version")
     with session_scope(engine) as session:
-        enqueue(session, OFFERS_TOPIC, Event(type="offer.upserted", key="o1", payload={}))
+        enqueue(session, OFFERS_TOPIC, ProfileUpsertedV1.of("o1", 1))
 
     failing = OutboxRelay(engine, FailingPublisher())
     with contextlib.suppress(ConnectionError):
@@ -39,4 +39,4 @@ def test_rows_stay_pending_until_the_broker_acknowledges(tmp_path: Path) -> None
     assert relay.relay_once() == 1
     assert relay.pending() == 0
     records = bus.subscribe("g", [OFFERS_TOPIC]).poll(0)
-    assert [Event.from_bytes(r.value).key for r in records] == ["o1"]
+    assert [decode_event(r.value).key for r in records] == ["o1"]

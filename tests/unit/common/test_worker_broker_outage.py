@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 
-from common.events import OFFERS_TOPIC, Event
+from common.messaging.handlers import HandlerRegistry
 from common.messaging.inprocess import InProcessBus, InProcessSubscription
 from common.messaging.port import Record
 from common.messaging.worker import ConsumerWorker
+from contracts.events import OFFERS_TOPIC, ProfileUpsertedV1
 
 
 class BrokerDown(Exception):
@@ -53,16 +54,14 @@ def test_a_failed_rewind_does_not_end_the_consumer_nor_skip_the_batch() -> None:
     bus = InProcessBus()
     publisher = bus.publisher()
     for key in ("a", "b"):
-        payload = {"profile_id": key, "version": 1}
-        publisher.publish(
-            OFFERS_TOPIC, key, Event(type="profile.upserted", key=key, payload=payload).to_bytes()
-        )
+        publisher.publish(OFFERS_TOPIC, key, ProfileUpsertedV1.of(key, 1).to_bytes())
     publisher.flush()
     seen: list[str] = []
     inner = bus.subscribe("g", [OFFERS_TOPIC])
     assert isinstance(inner, InProcessSubscription)
     subscription = FlakySubscription(inner)
-    worker = ConsumerWorker(subscription, lambda events: seen.extend(e.key for e in events), poll_timeout_s=0)
+    handlers = HandlerRegistry().on(ProfileUpsertedV1, lambda events: seen.extend(e.key for e in events))
+    worker = ConsumerWorker(subscription, handlers, poll_timeout_s=0)
     worker._stop.wait = lambda timeout=None: worker._stop.is_set()  # type: ignore[method-assign]
     worker.start("test-consumer")
     try:

@@ -14,8 +14,8 @@ from common.vocabulary import (
     Transport,
     WorkCondition,
 )
-from services.matching.domain.outcomes import OutcomeStatus, RefusalReason
-from services.offers.domain import OfferStatus
+from contracts.matching import OutcomeStatus, RefusalReason
+from contracts.offers import OfferStatus
 
 
 def test_every_value_of_the_vocabulary_has_its_label() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from common.events import DEAD_LETTER_TOPIC, OFFERS_TOPIC
 from common.messaging.inprocess import InProcessBus
 from common.messaging.port import Record
-from common.messaging.worker import DeadLetter
+from common.messaging.worker import DEAD_LETTER_TOPIC, DeadLetter
+from contracts.events import OFFERS_TOPIC
 from maillage.cli import main
 
 

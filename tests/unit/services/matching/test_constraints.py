@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from contracts.profiles import MatchingView
 from services.matching.domain.constraints import effective_radius_km, filters_for, violations
-from services.profiles.schemas import MatchingView
 from tests.factories import indexed_offer, location
 
 

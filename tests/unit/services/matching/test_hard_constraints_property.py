@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from common.territory import communes
 from common.vocabulary import ContractType, Transport, WorkCondition
+from contracts.profiles import MatchingView
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import filters_for, violations
 from services.matching.domain.ranking import Person, rank
-from services.profiles.schemas import MatchingView
 from tests.factories import indexed_offer
 
 PLACES = communes()

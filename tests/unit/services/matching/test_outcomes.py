@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from common.errors import ValidationFailed
-from services.matching.domain.outcomes import EmployerRecord, OutcomeStatus, RefusalReason, check_outcome
+from contracts.matching import OutcomeStatus, RefusalReason
+from services.matching.domain.outcomes import EmployerRecord, check_outcome
 
 P, A, R, W = OutcomeStatus.PROPOSED, OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from common.db import make_engine, migrate, session_scope
+from contracts.profiles import MatchingView
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.adapters.sql import ProfileProjection, ProjectionRepository
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.service import MatchingService
-from services.profiles.schemas import MatchingView
 from tests.factories import location
 
 VIEW = MatchingView.model_validate(

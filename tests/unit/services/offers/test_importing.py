@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import json
 
+from contracts.offer_import import ImportFormat, detect_format
 from services.offers.importing import (
-    ImportFormat,
-    detect_format,
     errors_of,
     ft_hours,
     parse_csv,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from common.territory import build_territory
+from contracts.offer_import import ImportFormat
 from services.offers.importing import (
     ColumnMapping,
     ImportContext,
-    ImportFormat,
     MappingError,
     errors_of,
     parse,

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from common.territory import build_territory
+from contracts.offer_import import ImportFormat
 from services.offers.importing import (
     ImportContext,
-    ImportFormat,
     ParsedRow,
     errors_of,
     parse,

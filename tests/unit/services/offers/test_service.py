@@ -6,13 +6,12 @@ import pytest
 
 from common.db import make_engine, migrate
 from common.errors import Conflict, Forbidden, NotFound
-from common.events import OFFERS_TOPIC, Event
 from common.identity import Caller, Role
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay
+from contracts.events import OFFERS_TOPIC, OfferUpsertedV1, decode_event
+from contracts.offers import OfferAction, OfferCreate, OfferStatus, OfferUpdate
 from services.offers.bootstrap import MIGRATIONS
-from services.offers.domain import OfferAction, OfferStatus
-from services.offers.schemas import OfferCreate, OfferUpdate
 from services.offers.service import OffersService
 from tests.factories import offer_payload
 
@@ -29,9 +28,12 @@ def setup(tmp_path: Path) -> tuple[OffersService, OutboxRelay, InProcessBus]:
     return OffersService(engine), OutboxRelay(engine, bus.publisher()), bus
 
 
-def _events(relay: OutboxRelay, bus: InProcessBus) -> list[Event]:
+def _events(relay: OutboxRelay, bus: InProcessBus) -> list[OfferUpsertedV1]:
     relay.relay_once()
-    return [Event.from_bytes(r.value) for r in bus.subscribe("t", [OFFERS_TOPIC]).poll(0)]
+    events = [decode_event(r.value) for r in bus.subscribe("t", [OFFERS_TOPIC]).poll(0)]
+    offers = [e for e in events if isinstance(e, OfferUpsertedV1)]
+    assert len(offers) == len(events)
+    return offers
 
 
 def test_every_change_bumps_the_version_and_emits_one_event(setup) -> None:
@@ -41,7 +43,7 @@ def test_every_change_bumps_the_version_and_emits_one_event(setup) -> None:
     paused = service.act(EMPLOYER, offer.id, OfferAction.PAUSE)
     assert paused.status == OfferStatus.PAUSED and paused.version == 3
     events = _events(relay, bus)
-    assert [(e.key, e.payload["version"]) for e in events] == [(offer.id, 1), (offer.id, 2), (offer.id, 3)]
+    assert [(e.key, e.payload.version) for e in events] == [(offer.id, 1), (offer.id, 2), (offer.id, 3)]
 
 
 def test_an_update_that_changes_nothing_emits_nothing(setup) -> None:

@@ -13,14 +13,13 @@ from sqlalchemy import text
 
 from common.db import make_engine, migrate
 from common.errors import ValidationFailed
-from common.events import OFFERS_TOPIC
 from common.identity import Caller, Role
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay
 from common.territory import build_territory, commune_named
+from contracts.events import OFFERS_TOPIC
+from contracts.offers import OfferAction, OfferCreate, OfferUpdate
 from services.offers.bootstrap import MIGRATIONS
-from services.offers.domain import OfferAction
-from services.offers.schemas import OfferCreate, OfferUpdate
 from services.offers.service import OffersService
 from tests.factories import offer_payload
 
@@ -135,7 +134,8 @@ def test_hide_keeps_offers_beyond_the_band_out_of_matching(tmp_path: Path) -> No
 
 
 def test_hide_mode_imports_with_a_warning() -> None:
-    from services.offers.importing import ImportContext, ImportFormat, parse
+    from contracts.offer_import import ImportFormat
+    from services.offers.importing import ImportContext, parse
 
     hiding = ImportContext(territory=build_territory("45", 40, hide_beyond=True))
     fixture = Path(__file__).resolve().parents[3] / "fixtures" / "france_travail" / "page_minified.json"

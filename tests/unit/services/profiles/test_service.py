@@ -6,13 +6,12 @@ import pytest
 
 from common.db import make_engine, migrate
 from common.errors import Forbidden, NotFound
-from common.events import PROFILES_TOPIC, Event
 from common.identity import SYSTEM_CALLER, Caller, Role
 from common.messaging.inprocess import InProcessBus
 from common.outbox import OutboxRelay
+from contracts.events import PROFILES_TOPIC, ProfileChanged, ProfileUpsertedV1, decode_event
+from contracts.profiles import Consultation, ProfileCreate, ProfileUpdate
 from services.profiles.bootstrap import MIGRATIONS
-from services.profiles.domain import Consultation
-from services.profiles.schemas import ProfileCreate, ProfileUpdate
 from services.profiles.service import ProfilesService
 from tests.factories import profile_payload
 
@@ -67,7 +66,9 @@ def test_events_carry_ids_and_versions_not_personal_data(tmp_path: Path) -> None
     OutboxRelay(engine, bus.publisher()).relay_once()
     (record,) = bus.subscribe("t", [PROFILES_TOPIC]).poll(0)
     assert b"Jeanne" not in record.value and b"nettoyage" not in record.value
-    assert Event.from_bytes(record.value).payload == {"profile_id": created.id, "version": 1}
+    event = decode_event(record.value)
+    assert isinstance(event, ProfileUpsertedV1)
+    assert event.payload == ProfileChanged(profile_id=created.id, version=1)
 
 
 def test_matching_view_has_criteria_but_no_identity(service: ProfilesService) -> None:

@@ -1,14 +1,35 @@
-"""The matching API's shapes."""
+"""The matching API's shapes: suggestions, outcomes, the status of the index, and the occupation
+candidates of a job title — what the gateway serves and the matching service answers.
+
+The outcome vocabulary (status, refusal reasons and their French labels) lives here because the gateway's
+pages offer it in their forms as well.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.matching.domain.outcomes import OutcomeStatus, RefusalReason
-from services.matching.domain.ranking import Suggestion
+
+class OutcomeStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class RefusalReason(StrEnum):
+    INCOMPATIBLE = "incompatible"  # a frein conflicts with the post
+    NOT_MOBILE = "not_mobile"
+    LACKING_SKILLS = "lacking_skills"
+    NO_ANSWER = "no_answer"  # the employer never answered
+    DID_NOT_COME = "did_not_come_to_interview"
+    PERSON_DECLINED = "person_declined"
+    POSITION_FILLED = "position_filled"
+    OTHER = "other"
 
 
 class ReasonOut(BaseModel):
@@ -35,24 +56,6 @@ class SuggestionOut(BaseModel):
         description="`metier`: an offer of the person's own métiers; `metier_proche`: of a neighbouring "
         "métier they could move to (ROME mobility links), listed after the others."
     )
-
-    @classmethod
-    def from_domain(cls, s: Suggestion) -> SuggestionOut:
-        return cls(
-            offer_id=s.offer_id,
-            score=s.score,
-            title=s.title,
-            commune=s.commune,
-            distance_km=s.distance_km,
-            contract_type=s.contract_type,
-            hours_per_week=s.hours_per_week,
-            employer_name=s.employer_name,
-            components={k: round(v, 4) for k, v in s.components.items()},
-            reasons=[
-                ReasonOut(code=r.code, text=r.text, effect=r.effect, detail=r.detail) for r in s.reasons
-            ],
-            tier=s.tier,
-        )
 
 
 class Suggestions(BaseModel):
@@ -116,3 +119,24 @@ class ReindexStatus(BaseModel):
     embedded_offers: int
     indexed_offers: int | None
     error: str | None
+
+
+# -- occupation candidates of a job title ------------------------------------------------------------
+class OccupationCandidateOut(BaseModel):
+    appellation_code: str = Field(description="ROME appellation (OGR code).")
+    label: str = Field(description="The appellation's label, as forms show it.")
+    rome_code: str
+    fiche_label: str = Field(description="The label of the appellation's ROME fiche.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class OccupationCandidates(BaseModel):
+    """What a job title may mean in the ROME, and whether to ask someone which métier is meant."""
+
+    text: str
+    ambiguous: bool
+    reason: str | None = Field(
+        description="Why it is ambiguous, in French (« plusieurs métiers possibles », "
+        "« correspondance incertaine »); null when it is not."
+    )
+    candidates: list[OccupationCandidateOut] = Field(description="At most 5, one per fiche, best first.")

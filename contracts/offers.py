@@ -1,15 +1,32 @@
-"""The offers API's shapes: Create / Update / Public, as in the SQLModel families."""
+"""The offers API's shapes (Create / Update / Public) and the status vocabulary they use.
+
+The gateway serves these models and the offers service answers with them; the `offer.upserted` event has
+its own model (contracts/events.py), mapped from OfferPublic field by field.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from common.schemas import Location, ShortText, SkillText
 from common.vocabulary import ContractType, OpportunityKind, WorkCondition
-from services.offers.domain import OfferStatus
+
+
+class OfferStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class OfferAction(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    CLOSE = "close"
+
 
 ROME_CODE = r"^[A-N]\d{4}$"
 WEB_URL = r"^https?://\S+$"  # shown as links: no javascript: or data: URLs

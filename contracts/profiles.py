@@ -1,8 +1,13 @@
-"""The profiles API's shapes. A profile is a person followed by a référent: personal data, handled as such."""
+"""The profiles API's shapes. A profile is a person followed by a référent: personal data, handled as such.
+
+MatchingView is what the profiles service lets matching read of a person; Consultation names the reads
+about a person that other services make (checked and audited by the profiles service).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -98,3 +103,15 @@ class MatchingView(BaseModel):
     min_hours_per_week: float | None
     max_hours_per_week: float | None
     excluded_conditions: list[WorkCondition]
+
+
+class Consultation(StrEnum):
+    """What a caller reads about a person from another service; checked like a read of the file and
+    audited under its own name, so the trail says what was looked at."""
+
+    SUGGESTIONS = "suggestions"
+    OUTCOMES = "outcomes"
+
+    @property
+    def audit_action(self) -> str:
+        return f"read {self.value}"
