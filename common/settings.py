@@ -13,6 +13,11 @@ class CommonSettings(BaseSettings):
     # Empty: the in-process bus (embedded mode). Set: Kafka bootstrap servers (distributed mode).
     kafka_bootstrap: str = ""
     topic_partitions: int = 3
+    # How consumers batch (distributed mode): the broker answers a fetch once this many bytes wait (about
+    # 150 offer events) or after the linger, whichever comes first. Bigger batches make embedding and
+    # indexing cheaper per offer; the linger bounds what an idle platform adds to freshness.
+    consumer_fetch_min_bytes: int = 262_144
+    consumer_linger_ms: int = 200
     # Prepended to every Kafka topic name: one namespace per département (or test run) on a shared cluster.
     topic_prefix: str = ""
     max_body_bytes: int = 1_000_000

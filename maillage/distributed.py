@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from common.messaging.kafka import KafkaBus
+from common.messaging.kafka import FetchBatching, KafkaBus
 from common.messaging.worker import ConsumerWorker
 from common.settings import CommonSettings
 from contracts.events import ALL_TOPICS
@@ -23,7 +23,12 @@ def _bus(settings: CommonSettings, client_id: str) -> KafkaBus:
         raise RuntimeError(
             "Distributed mode needs MAILLAGE_KAFKA_BOOTSTRAP (host:port of the Kafka brokers)."
         )
-    bus = KafkaBus(settings.kafka_bootstrap, client_id=client_id, topic_prefix=settings.topic_prefix)
+    bus = KafkaBus(
+        settings.kafka_bootstrap,
+        client_id=client_id,
+        topic_prefix=settings.topic_prefix,
+        batching=FetchBatching(settings.consumer_fetch_min_bytes, settings.consumer_linger_ms),
+    )
     bus.ensure_topics(ALL_TOPICS, settings.topic_partitions)
     return bus
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -20,14 +21,31 @@ from common.messaging.port import Record
 log = logging.getLogger("maillage.kafka")
 
 
+@dataclass(frozen=True)
+class FetchBatching:
+    """How much a consumer's fetch waits for: `min_bytes` ready, or `linger_ms` elapsed. Kafka's defaults
+    (1 byte, 500 ms) answer with whatever is there, so a steady trickle arrives in batches of a few
+    records, each paying the embedding's and the bulk write's fixed costs."""
+
+    min_bytes: int = 1
+    linger_ms: int = 500
+
+
 class KafkaBus:
     """`topic_prefix` namespaces every topic on a shared cluster (one prefix per département or test run);
     the services only ever see the logical names."""
 
-    def __init__(self, bootstrap_servers: str, client_id: str = "maillage", topic_prefix: str = "") -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        client_id: str = "maillage",
+        topic_prefix: str = "",
+        batching: FetchBatching | None = None,
+    ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
         self.prefix = topic_prefix
+        self.batching = batching or FetchBatching()
 
     def ensure_topics(self, topics: list[str], partitions: int = 3) -> None:
         admin = KafkaAdminClient(
@@ -76,7 +94,9 @@ class KafkaBus:
         return KafkaPublisher(self.bootstrap_servers, self.client_id, self.prefix)
 
     def subscribe(self, group: str, topics: list[str]) -> KafkaSubscription:
-        return KafkaSubscription(self.bootstrap_servers, group, topics, self.client_id, self.prefix)
+        return KafkaSubscription(
+            self.bootstrap_servers, group, topics, self.client_id, self.prefix, self.batching
+        )
 
 
 class KafkaPublisher:
@@ -111,9 +131,16 @@ class KafkaPublisher:
 
 class KafkaSubscription:
     def __init__(
-        self, bootstrap_servers: str, group: str, topics: list[str], client_id: str, prefix: str = ""
+        self,
+        bootstrap_servers: str,
+        group: str,
+        topics: list[str],
+        client_id: str,
+        prefix: str = "",
+        batching: FetchBatching | None = None,
     ) -> None:
         self._prefix = prefix
+        batching = batching or FetchBatching()
         self._consumer = KafkaConsumer(
             *[prefix + t for t in topics],
             bootstrap_servers=bootstrap_servers,
@@ -126,6 +153,8 @@ class KafkaSubscription:
             # out; 10 s (rather than 45 s) lets a restarted or surviving member take over quickly.
             session_timeout_ms=10_000,
             heartbeat_interval_ms=3_000,
+            fetch_min_bytes=batching.min_bytes,
+            fetch_max_wait_ms=batching.linger_ms,
         )
 
     def poll(self, timeout_s: float, max_records: int = 500) -> list[Record]:

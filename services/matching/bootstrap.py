@@ -45,6 +45,7 @@ class MatchingComponents:
             self.bus.subscribe(self.settings.consumer_group, CONSUMED_TOPICS),
             self.service.event_handlers(),
             dead_letters=self.bus.publisher(),
+            max_records=self.settings.consumer_batch_records,
         )
 
     def start_in_process_consumer(self) -> ConsumerWorker:

@@ -23,3 +23,6 @@ class MatchingSettings(CommonSettings):
     offers_url: str = "http://127.0.0.1:8101"
     profiles_url: str = "http://127.0.0.1:8102"
     consumer_group: str = "maillage-matching"
+    # Events handled together (one embedding batch, one bulk write); Kafka's fetch batching is in
+    # CommonSettings (consumer_fetch_min_bytes, consumer_linger_ms).
+    consumer_batch_records: int = 256
