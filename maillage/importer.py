@@ -48,6 +48,7 @@ FEED_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 
 
 def offers_service(data_dir: str | None) -> OffersService:
+    from services.offers.adapters.sql import sql_units_of_work
     from services.offers.bootstrap import MIGRATIONS
 
     url = os.environ.get("MAILLAGE_OFFERS_DATABASE_URL", "")
@@ -57,7 +58,7 @@ def offers_service(data_dir: str | None) -> OffersService:
         url = f"sqlite:///{directory / 'offers.db'}"
     engine = make_engine(url)
     migrate(engine, MIGRATIONS, version_table="offers_schema_version")
-    return OffersService(engine)
+    return OffersService(sql_units_of_work(engine))
 
 
 def cmd_import_offers(args: argparse.Namespace) -> int:

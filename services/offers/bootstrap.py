@@ -15,6 +15,7 @@ from common.messaging.port import Publisher
 from common.outbox import OutboxRelay
 from common.territory import territory
 from services.offers import api, api_import
+from services.offers.adapters.sql import sql_units_of_work
 from services.offers.service import OffersService
 from services.offers.settings import OffersSettings
 
@@ -39,7 +40,7 @@ def bootstrap(
     engine = make_engine(settings.offers_database_url)
     migrate(engine, MIGRATIONS, version_table="offers_schema_version")
     relay = OutboxRelay(engine, publisher, reconnect=reconnect)
-    service = OffersService(engine, on_commit=relay.notify)
+    service = OffersService(sql_units_of_work(engine, on_commit=relay.notify))
     app = create_publishing_service_app(
         "offers",
         [api_import.router, api.router, api.internal],

@@ -14,6 +14,7 @@ from common.db import make_engine, migrate
 from common.messaging.port import Publisher
 from common.outbox import OutboxRelay
 from services.profiles import api
+from services.profiles.adapters.sql import sql_units_of_work
 from services.profiles.service import ProfilesService
 from services.profiles.settings import ProfilesSettings
 
@@ -37,7 +38,7 @@ def bootstrap(
     engine = make_engine(settings.profiles_database_url)
     migrate(engine, MIGRATIONS, version_table="profiles_schema_version")
     relay = OutboxRelay(engine, publisher, reconnect=reconnect)
-    service = ProfilesService(engine, on_commit=relay.notify)
+    service = ProfilesService(sql_units_of_work(engine, on_commit=relay.notify))
     app = create_publishing_service_app(
         "profiles",
         [api.router, api.internal],

@@ -3,12 +3,23 @@
 A professional sees a person's file only while they follow that person (here: the référent whose caseload
 holds it). Employers and analysts never see a file. Admins may, for support, and every such read is
 audited like any other.
+
+`Profile` is the aggregate: its changes bump its version and record the events they cause (an id and a
+version, nothing personal), which the unit of work writes to the outbox with the file.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from common.clock import as_utc, utcnow
 from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
+from contracts.events import ProfileDeletedV1, ProfileUpsertedV1
+from contracts.profiles import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 
 
 def check_can_read(caller: Caller, profile_id: str, referent_id: str | None) -> None:
@@ -37,3 +48,107 @@ def check_can_create(caller: Caller) -> None:
             "Only référents create profiles; the profile joins their caseload.",
             code="profile.create_referent_only",
         )
+
+
+@dataclass(eq=False)
+class Profile:
+    """A person's file as the profiles service keeps it (the stored columns, the place flattened). It
+    records the events its changes cause — an id and a version, nothing personal — for the unit of work."""
+
+    referent_id: str
+    display_name: str
+    commune: str
+    lat: float
+    lon: float
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    target_jobs: list[str] = field(default_factory=list)
+    appellation_codes: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    insee_code: str | None = None
+    mobility: dict[str, Any] = field(default_factory=dict)
+    contract_types: list[str] = field(default_factory=list)
+    min_hours_per_week: float | None = None
+    max_hours_per_week: float | None = None
+    contraintes: list[dict[str, Any]] = field(default_factory=list)
+    excluded_conditions: list[str] = field(default_factory=list)
+    followup_ended_on: date | None = None
+    version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    events: list[ProfileUpsertedV1 | ProfileDeletedV1] = field(default_factory=list, init=False, repr=False)
+
+    @classmethod
+    def open(cls, referent_id: str, data: ProfileCreate) -> Profile:
+        """A new file, in its référent's caseload."""
+        profile = cls(referent_id=referent_id, **_columns(data.model_dump(mode="json")))
+        profile.events.append(ProfileUpsertedV1.of(profile.id, profile.version))
+        return profile
+
+    def revise(self, data: ProfileUpdate, now: datetime) -> None:
+        """Apply the update — refused (422) when the file it would make is not a valid one."""
+        changes = data.model_dump(mode="json", exclude_unset=True)
+        merged = {**self.to_public().model_dump(mode="json"), **changes}
+        ProfileCreate.model_validate({k: v for k, v in merged.items() if k in ProfileCreate.model_fields})
+        for name, value in _columns(changes).items():
+            setattr(self, name, value)
+        self.version += 1
+        self.updated_at = now
+        self.events.append(ProfileUpsertedV1.of(self.id, self.version))
+
+    def forget(self) -> None:
+        """The follow-up ended long enough ago: the file goes, and matching forgets the person too."""
+        self.version += 1  # the deletion is the newest version of the profile
+        self.events.append(ProfileDeletedV1.of(self.id, self.version))
+
+    def stored_fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.init}
+
+    def _location(self) -> dict[str, Any]:
+        return {"commune": self.commune, "lat": self.lat, "lon": self.lon, "insee_code": self.insee_code}
+
+    def to_public(self) -> ProfilePublic:
+        columns = {k: v for k, v in self.stored_fields().items() if k not in _PLACE_AND_TIMES}
+        return ProfilePublic.model_validate(
+            {
+                **columns,
+                "location": self._location(),
+                "created_at": as_utc(self.created_at),
+                "updated_at": as_utc(self.updated_at),
+            }
+        )
+
+    def matching_view(self) -> MatchingView:
+        """What matching needs of the person: criteria, no identity."""
+        return MatchingView.model_validate(
+            {
+                "profile_id": self.id,
+                "version": self.version,
+                "target_jobs": self.target_jobs,
+                "appellation_codes": self.appellation_codes,
+                "skills": self.skills,
+                "location": self._location(),
+                "mobility": self.mobility,
+                "contract_types": self.contract_types,
+                "min_hours_per_week": self.min_hours_per_week,
+                "max_hours_per_week": self.max_hours_per_week,
+                "excluded_conditions": self.excluded_conditions,
+            }
+        )
+
+
+_PLACE_AND_TIMES = ("commune", "insee_code", "lat", "lon", "created_at", "updated_at")
+
+
+def _columns(fields: dict[str, Any]) -> dict[str, Any]:
+    """Flatten the API shape (JSON mode) into the file's columns."""
+    location = fields.pop("location", None)
+    if location is not None:
+        fields.update(
+            commune=location["commune"],
+            lat=location["lat"],
+            lon=location["lon"],
+            insee_code=location.get("insee_code"),
+        )
+    if fields.get("followup_ended_on") is not None:
+        fields["followup_ended_on"] = date.fromisoformat(fields["followup_ended_on"])
+    return fields

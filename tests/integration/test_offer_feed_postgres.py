@@ -14,6 +14,7 @@ from common.db import make_engine, migrate
 from common.identity import Caller, Role
 from common.territory import build_territory
 from contracts.offer_import import ImportFormat
+from services.offers.adapters.sql import sql_units_of_work
 from services.offers.bootstrap import MIGRATIONS
 from services.offers.importing import ImportContext, parse
 from services.offers.service import OffersService
@@ -40,7 +41,7 @@ def test_a_feed_round_trips_and_closes_what_disappears(fresh_postgres_db: str) -
             )
         )
     migrate(engine, MIGRATIONS, "offers_schema_version")
-    service = OffersService(engine, area=build_territory("45", 40))
+    service = OffersService(sql_units_of_work(engine), area=build_territory("45", 40))
     assert service.get(EMPLOYER, "o1").import_notes == []
     columns = {c["name"] for c in inspect(engine).get_columns("offer")}
     assert {"published_at", "source_contract", "contact", "origin_url", "import_notes"} <= columns

@@ -21,6 +21,7 @@ from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.matching.ports import HardFilters
 from services.matching.service import MatchingService
+from services.offers.adapters.sql import sql_units_of_work
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
 from services.offers.service import OffersService
 from tests.factories import location, offer_payload
@@ -44,7 +45,7 @@ def test_offers_flow_through_kafka_into_elasticsearch(
     migrate(offers_engine, OFFERS_MIGRATIONS, "offers_schema_version")
     bus = KafkaBus(kafka_bootstrap, client_id=f"it-{run}")
     bus.ensure_topics([OFFERS_TOPIC], 3)
-    offers = OffersService(offers_engine)
+    offers = OffersService(sql_units_of_work(offers_engine))
     relay = OutboxRelay(offers_engine, bus.publisher())
 
     employer = Caller(f"e-{run}", Role.EMPLOYER)

@@ -15,8 +15,10 @@ from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.users import UserStore
 from services.matching.adapters.sql import ProjectionRepository
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
+from services.offers.adapters.sql import sql_units_of_work
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
 from services.offers.service import OffersService
+from services.profiles.adapters.sql import sql_units_of_work as sql_units_of_work_of_profiles
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
 from tests.factories import offer_payload, profile_payload
@@ -32,7 +34,7 @@ def test_offers_store_round_trip(fresh_postgres_db: str) -> None:
     assert {"offer", "offer_status_history", "outbox", "offers_schema_version"} <= set(
         inspect(engine).get_table_names()
     )
-    service = OffersService(engine)
+    service = OffersService(sql_units_of_work(engine))
     created = service.create(
         EMPLOYER, OfferCreate(**offer_payload(skills=["tri", "nettoyage"], conditions=["night_work"]))
     )
@@ -50,7 +52,7 @@ def test_offers_store_round_trip(fresh_postgres_db: str) -> None:
 def test_profiles_store_round_trip(fresh_postgres_db: str) -> None:
     engine = make_engine(fresh_postgres_db)
     migrate(engine, PROFILES_MIGRATIONS, "profiles_schema_version")
-    service = ProfilesService(engine)
+    service = ProfilesService(sql_units_of_work_of_profiles(engine))
     created = service.create(
         REFERENT, ProfileCreate(**profile_payload(contraintes=[{"code": "mobilite", "status": "OUI"}]))
     )

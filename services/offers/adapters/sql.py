@@ -1,16 +1,21 @@
-"""The offers store: SQLModel tables and the repository. All queries live here."""
+"""The offers store: SQLModel tables, the repository and the unit of work. All queries live here."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from common.clock import as_utc
-from contracts.offers import OfferPublic, OfferStatus
+from common.sql_unit_of_work import SqlUnitOfWork
+from common.unit_of_work import Outbox
+from contracts.events import OFFERS_TOPIC
+from contracts.offers import OfferStatus
+from services.offers.domain import Offer
 
 
 def _now() -> datetime:
@@ -70,90 +75,103 @@ class OfferStatusChange(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=_now, sa_type=DateTime(timezone=True))
 
 
-def to_public(row: OfferRow) -> OfferPublic:
-    return OfferPublic(
-        id=row.id,
-        employer_id=row.employer_id,
-        title=row.title,
-        description=row.description,
-        kind=row.kind,
-        location={"commune": row.commune, "lat": row.lat, "lon": row.lon, "insee_code": row.insee_code},
-        contract_type=row.contract_type,
-        hours_per_week=row.hours_per_week,
-        skills=list(row.skills),
-        rome_code=row.rome_code,
-        appellation_code=row.appellation_code,
-        openings=row.openings,
-        conditions=list(row.conditions),
-        employer_name=row.employer_name,
-        siret=row.siret,
-        naf_code=row.naf_code,
-        published_at=as_utc(row.published_at) if row.published_at else None,
-        source_updated_at=as_utc(row.source_updated_at) if row.source_updated_at else None,
-        source_contract=row.source_contract,
-        rome_source=row.rome_source,
-        appellation_label=row.appellation_label,
-        employer_url=row.employer_url,
-        employer_description=row.employer_description,
-        contact=dict(row.contact) if row.contact else None,
-        origin_url=row.origin_url,
-        import_notes=list(row.import_notes or []),
-        beyond_reach=bool(row.beyond_reach),
-        status=OfferStatus(row.status),
-        version=row.version,
-        expires_on=row.expires_on,
-        created_at=as_utc(row.created_at),
-        updated_at=as_utc(row.updated_at),
-        source_id=row.source_id,
-    )
+SOURCE_IDS_PER_QUERY = 500  # one query per 500 ids rather than one per row: a 5,000-row import stays fast
 
 
-class OfferRepository:
-    def __init__(self, session: Session) -> None:
+class SqlOfferRepository:
+    """Offers in and out of their rows. The rows it loaded stay in the session, so a save updates them."""
+
+    def __init__(self, session: Session, outbox: Outbox) -> None:
         self.session = session
+        self._outbox = outbox
+        self._rows: dict[str, OfferRow] = {}
 
-    def add(self, row: OfferRow) -> None:
-        self.session.add(row)
+    def _offer(self, row: OfferRow) -> Offer:
+        self._rows[row.id] = row
+        return Offer(**row.model_dump())
 
-    def get(self, offer_id: str) -> OfferRow | None:
-        return self.session.get(OfferRow, offer_id)
+    def _offers(self, query: SelectOfScalar[OfferRow]) -> list[Offer]:
+        return [self._offer(row) for row in self.session.exec(query).all()]
 
-    def get_for_update(self, offer_id: str) -> OfferRow | None:
-        return self.session.exec(select(OfferRow).where(OfferRow.id == offer_id).with_for_update()).first()
+    def get(self, offer_id: str, for_update: bool = False) -> Offer | None:
+        query = select(OfferRow).where(OfferRow.id == offer_id)
+        row = self.session.exec(query.with_for_update() if for_update else query).first()
+        return self._offer(row) if row is not None else None
 
-    def by_source_id(self, employer_id: str, source_id: str) -> OfferRow | None:
+    def by_source_id(self, employer_id: str, source_id: str) -> Offer | None:
         query = select(OfferRow).where(OfferRow.employer_id == employer_id, OfferRow.source_id == source_id)
-        return self.session.exec(query).first()
+        row = self.session.exec(query).first()
+        return self._offer(row) if row is not None else None
 
-    def by_source_prefix(self, employer_id: str, prefix: str) -> list[OfferRow]:
-        """The employer's offers whose source id starts with `prefix` (one feed), for full-feed closing."""
-        query = select(OfferRow).where(
-            OfferRow.employer_id == employer_id, col(OfferRow.source_id).startswith(prefix, autoescape=True)
+    def by_source_ids(self, source_ids: Sequence[str]) -> dict[str, Offer]:
+        wanted = sorted(set(source_ids))
+        found: dict[str, Offer] = {}
+        for start in range(0, len(wanted), SOURCE_IDS_PER_QUERY):
+            chunk = wanted[start : start + SOURCE_IDS_PER_QUERY]
+            for offer in self._offers(select(OfferRow).where(col(OfferRow.source_id).in_(chunk))):
+                found[str(offer.source_id)] = offer
+        return found
+
+    def by_source_prefix(self, employer_id: str, prefix: str) -> list[Offer]:
+        return self._offers(
+            select(OfferRow).where(
+                OfferRow.employer_id == employer_id,
+                col(OfferRow.source_id).startswith(prefix, autoescape=True),
+            )
         )
-        return list(self.session.exec(query).all())
 
-    def record_status(self, offer_id: str, status: str, changed_by: str) -> None:
-        self.session.add(OfferStatusChange(offer_id=offer_id, status=status, changed_by=changed_by))
+    def save(self, offer: Offer) -> None:
+        columns = offer.stored_fields()
+        columns["status"] = offer.status.value
+        row = self._rows.get(offer.id)
+        if row is None:
+            row = self._rows[offer.id] = OfferRow(**columns)
+        else:
+            for name, value in columns.items():
+                setattr(row, name, value)
+        self.session.add(row)  # the unit of work inserts offers before their history rows
+        for change in offer.status_changes:
+            self.session.add(
+                OfferStatusChange(offer_id=offer.id, status=change.status.value, changed_by=change.changed_by)
+            )
+        for event in offer.events:
+            self._outbox.add(OFFERS_TOPIC, event)
+        offer.status_changes.clear()
+        offer.events.clear()
 
-    def page(self, filters: dict[str, Any], limit: int, offset: int) -> tuple[list[OfferRow], int]:
+    def page(
+        self, status: OfferStatus | None, employer_id: str | None, limit: int, offset: int
+    ) -> tuple[list[Offer], int]:
         query = select(OfferRow)
         count = select(func.count()).select_from(OfferRow)
-        for name, value in filters.items():
-            if value is not None:
-                query = query.where(getattr(OfferRow, name) == value)
-                count = count.where(getattr(OfferRow, name) == value)
-        rows = self.session.exec(
-            query.order_by(col(OfferRow.created_at).desc(), col(OfferRow.id)).offset(offset).limit(limit)
-        )
-        return list(rows.all()), int(self.session.exec(count).one())
+        if status is not None:
+            query = query.where(OfferRow.status == status.value)
+            count = count.where(OfferRow.status == status.value)
+        if employer_id is not None:
+            query = query.where(OfferRow.employer_id == employer_id)
+            count = count.where(OfferRow.employer_id == employer_id)
+        newest_first = query.order_by(col(OfferRow.created_at).desc(), col(OfferRow.id))
+        return self._offers(newest_first.offset(offset).limit(limit)), int(self.session.exec(count).one())
 
-    def after(self, after_id: str, limit: int) -> list[OfferRow]:
-        """Keyset pagination over every offer, for index rebuilds (stable under concurrent inserts)."""
+    def after(self, after_id: str, limit: int) -> list[Offer]:
         # Offers beyond the reach band (hidden) never reach the index, a rebuild included.
-        query = (
+        return self._offers(
             select(OfferRow)
             .where(OfferRow.id > after_id, col(OfferRow.beyond_reach).is_(False))
             .order_by(col(OfferRow.id))
             .limit(limit)
         )
-        return list(self.session.exec(query).all())
+
+
+class SqlOffersUnitOfWork(SqlUnitOfWork):
+    offers: SqlOfferRepository
+
+    def _repositories(self) -> None:
+        self.offers = SqlOfferRepository(self.session, self.outbox)
+
+
+def sql_units_of_work(
+    engine: Engine, on_commit: Callable[[], None] = lambda: None
+) -> Callable[[], SqlOffersUnitOfWork]:
+    """The factory the offers use cases take: a new unit of work on `engine` for each call."""
+    return lambda: SqlOffersUnitOfWork(engine, on_commit)

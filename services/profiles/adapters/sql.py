@@ -1,16 +1,22 @@
-"""The profiles store: SQLModel tables and the repository. All queries live here."""
+"""The profiles store: SQLModel tables, the repository and the unit of work. All queries live here."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
-from common.clock import as_utc, utcnow
-from contracts.profiles import MatchingView, ProfilePublic
+from common.clock import utcnow
+from common.sql_unit_of_work import SqlUnitOfWork
+from common.unit_of_work import Outbox
+from contracts.events import PROFILES_TOPIC
+from services.profiles.adapters.audit import AuditLog
+from services.profiles.domain import Profile
 
 
 class ProfileRow(SQLModel, table=True):
@@ -38,64 +44,31 @@ class ProfileRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
-def _location(row: ProfileRow) -> dict[str, Any]:
-    return {"commune": row.commune, "lat": row.lat, "lon": row.lon, "insee_code": row.insee_code}
+class SqlProfileRepository:
+    """Files in and out of their rows. The rows it loaded stay in the session, so a save updates them."""
 
-
-def to_public(row: ProfileRow) -> ProfilePublic:
-    return ProfilePublic.model_validate(
-        {
-            **row.model_dump(exclude={"commune", "insee_code", "lat", "lon", "created_at", "updated_at"}),
-            "location": _location(row),
-            "created_at": as_utc(row.created_at),
-            "updated_at": as_utc(row.updated_at),
-        }
-    )
-
-
-def to_matching_view(row: ProfileRow) -> MatchingView:
-    return MatchingView.model_validate(
-        {
-            "profile_id": row.id,
-            "version": row.version,
-            "target_jobs": row.target_jobs,
-            "appellation_codes": row.appellation_codes,
-            "skills": row.skills,
-            "location": _location(row),
-            "mobility": row.mobility,
-            "contract_types": row.contract_types,
-            "min_hours_per_week": row.min_hours_per_week,
-            "max_hours_per_week": row.max_hours_per_week,
-            "excluded_conditions": row.excluded_conditions,
-        }
-    )
-
-
-class ProfileRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, outbox: Outbox) -> None:
         self.session = session
+        self._outbox = outbox
+        self._rows: dict[str, ProfileRow] = {}
 
-    def add(self, row: ProfileRow) -> None:
-        self.session.add(row)
+    def _profile(self, row: ProfileRow) -> Profile:
+        self._rows[row.id] = row
+        return Profile(**row.model_dump())
 
-    def get(self, profile_id: str, for_update: bool = False) -> ProfileRow | None:
+    def get(self, profile_id: str, for_update: bool = False) -> Profile | None:
         query = select(ProfileRow).where(ProfileRow.id == profile_id)
-        if for_update:
-            query = query.with_for_update()
-        return self.session.exec(query).first()
+        row = self.session.exec(query.with_for_update() if for_update else query).first()
+        return self._profile(row) if row is not None else None
 
     def referent_of(self, profile_id: str) -> str | None:
-        """The person's référent (None: no such person), without loading the file."""
         return self.session.exec(select(ProfileRow.referent_id).where(ProfileRow.id == profile_id)).first()
 
-    def ended_before(self, cutoff: date, limit: int) -> list[ProfileRow]:
+    def ended_before(self, cutoff: date, limit: int) -> list[Profile]:
         query = select(ProfileRow).where(col(ProfileRow.followup_ended_on) < cutoff).limit(limit)
-        return list(self.session.exec(query).all())
+        return [self._profile(row) for row in self.session.exec(query).all()]
 
-    def delete(self, row: ProfileRow) -> None:
-        self.session.delete(row)
-
-    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[ProfileRow], int]:
+    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
         query = select(ProfileRow)
         count = select(func.count()).select_from(ProfileRow)
         if referent_id is not None:
@@ -104,4 +77,41 @@ class ProfileRepository:
         rows = self.session.exec(
             query.order_by(col(ProfileRow.display_name), col(ProfileRow.id)).offset(offset).limit(limit)
         )
-        return list(rows.all()), int(self.session.exec(count).one())
+        return [self._profile(row) for row in rows.all()], int(self.session.exec(count).one())
+
+    def save(self, profile: Profile) -> None:
+        row = self._rows.get(profile.id)
+        if row is None:
+            row = self._rows[profile.id] = ProfileRow(**profile.stored_fields())
+        else:
+            for name, value in profile.stored_fields().items():
+                setattr(row, name, value)
+        self.session.add(row)
+        self._send(profile)
+
+    def delete(self, profile: Profile) -> None:
+        row = self._rows.pop(profile.id, None) or self.session.get(ProfileRow, profile.id)
+        if row is not None:
+            self.session.delete(row)
+        self._send(profile)
+
+    def _send(self, profile: Profile) -> None:
+        for event in profile.events:
+            self._outbox.add(PROFILES_TOPIC, event)
+        profile.events.clear()
+
+
+class SqlProfilesUnitOfWork(SqlUnitOfWork):
+    profiles: SqlProfileRepository
+    audit: AuditLog
+
+    def _repositories(self) -> None:
+        self.profiles = SqlProfileRepository(self.session, self.outbox)
+        self.audit = AuditLog(self.session)
+
+
+def sql_units_of_work(
+    engine: Engine, on_commit: Callable[[], None] = lambda: None
+) -> Callable[[], SqlProfilesUnitOfWork]:
+    """The factory the profiles use cases take: a new unit of work on `engine` for each call."""
+    return lambda: SqlProfilesUnitOfWork(engine, on_commit)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from common.db import make_engine
 from maillage.cli import main
 from maillage.importer import offers_service
 from services.offers.adapters.sql import OfferRow
@@ -18,8 +19,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def stored(data_dir: Path) -> dict[str, OfferRow]:
-    service = offers_service(str(data_dir))
-    with Session(service._engine) as session:
+    offers_service(str(data_dir))  # the store the command writes to, migrated
+    with Session(make_engine(f"sqlite:///{data_dir.resolve() / 'offers.db'}")) as session:
         return {str(r.source_id): r for r in session.exec(select(OfferRow)).all()}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from common.db import make_engine
 from common.identity import Caller, Role
 from common.outbox import OutboxMessage
 from maillage.cli import main
@@ -16,8 +17,8 @@ from services.offers.adapters.sql import OfferRow
 
 
 def counts(data_dir: Path) -> tuple[int, int, int]:
-    service = offers_service(str(data_dir))
-    with Session(service._engine) as session:
+    offers_service(str(data_dir))  # the store the command writes to, migrated
+    with Session(make_engine(f"sqlite:///{data_dir.resolve() / 'offers.db'}")) as session:
         offers = session.exec(select(func.count()).select_from(OfferRow)).one()
         versions = session.exec(select(func.sum(OfferRow.version))).one() or 0
         events = session.exec(select(func.count()).select_from(OutboxMessage)).one()

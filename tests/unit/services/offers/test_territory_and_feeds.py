@@ -19,6 +19,7 @@ from common.outbox import OutboxRelay
 from common.territory import build_territory, commune_named
 from contracts.events import OFFERS_TOPIC
 from contracts.offers import OfferAction, OfferCreate, OfferUpdate
+from services.offers.adapters.sql import sql_units_of_work
 from services.offers.bootstrap import MIGRATIONS
 from services.offers.service import OffersService
 from tests.factories import offer_payload
@@ -35,7 +36,7 @@ def place(name: str, departement: str) -> dict[str, object]:
 def service(tmp_path: Path) -> OffersService:
     engine = make_engine(f"sqlite:///{tmp_path / 'offers.db'}")
     migrate(engine, MIGRATIONS, "offers_schema_version")
-    return OffersService(engine, area=build_territory("45", 40))
+    return OffersService(sql_units_of_work(engine), area=build_territory("45", 40))
 
 
 def test_offers_beyond_the_band_are_refused_with_the_reason(service: OffersService) -> None:
@@ -99,7 +100,7 @@ def test_a_store_at_0001_upgrades_with_its_offers(tmp_path: Path) -> None:
             )
         )
     migrate(engine, MIGRATIONS, "offers_schema_version")
-    offer = OffersService(engine).get(Caller("a", Role.ADMIN), "o1")
+    offer = OffersService(sql_units_of_work(engine)).get(Caller("a", Role.ADMIN), "o1")
     assert offer.published_at is None and offer.import_notes == [] and offer.contact is None
 
 
@@ -114,7 +115,7 @@ def published(bus: InProcessBus, group: str) -> list[str]:
 def test_hide_keeps_offers_beyond_the_band_out_of_matching(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'hide.db'}")
     migrate(engine, MIGRATIONS, "offers_schema_version")
-    service = OffersService(engine, area=build_territory("45", 40, hide_beyond=True))
+    service = OffersService(sql_units_of_work(engine), area=build_territory("45", 40, hide_beyond=True))
     bus = InProcessBus()
     relay = OutboxRelay(engine, bus.publisher())
     mayenne = service.create(EMPLOYER, OfferCreate(**offer_payload(location=place("Olivet", "53"))))

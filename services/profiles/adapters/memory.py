@@ -1,0 +1,110 @@
+"""The profiles store in memory: the same repository, audit trail and unit of work as adapters/sql.py,
+for unit tests. A unit of work works on a copy of the store and writes it back on commit."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from types import TracebackType
+from typing import Any, Self
+
+from common.clock import as_utc, utcnow
+from common.unit_of_work import MemoryOutbox
+from contracts.events import PROFILES_TOPIC
+from services.profiles.domain import Profile
+
+
+@dataclass
+class MemoryProfileStore:
+    """What a database would hold: the files' columns, the audit entries, the outbox."""
+
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    audit: list[dict[str, object]] = field(default_factory=list)
+    outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
+
+
+class MemoryProfileRepository:
+    def __init__(self, profiles: dict[str, dict[str, Any]], outbox: MemoryOutbox) -> None:
+        self.stored = profiles
+        self._outbox = outbox
+
+    def _all(self) -> list[Profile]:
+        return [Profile(**copy.deepcopy(columns)) for columns in self.stored.values()]
+
+    def get(self, profile_id: str, for_update: bool = False) -> Profile | None:
+        columns = self.stored.get(profile_id)
+        return Profile(**copy.deepcopy(columns)) if columns is not None else None
+
+    def referent_of(self, profile_id: str) -> str | None:
+        columns = self.stored.get(profile_id)
+        return str(columns["referent_id"]) if columns is not None else None
+
+    def ended_before(self, cutoff: date, limit: int) -> list[Profile]:
+        ended = [p for p in self._all() if p.followup_ended_on is not None and p.followup_ended_on < cutoff]
+        return ended[:limit]
+
+    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
+        found = sorted(
+            (p for p in self._all() if referent_id in (None, p.referent_id)),
+            key=lambda p: (p.display_name, p.id),
+        )
+        return found[offset : offset + limit], len(found)
+
+    def save(self, profile: Profile) -> None:
+        self.stored[profile.id] = copy.deepcopy(profile.stored_fields())
+        self._send(profile)
+
+    def delete(self, profile: Profile) -> None:
+        self.stored.pop(profile.id, None)
+        self._send(profile)
+
+    def _send(self, profile: Profile) -> None:
+        for event in profile.events:
+            self._outbox.add(PROFILES_TOPIC, event)
+        profile.events.clear()
+
+
+class MemoryAuditTrail:
+    def __init__(self) -> None:
+        self.staged: list[dict[str, object]] = []
+        self.kept: list[dict[str, object]] = []
+
+    def record(
+        self, actor: str, role: str, action: str, profile_id: str, request_id: str | None = None
+    ) -> None:
+        entry = {"at": as_utc(utcnow()).isoformat(), "actor": actor, "actor_role": role, "action": action}
+        self.staged.append({**entry, "profile_id": profile_id, "request_id": request_id})
+
+    def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
+        entries = [e for e in self.kept + self.staged if e["profile_id"] == profile_id]
+        shown = ("at", "actor", "actor_role", "action")
+        return [{k: e[k] for k in shown} for e in reversed(entries)][:limit]
+
+
+class MemoryProfilesUnitOfWork:
+    def __init__(self, store: MemoryProfileStore) -> None:
+        self._store = store
+        self.outbox = store.outbox
+
+    def __enter__(self) -> Self:
+        self.profiles = MemoryProfileRepository(copy.deepcopy(self._store.profiles), self._store.outbox)
+        self.audit = MemoryAuditTrail()
+        self.audit.kept = self._store.audit
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._store.outbox.drop_staged()
+
+    def commit(self) -> None:
+        self._store.profiles = copy.deepcopy(self.profiles.stored)
+        self._store.audit.extend(self.audit.staged)
+        self.audit.staged = []
+        self._store.outbox.keep_staged()
+
+
+def memory_units_of_work(store: MemoryProfileStore) -> Callable[[], MemoryProfilesUnitOfWork]:
+    return lambda: MemoryProfilesUnitOfWork(store)

@@ -1,0 +1,54 @@
+"""What the profiles use cases need of their store: the files, the audit trail, and the unit of work
+holding them (SQL in adapters/sql.py, in memory in adapters/memory.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+from common.unit_of_work import UnitOfWork
+from services.profiles.domain import Profile
+
+
+class ProfileRepository(Protocol):
+    """Every query on files. `save` and `delete` hand the events the profile recorded to the outbox."""
+
+    def get(self, profile_id: str, for_update: bool = False) -> Profile | None: ...
+
+    def referent_of(self, profile_id: str) -> str | None:
+        """The person's référent (None: no such person), without loading the file."""
+        ...
+
+    def ended_before(self, cutoff: date, limit: int) -> list[Profile]: ...
+
+    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
+        """By name; every file when `referent_id` is None (admins)."""
+        ...
+
+    def save(self, profile: Profile) -> None: ...
+
+    def delete(self, profile: Profile) -> None: ...
+
+
+class AuditTrail(Protocol):
+    """Who did what to which file, when: append-only, ids only."""
+
+    def record(
+        self, actor: str, role: str, action: str, profile_id: str, request_id: str | None = None
+    ) -> None: ...
+
+    def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
+        """Newest first: at, actor, actor_role, action."""
+        ...
+
+
+class ProfilesUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def profiles(self) -> ProfileRepository: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
+
+
+ProfilesUnitOfWorkFactory = Callable[[], ProfilesUnitOfWork]

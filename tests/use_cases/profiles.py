@@ -1,0 +1,122 @@
+"""The profiles use cases, on whichever unit of work the subclass's `world` fixture gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+import pytest
+from pydantic import ValidationError
+
+from common.errors import Forbidden, NotFound
+from common.identity import SYSTEM_CALLER, Caller, Role
+from contracts.events import ProfileChanged, ProfileDeletedV1, ProfileUpsertedV1, decode_event
+from contracts.profiles import Consultation, ProfileCreate, ProfileUpdate
+from services.profiles.service import ProfilesService
+from tests.factories import profile_payload
+
+REFERENT = Caller("r1", Role.REFERENT)
+OTHER_REFERENT = Caller("r2", Role.REFERENT)
+
+
+class ProfilesWorld(Protocol):
+    """A service on one kind of store, and what that store committed."""
+
+    service: ProfilesService
+
+    def outbox(self) -> list[bytes]:
+        """Every event in the outbox, as sent, in the order it was written."""
+        ...
+
+
+class ProfilesUseCases:
+    def test_a_profile_joins_its_creators_caseload_only(self, world: ProfilesWorld) -> None:
+        created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
+        assert created.referent_id == "r1"
+        assert world.service.caseload(REFERENT, 10, 0).total == 1
+        assert world.service.caseload(OTHER_REFERENT, 10, 0).total == 0
+        with pytest.raises(NotFound):
+            world.service.get(OTHER_REFERENT, created.id)
+
+    @pytest.mark.parametrize("role", [Role.EMPLOYER, Role.ANALYST])
+    def test_employers_and_analysts_never_read_a_file(self, world: ProfilesWorld, role: Role) -> None:
+        created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
+        with pytest.raises(Forbidden):
+            world.service.get(Caller("x", role), created.id)
+        with pytest.raises(Forbidden):
+            world.service.caseload(Caller("x", role), 10, 0)
+
+    def test_only_referents_create_profiles(self, world: ProfilesWorld) -> None:
+        with pytest.raises(Forbidden):
+            world.service.create(Caller("a", Role.ADMIN), ProfileCreate(**profile_payload()))
+        assert world.outbox() == []
+
+    def test_reads_and_changes_are_audited(self, world: ProfilesWorld) -> None:
+        created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
+        world.service.get(REFERENT, created.id)
+        world.service.update(REFERENT, created.id, ProfileUpdate(skills=["repassage"]))
+        actions = [entry["action"] for entry in world.service.audit_trail(REFERENT, created.id)]
+        assert actions == ["update", "read", "create"]
+
+    def test_events_carry_ids_and_versions_not_personal_data(self, world: ProfilesWorld) -> None:
+        payload = profile_payload(display_name="Jeanne Secret")
+        created = world.service.create(REFERENT, ProfileCreate(**payload))
+        world.service.update(REFERENT, created.id, ProfileUpdate(skills=["repassage"]))
+        first, second = world.outbox()
+        assert b"Jeanne" not in first and b"nettoyage" not in first and b"repassage" not in second
+        events = [decode_event(raw) for raw in (first, second)]
+        assert all(isinstance(e, ProfileUpsertedV1) for e in events)
+        assert [e.payload for e in events] == [
+            ProfileChanged(profile_id=created.id, version=v) for v in (1, 2)
+        ]
+
+    def test_a_change_that_makes_an_invalid_file_is_refused_and_writes_nothing(
+        self, world: ProfilesWorld
+    ) -> None:
+        created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
+        with pytest.raises(ValidationError):
+            world.service.update(
+                REFERENT, created.id, ProfileUpdate(min_hours_per_week=30, max_hours_per_week=10)
+            )
+        assert world.service.get(REFERENT, created.id).version == 1 and len(world.outbox()) == 1
+
+    def test_matching_view_has_criteria_but_no_identity(self, world: ProfilesWorld) -> None:
+        created = world.service.create(
+            REFERENT,
+            ProfileCreate(**profile_payload(contraintes=[{"code": "sante", "status": "OUI"}])),
+        )
+        view = world.service.matching_view(SYSTEM_CALLER, created.id).model_dump()
+        assert "display_name" not in view and "contraintes" not in view and "referent_id" not in view
+        assert view["mobility"]["max_distance_km"] == 15
+        with pytest.raises(NotFound):
+            world.service.matching_view(REFERENT, created.id)
+
+    def test_a_consultation_is_allowed_as_a_read_would_be_and_audited_under_its_name(
+        self, world: ProfilesWorld
+    ) -> None:
+        service = world.service
+        created = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        service.consult(REFERENT, created.id, Consultation.SUGGESTIONS)
+        service.consult(Caller("support", Role.ADMIN), created.id, Consultation.OUTCOMES)
+        with pytest.raises(NotFound):  # someone else's person: as if there were nobody
+            service.consult(OTHER_REFERENT, created.id, Consultation.SUGGESTIONS)
+        with pytest.raises(NotFound):
+            service.consult(REFERENT, "nobody", Consultation.SUGGESTIONS)
+        with pytest.raises(Forbidden):
+            service.consult(Caller("e", Role.EMPLOYER), created.id, Consultation.OUTCOMES)
+        actions = [entry["action"] for entry in service.audit_trail(REFERENT, created.id)]
+        assert actions == ["read outcomes", "read suggestions", "create"]
+
+    def test_files_whose_follow_up_ended_are_purged_with_their_last_version(
+        self, world: ProfilesWorld
+    ) -> None:
+        service = world.service
+        ended = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        service.update(REFERENT, ended.id, ProfileUpdate(followup_ended_on=date(2020, 1, 31)))
+        kept = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        assert service.purge_ended(date(2021, 1, 1), batch=1) == 1
+        assert [p.id for p in service.caseload(REFERENT, 10, 0).items] == [kept.id]
+        deleted = decode_event(world.outbox()[-1])
+        assert isinstance(deleted, ProfileDeletedV1)
+        assert deleted.payload == ProfileChanged(profile_id=ended.id, version=3)
+        assert [e["action"] for e in service.audit_trail(Caller("a", Role.ADMIN), kept.id)] == ["create"]
