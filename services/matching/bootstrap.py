@@ -105,10 +105,7 @@ def bootstrap(
             return _worker_stats(workers[0])
         return {"lag": bus.group_lag(settings.consumer_group, CONSUMED_TOPICS)}
 
-    readiness = {"database": lambda: database_reachable(engine)}
-    reachable = getattr(index, "reachable", None)
-    if callable(reachable):
-        readiness["index"] = reachable
+    readiness = {"database": lambda: database_reachable(engine), "index": index.reachable}
     app = create_service_app(
         "Maillage matching service",
         [api.router, api_analytics.router, api_occupations.router],

@@ -171,6 +171,9 @@ class OfferIndex(Protocol):
 
     def count(self) -> int: ...
 
+    def reachable(self) -> bool:
+        """Whether the index answers now (readiness); an in-process index always does."""
+
     def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
         """Build a fresh index from scratch and switch to it only when complete (alias swap)."""
 

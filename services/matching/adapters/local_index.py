@@ -133,6 +133,9 @@ class LocalOfferIndex:
         with self._lock:
             return len(self._docs)
 
+    def reachable(self) -> bool:
+        return True  # in this process
+
     def search(
         self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
     ) -> list[Hit]:
