@@ -20,8 +20,11 @@ OTHER_EMPLOYER = Caller("e2", Role.EMPLOYER)
 REFERENT = Caller("r1", Role.REFERENT)
 
 
+Setup = tuple[OffersService, OutboxRelay, InProcessBus]
+
+
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[OffersService, OutboxRelay, InProcessBus]:
+def setup(tmp_path: Path) -> Setup:
     engine = make_engine(f"sqlite:///{tmp_path / 'offers.db'}")
     migrate(engine, MIGRATIONS, "offers_schema_version")
     bus = InProcessBus()
@@ -36,7 +39,7 @@ def _events(relay: OutboxRelay, bus: InProcessBus) -> list[OfferUpsertedV1]:
     return offers
 
 
-def test_every_change_bumps_the_version_and_emits_one_event(setup) -> None:
+def test_every_change_bumps_the_version_and_emits_one_event(setup: Setup) -> None:
     service, relay, bus = setup
     offer = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     service.update(EMPLOYER, offer.id, OfferUpdate(hours_per_week=30))
@@ -46,7 +49,7 @@ def test_every_change_bumps_the_version_and_emits_one_event(setup) -> None:
     assert [(e.key, e.payload.version) for e in events] == [(offer.id, 1), (offer.id, 2), (offer.id, 3)]
 
 
-def test_an_update_that_changes_nothing_emits_nothing(setup) -> None:
+def test_an_update_that_changes_nothing_emits_nothing(setup: Setup) -> None:
     service, relay, bus = setup
     offer = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     same = service.update(EMPLOYER, offer.id, OfferUpdate(hours_per_week=offer.hours_per_week))
@@ -54,14 +57,14 @@ def test_an_update_that_changes_nothing_emits_nothing(setup) -> None:
     assert len(_events(relay, bus)) == 1
 
 
-def test_reimporting_the_same_source_id_is_idempotent(setup) -> None:
+def test_reimporting_the_same_source_id_is_idempotent(setup: Setup) -> None:
     service, _relay, _bus = setup
     first = service.create(EMPLOYER, OfferCreate(**offer_payload(source_id="ft-123")))
     again = service.create(EMPLOYER, OfferCreate(**offer_payload(source_id="ft-123")))
     assert again.id == first.id and again.version == 1
 
 
-def test_status_transitions_are_enforced(setup) -> None:
+def test_status_transitions_are_enforced(setup: Setup) -> None:
     service, _, _ = setup
     offer = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     service.act(EMPLOYER, offer.id, OfferAction.CLOSE)
@@ -69,7 +72,7 @@ def test_status_transitions_are_enforced(setup) -> None:
         service.act(EMPLOYER, offer.id, OfferAction.RESUME)
 
 
-def test_employers_only_see_and_change_their_own_offers(setup) -> None:
+def test_employers_only_see_and_change_their_own_offers(setup: Setup) -> None:
     service, _, _ = setup
     offer = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     with pytest.raises(NotFound):
@@ -82,7 +85,7 @@ def test_employers_only_see_and_change_their_own_offers(setup) -> None:
     assert service.get(REFERENT, offer.id).id == offer.id
 
 
-def test_referents_only_list_active_offers(setup) -> None:
+def test_referents_only_list_active_offers(setup: Setup) -> None:
     service, _, _ = setup
     kept = service.create(EMPLOYER, OfferCreate(**offer_payload()))
     paused = service.create(EMPLOYER, OfferCreate(**offer_payload(title="Autre")))
