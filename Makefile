@@ -38,9 +38,10 @@ test-unit: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
-	$(VENV)/bin/mypy common contracts services gateway maillage scripts bench
+	$(VENV)/bin/mypy common contracts services gateway maillage scripts bench tests
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

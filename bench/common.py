@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmarks: machine description, percentiles, results files, a Loiret corpus.
+"""Shared pieces of the benchmarks: machine description, percentiles, results files, a Loiret corpus
+(memory and CPU of the measured processes: bench/process_meters.py).
 
 The corpus: offers drawn from the ROME appellations, placed in Loiret communes weighted by population,
 with realistic contracts, hours, conditions and expiry. Loading 10^5 offers through MiniLM would take
@@ -249,9 +250,9 @@ def text_pool(size: int = POOL_SIZE, seed: int = 6) -> list[PoolText]:
 
 def index_encoder() -> Any:
     """The encoder the product embeds offers with (ENCODER_KIND)."""
-    from services.matching.adapters.encoders import make_encoder
+    from services.matching.adapters.encoders import make_text_encoder
 
-    return make_encoder(ENCODER_KIND)
+    return make_text_encoder(ENCODER_KIND)
 
 
 def cached_vectors(texts: Sequence[str], tag: str, encoder: Any = None) -> npt.NDArray[np.float32]:
@@ -388,88 +389,3 @@ def queries(n: int, seed: int = 11) -> list[Query]:
         )
         out.append(Query(payload, text, filters))
     return out
-
-
-def first_get(client: Any, url: str, headers: dict[str, str], tries: int = 10) -> Any:
-    """The first suggestion request of a person projects them, racing the consumer that projects the same
-    profile event: the loser answers 409 (see RESULTS.md). Retry, as a client would."""
-    for _ in range(tries - 1):
-        response = client.get(url, headers=headers)
-        if response.status_code != 409:
-            break
-        time.sleep(0.3)
-    else:
-        response = client.get(url, headers=headers)
-    response.raise_for_status()
-    return response
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return 0.0
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and all its descendants (the rig and Elasticsearch start through wrappers)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(parents.get(current, []))
-    return found
-
-
-def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and all its descendants."""
-    return round(sum(rss_mb(p) for p in _tree(pid)), 1)
-
-
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its descendants still running."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for p in _tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
-
-
-class CpuMeter:
-    """CPU seconds each named process (tree) spends between `start` and `stop`: where a phase's work went."""
-
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.pids = pids
-        self._before: dict[str, float] = {}
-        self._started = 0.0
-
-    def start(self) -> CpuMeter:
-        self._before = {name: tree_cpu_s(pid) for name, pid in self.pids.items()}
-        self._started = time.monotonic()
-        return self
-
-    def stop(self) -> dict[str, float]:
-        wall = time.monotonic() - self._started
-        used = {name: round(tree_cpu_s(pid) - self._before[name], 2) for name, pid in self.pids.items()}
-        return {
-            **used,
-            "wall_s": round(wall, 2),
-            "cores_busy": round(sum(used.values()) / max(wall, 1e-9), 2),
-        }

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.common import load, say, write_result
-from services.matching.linking.dense import make_encoder
+from services.matching.linking.dense import make_label_encoder
 
 COMMAND = "python -m bench.encoders"
 OFFER_TEXT = (
@@ -45,7 +45,7 @@ def main() -> None:
     titles = [f"Agent de propreté {n}" for n in range(1024)]
     figures: dict[str, Any] = {}
     for kind, n_offers in (("use", 256), ("minilm", 256), ("e5", 64)):
-        encoder = make_encoder(kind)
+        encoder = make_label_encoder(kind)
         figures[kind] = {
             "model": encoder.name,
             "offer_texts_per_s": rate(encoder.encode_passages, offers[:n_offers], 64, args.rounds),

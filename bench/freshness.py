@@ -20,9 +20,9 @@ from typing import Any
 
 import httpx
 
-from bench.common import first_get, percentiles, say, write_result
+from bench.common import percentiles, say, write_result
 from bench.ingest import offer_payloads
-from bench.stack import Distributed
+from bench.stack import Distributed, first_get
 from common.territory import commune_named
 
 COMMAND = "python -m scripts.rig run -- python -m bench.freshness"

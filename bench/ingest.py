@@ -32,7 +32,8 @@ from typing import Any
 import httpx
 from elasticsearch import Elasticsearch
 
-from bench.common import CACHE, ROOT, CpuMeter, index_encoder, say, text_pool, write_result
+from bench.common import CACHE, ROOT, index_encoder, say, text_pool, write_result
+from bench.process_meters import CpuMeter
 from bench.stack import BENCH_ENV, Distributed
 from common.territory import communes
 from services.matching.texts import offer_body
@@ -102,10 +103,10 @@ def raw_linker(titles: Sequence[str]) -> float:
     """Titles per second of the occupation linker alone as the consumer runs it: a fresh batch, its
     label index built, and the titles' vectors lent by the index encoder (computed before the clock)."""
     from services.matching.linking import OccupationLinker
-    from services.matching.linking.dense import CachedEncoder, make_encoder
+    from services.matching.linking.dense import DiskCachedLabelEncoder, make_label_encoder
 
     linker = OccupationLinker(
-        encoder=CachedEncoder(make_encoder("use"), Path(BENCH_ENV["MAILLAGE_LINKING_CACHE"]))
+        encoder=DiskCachedLabelEncoder(make_label_encoder("use"), Path(BENCH_ENV["MAILLAGE_LINKING_CACHE"]))
     )
     linker.build()
     linker.link_many(["agent de propreté", "aide à domicile"], top=1, systems=("rome_appellation", "esco"))

@@ -28,7 +28,6 @@ from bench.common import (
     DIMS,
     Query,
     cached_vectors,
-    first_get,
     offers_with_vectors,
     percentiles,
     queries,
@@ -36,7 +35,7 @@ from bench.common import (
     text_pool,
     write_result,
 )
-from bench.stack import Distributed, Embedded, server_rss_mb
+from bench.stack import Distributed, Embedded, first_get, server_rss_mb
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.ports import IndexedOffer, Vector

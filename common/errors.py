@@ -18,7 +18,7 @@ class AppError(Exception):
     def __init__(
         self, detail: Any = None, headers: dict[str, str] | None = None, code: str | None = None
     ) -> None:
-        self.detail = detail if detail is not None else self.default_detail()
+        self.detail: Any = detail if detail is not None else self.default_detail()
         self.headers = headers
         self.code = code
         super().__init__(str(self.detail))
@@ -65,11 +65,6 @@ class NotFound(AppError):
 class Conflict(AppError):
     status_code = 409
     kind = "conflict"
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    kind = "payload_too_large"
 
 
 class ValidationFailed(AppError):

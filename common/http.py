@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -142,9 +142,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        request_id = headers.get(REQUEST_ID_HEADER.lower(), "")
-        if not (0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()):
-            request_id = uuid.uuid4().hex
+        request_id = _request_id(headers.get(REQUEST_ID_HEADER.lower(), ""))
         scope.setdefault("state", {})["request_id"] = request_id
 
         declared = headers.get("content-length")
@@ -194,6 +192,13 @@ class RequestContextMiddleware:
         response = error_response(413, "payload_too_large", f"The body exceeds {self.max_body_bytes} bytes.")
         response.headers["x-request-id"] = request_id
         await response({"type": "http"}, _empty_receive, send)
+
+
+def _request_id(given: str) -> str:
+    """The caller's request id when well-formed (it ties the logs of one call together), else a new one."""
+    if 0 < len(given) <= 64 and given.replace("-", "").isalnum():
+        return given
+    return uuid.uuid4().hex
 
 
 class _BodyTooLarge(Exception):
@@ -257,6 +262,10 @@ async def resolve_caller(request: Request) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(resolve_caller)]
+
+# Every entity id in Maillage is a short token (uuid4 hex for offers and profiles); anything else is refused
+# at the edge, before it reaches a URL or a query.
+EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Entity id.")]
 
 
 def health_router_payload(checks: dict[str, bool]) -> tuple[int, dict[str, Any]]:

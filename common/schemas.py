@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 SkillText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-
-
-# Every entity id in Maillage is a short token (uuid4 hex for offers and profiles); anything else is refused
-# at the edge, before it reaches a URL or a query.
-EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Entity id.")]
 
 
 class Location(BaseModel):
@@ -34,8 +28,3 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
-
-
-class PageParams(BaseModel):
-    limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0, le=1_000_000)

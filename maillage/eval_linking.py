@@ -49,19 +49,19 @@ def write_run(path: Path, run: dict[str, list[tuple[str, float]]], tag: str) -> 
 
 
 def cmd_eval_linking(args: argparse.Namespace) -> int:
-    from services.matching.linking.dense import CachedEncoder, Encoder, make_encoder
-    from services.matching.linking.ranking import Timings, Weights, rank
+    from services.matching.linking.dense import DiskCachedLabelEncoder, LabelEncoder, make_label_encoder
+    from services.matching.linking.ranking import Timings, Weights, rank_labels
 
     started = time.perf_counter()
     queries = read_tsv(args.queries)
     corpus = read_tsv(args.corpus)
     groups = read_tsv(args.mapping) if args.mapping else None
-    encoder: Encoder | None = None
+    encoder: LabelEncoder | None = None
     if args.encoder != "none":
-        encoder = CachedEncoder(make_encoder(args.encoder), args.cache_dir)
+        encoder = DiskCachedLabelEncoder(make_label_encoder(args.encoder), args.cache_dir)
     weights = Weights(char=args.w_char, dense=args.w_dense, bm25=args.w_bm25)
     timings = Timings()
-    run = rank(queries, corpus, args.top, groups, encoder=encoder, weights=weights, timings=timings)
+    run = rank_labels(queries, corpus, args.top, groups, encoder=encoder, weights=weights, timings=timings)
     tag = args.tag or f"maillage-{args.encoder}"
     write_run(args.out, run, tag)
     total = time.perf_counter() - started

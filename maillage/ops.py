@@ -80,12 +80,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_ensure_index(args: argparse.Namespace) -> int:
-    from services.matching.adapters.encoders import make_encoder
+    from services.matching.adapters.encoders import make_text_encoder
     from services.matching.bootstrap import make_index
     from services.matching.settings import MatchingSettings
 
     settings = MatchingSettings()
-    index = make_index(settings, make_encoder(settings.encoder).dimensions)
+    index = make_index(settings, make_text_encoder(settings.encoder).dimensions)
     index.ensure()
     print(f"Maillage: index alias {settings.index_alias} ready.", flush=True)
     return 0

@@ -23,7 +23,7 @@ from maillage import demo
 from maillage.in_process import InProcessOfferSource, InProcessProfileSource
 from services.matching.bootstrap import CONSUMED_TOPICS, MatchingComponents
 from services.matching.bootstrap import bootstrap as matching_bootstrap
-from services.matching.ports import Encoder
+from services.matching.ports import TextEncoder
 from services.matching.settings import MatchingSettings
 from services.offers.bootstrap import OffersComponents
 from services.offers.bootstrap import bootstrap as offers_bootstrap
@@ -91,10 +91,21 @@ def _secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _seed_demo_once(platform: EmbeddedPlatform) -> None:
+    """The demo data, loaded on the first start of a data dir only (a marker file remembers it)."""
+    marker = platform.data_dir / ".demo-seeded"
+    if marker.exists():
+        return
+    offer_count, people = demo.seed(platform.offers.service, platform.profiles.service)
+    platform.settle()
+    marker.write_text(f"{offer_count} offers, {people} profiles\n")
+    log.info("demo data loaded: %s offers, %s profiles", offer_count, people)
+
+
 def build_embedded(
     data_dir: Path,
     with_demo: bool = True,
-    encoder: Encoder | None = None,
+    encoder: TextEncoder | None = None,
     encoder_kind: str = "use",
     linker: str = "use",
 ) -> EmbeddedPlatform:
@@ -132,13 +143,8 @@ def build_embedded(
     platform = EmbeddedPlatform(data_dir, bus, offers, profiles, matching)
     matching.service.occupations.warm_up()
 
-    marker = data_dir / ".demo-seeded"
-    if with_demo and not marker.exists():
-        offer_count, people = demo.seed(offers.service, profiles.service)
-        platform.settle()
-        marker.write_text(f"{offer_count} offers, {people} profiles\n")
-        log.info("demo data loaded: %s offers, %s profiles", offer_count, people)
-
+    if with_demo:
+        _seed_demo_once(platform)
     platform.app = gateway_bootstrap(
         GatewaySettings(
             gateway_database_url=sqlite("gateway.db"),

@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from common.http import EntityId
 from common.identity import Caller, Role
-from common.schemas import EntityId, Page
+from common.schemas import Page
 from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,

@@ -23,7 +23,7 @@ import threading
 import time
 from types import FrameType
 
-from . import common, control
+from . import control, server_processes
 from .common import RigError, say
 from .install import ensure_installed
 
@@ -122,7 +122,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         env = control.start(rig_dir, args.only)
         started = True
         # This process is the servers' parent: reap the ones a test kills, so restarts need not wait.
-        threading.Thread(target=common.reap_children_forever, args=(reaper_stop,), daemon=True).start()
+        threading.Thread(
+            target=server_processes.reap_children_forever, args=(reaper_stop,), daemon=True
+        ).start()
         try:
             child = subprocess.Popen(cmd, env={**os.environ, **env})
         except OSError as exc:

@@ -29,22 +29,24 @@ from .common import (
     RigError,
     ServerSpec,
     StartCancelledError,
-    is_alive,
     load_specs,
     parse_only,
     pick_ports,
     ready_timeout,
     say,
+    state,
+    user_can_access,
+)
+from .install import Installation, ensure_installed
+from .server_processes import (
+    is_alive,
     server_procs,
     signal_procs,
     spawn,
-    state,
     stop_process,
-    user_can_access,
     wait_gone,
     wait_ready,
 )
-from .install import Installation, ensure_installed
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,28 @@ def _jvm_options(src: Path, logs: Path) -> str:
     return "\n".join(out) + "\n"
 
 
+def _elasticsearch_yml(ports: dict[str, int], data: Path, logs: Path) -> str:
+    return "\n".join(
+        [
+            "# Written by scripts/rig: single node for tests.",
+            "cluster.name: maillage-rig",
+            "node.name: rig-1",
+            "discovery.type: single-node",
+            "network.host: 127.0.0.1",
+            f"http.port: {ports['http']}",
+            f"transport.port: {ports['transport']}",
+            f"path.data: {data}",
+            f"path.logs: {logs}",
+            "xpack.security.enabled: false",
+            # Test machines can be nearly full; the default watermarks would block writes.
+            "cluster.routing.allocation.disk.threshold_enabled: false",
+            # Lets tests clean up with wildcard index deletes.
+            "action.destructive_requires_name: false",
+            "",
+        ]
+    )
+
+
 def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
     base = rig_dir / "es"
     conf, data, tmp = base / "config", base / "data", base / "tmp"
@@ -73,27 +95,7 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
     # Own config dir (ES_PATH_CONF): ES writes its keystore there, and the cached one is shared.
     shutil.copytree(home / "config", conf, dirs_exist_ok=True)
     (conf / "jvm.options").write_text(_jvm_options(home / "config" / "jvm.options", logs))
-    (conf / "elasticsearch.yml").write_text(
-        "\n".join(
-            [
-                "# Written by scripts/rig: single node for tests.",
-                "cluster.name: maillage-rig",
-                "node.name: rig-1",
-                "discovery.type: single-node",
-                "network.host: 127.0.0.1",
-                f"http.port: {ports['http']}",
-                f"transport.port: {ports['transport']}",
-                f"path.data: {data}",
-                f"path.logs: {logs}",
-                "xpack.security.enabled: false",
-                # Test machines can be nearly full; the default watermarks would block writes.
-                "cluster.routing.allocation.disk.threshold_enabled: false",
-                # Lets tests clean up with wildcard index deletes.
-                "action.destructive_requires_name: false",
-                "",
-            ]
-        )
-    )
+    (conf / "elasticsearch.yml").write_text(_elasticsearch_yml(ports, data, logs))
     chown_tree(base, inst.run_as)
     chown_tree(logs, inst.run_as)
     env = base_env()

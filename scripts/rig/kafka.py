@@ -45,52 +45,43 @@ def _cluster_id() -> str:
             return cid
 
 
-def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
-    base = rig_dir / "kafka"
-    data = base / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    broker, controller = ports["broker"], ports["controller"]
-    props = base / "server.properties"
-    props.write_text(
-        "\n".join(
-            [
-                "# Written by scripts/rig: single-node KRaft for tests.",
-                "process.roles=broker,controller",
-                "node.id=1",
-                # Static quorum: with it, `format` needs no --standalone/--initial-controllers.
-                f"controller.quorum.voters=1@127.0.0.1:{controller}",
-                f"listeners=PLAINTEXT://127.0.0.1:{broker},CONTROLLER://127.0.0.1:{controller}",
-                f"advertised.listeners=PLAINTEXT://127.0.0.1:{broker}",
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                f"log.dirs={data}",
-                "num.partitions=3",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "offsets.topic.replication.factor=1",
-                # 50 partitions by default: the first consumer group would wait seconds for them.
-                "offsets.topic.num.partitions=5",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=5",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "auto.create.topics.enable=true",
-                "group.initial.rebalance.delay.ms=0",
-                # After a kill -9 the restarted broker is refused (DUPLICATE_BROKER_REGISTRATION)
-                # until its old session expires: 9 s by default, 4 s here. Heartbeats stay in-JVM.
-                "broker.session.timeout.ms=4000",
-                "broker.heartbeat.interval.ms=500",
-                "",
-            ]
-        )
+def _server_properties(broker: int, controller: int, data: Path) -> str:
+    return "\n".join(
+        [
+            "# Written by scripts/rig: single-node KRaft for tests.",
+            "process.roles=broker,controller",
+            "node.id=1",
+            # Static quorum: with it, `format` needs no --standalone/--initial-controllers.
+            f"controller.quorum.voters=1@127.0.0.1:{controller}",
+            f"listeners=PLAINTEXT://127.0.0.1:{broker},CONTROLLER://127.0.0.1:{controller}",
+            f"advertised.listeners=PLAINTEXT://127.0.0.1:{broker}",
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            f"log.dirs={data}",
+            "num.partitions=3",
+            "default.replication.factor=1",
+            "min.insync.replicas=1",
+            "offsets.topic.replication.factor=1",
+            # 50 partitions by default: the first consumer group would wait seconds for them.
+            "offsets.topic.num.partitions=5",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "transaction.state.log.num.partitions=5",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "auto.create.topics.enable=true",
+            "group.initial.rebalance.delay.ms=0",
+            # After a kill -9 the restarted broker is refused (DUPLICATE_BROKER_REGISTRATION)
+            # until its old session expires: 9 s by default, 4 s here. Heartbeats stay in-JVM.
+            "broker.session.timeout.ms=4000",
+            "broker.heartbeat.interval.ms=500",
+            "",
+        ]
     )
-    log4j = base / "log4j2.xml"
-    log4j.write_text(_LOG4J2_XML)
-    java = str(inst.java_home / "bin" / "java")
-    classpath = f"{inst.kafka_libs}/*"
-    log4j_opt = f"-Dlog4j2.configurationFile={log4j}"
+
+
+def _format_storage(java: str, classpath: str, log4j_opt: str, props: Path) -> None:
     run_checked(
         [
             java,
@@ -109,6 +100,21 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
         "kafka storage format",
         env=base_env(),
     )
+
+
+def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
+    base = rig_dir / "kafka"
+    data = base / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    broker, controller = ports["broker"], ports["controller"]
+    props = base / "server.properties"
+    props.write_text(_server_properties(broker, controller, data))
+    log4j = base / "log4j2.xml"
+    log4j.write_text(_LOG4J2_XML)
+    java = str(inst.java_home / "bin" / "java")
+    classpath = f"{inst.kafka_libs}/*"
+    log4j_opt = f"-Dlog4j2.configurationFile={log4j}"
+    _format_storage(java, classpath, log4j_opt, props)
     env = base_env()
     env["JAVA_HOME"] = str(inst.java_home)
     return ServerSpec(

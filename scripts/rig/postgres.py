@@ -30,15 +30,7 @@ def _as_user(user: str | None) -> dict[str, object]:
     return {} if user is None else {"user": user, "group": user, "extra_groups": []}
 
 
-def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
-    base = rig_dir / "pg"
-    data = base / "data"
-    base.mkdir(exist_ok=True)
-    sock = _socket_dir(rig_dir)
-    os.chmod(sock, 0o755)
-    chown_tree(base, inst.run_as)
-    chown_tree(sock, inst.run_as)
-    env = base_env()
+def _initdb(inst: Installation, data: Path, base: Path, env: dict[str, str]) -> None:
     run_checked(
         [
             str(inst.pg_bin / "initdb"),
@@ -59,6 +51,18 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
         cwd=str(base),
         **_as_user(inst.run_as),
     )
+
+
+def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
+    base = rig_dir / "pg"
+    data = base / "data"
+    base.mkdir(exist_ok=True)
+    sock = _socket_dir(rig_dir)
+    os.chmod(sock, 0o755)
+    chown_tree(base, inst.run_as)
+    chown_tree(sock, inst.run_as)
+    env = base_env()
+    _initdb(inst, data, base, env)
     port = ports["port"]
     return ServerSpec(
         name=NAME,

@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from common.errors import Forbidden
-from common.http import CallerDep
+from common.http import CallerDep, EntityId
 from common.identity import Role
-from common.schemas import EntityId
 from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,

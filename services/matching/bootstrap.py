@@ -9,19 +9,19 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from common.app import create_service_app
+from common.app import HealthCheck, create_service_app
 from common.db import database_reachable, make_engine, migrate
 from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
 from services.matching import api, api_analytics, api_occupations
-from services.matching.adapters.embedding_cache import CachingEncoder
-from services.matching.adapters.encoders import make_encoder
+from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
+from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
-from services.matching.ports import Encoder, OfferIndex, OfferSource, ProfileSource
+from services.matching.ports import OfferIndex, OfferSource, ProfileSource, TextEncoder
 from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
@@ -68,15 +68,12 @@ def bootstrap(
     bus: MessageBus,
     profiles: ProfileSource,
     offers: OfferSource,
-    encoder: Encoder | None = None,
+    encoder: TextEncoder | None = None,
     start_relay: bool = True,
 ) -> MatchingComponents:
     engine = make_engine(settings.matching_database_url)
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
-    encoder = encoder or make_encoder(settings.encoder)
-    if settings.embedding_cache_entries > 0:
-        # Unchanged texts (a pause, new hours, a re-import, a reindex) are not embedded twice.
-        encoder = CachingEncoder(encoder, capacity=settings.embedding_cache_entries)
+    encoder = _remembering(encoder or make_text_encoder(settings.encoder), settings)
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
@@ -105,7 +102,6 @@ def bootstrap(
             return _worker_stats(workers[0])
         return {"lag": bus.group_lag(settings.consumer_group, CONSUMED_TOPICS)}
 
-    readiness = {"database": lambda: database_reachable(engine), "index": index.reachable}
     app = create_service_app(
         "Maillage matching service",
         [api.router, api_analytics.router, api_occupations.router],
@@ -116,13 +112,24 @@ def bootstrap(
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
         },
         settings.internal_token,
-        readiness=readiness,
+        readiness=_readiness(engine, index),
         on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),
         max_body_bytes=settings.max_body_bytes,
         metrics=lambda: _metrics(service, consumer_stats(), relay, bus),
     )
     return MatchingComponents(engine, service, relay, app, bus, settings, workers)
+
+
+def _remembering(encoder: TextEncoder, settings: MatchingSettings) -> TextEncoder:
+    if settings.embedding_cache_entries > 0:
+        # Unchanged texts (a pause, new hours, a re-import, a reindex) are not embedded twice.
+        return MemoryCachedTextEncoder(encoder, capacity=settings.embedding_cache_entries)
+    return encoder
+
+
+def _readiness(engine: Engine, index: OfferIndex) -> dict[str, HealthCheck]:
+    return {"database": lambda: database_reachable(engine), "index": index.reachable}
 
 
 def _metrics(

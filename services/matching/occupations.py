@@ -17,7 +17,7 @@ from contracts.profiles import MatchingView
 from services.matching.domain.occupations import FROM_SKILLS, OccupationLink
 from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker
-from services.matching.linking.dense import CachedEncoder, make_encoder
+from services.matching.linking.dense import DiskCachedLabelEncoder, make_label_encoder
 from services.matching.linking.normalize import key
 from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
@@ -37,10 +37,10 @@ INFERRED_ALONE, INFERRED_BESIDE_TARGETS = 0.85, 0.6
 
 
 @functools.lru_cache(maxsize=4)
-def _linking_encoder(kind: str, cache_dir: str) -> CachedEncoder | None:
+def _linking_encoder(kind: str, cache_dir: str) -> DiskCachedLabelEncoder | None:
     if kind in ("none", "lexical"):
         return None
-    return CachedEncoder(make_encoder(kind), Path(cache_dir) if cache_dir else None)
+    return DiskCachedLabelEncoder(make_label_encoder(kind), Path(cache_dir) if cache_dir else None)
 
 
 @functools.lru_cache(maxsize=4)

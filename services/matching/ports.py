@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -17,7 +17,10 @@ from services.matching.domain.occupations import OfferOccupation
 Vector = npt.NDArray[np.float32]
 
 
-class Encoder(Protocol):
+class TextEncoder(Protocol):
+    """Embeds offer and person texts for the offer index, one vector per text (the occupation linker's
+    query/passage encoders are `linking.dense.LabelEncoder`)."""
+
     name: str
     dimensions: int
 
@@ -141,13 +144,6 @@ class OwnOccupations:
 class Hit:
     offer: IndexedOffer
     similarity: float  # cosine similarity in [-1, 1]
-
-
-@dataclass
-class IndexStats:
-    documents: int
-    backend: str
-    details: dict[str, object] = field(default_factory=dict)
 
 
 class OfferIndex(Protocol):

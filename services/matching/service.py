@@ -34,7 +34,6 @@ from services.matching.domain.outcomes import CLOSED_FOR_PERSON, check_outcome, 
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
-    Encoder,
     HardFilters,
     Hit,
     IndexedOffer,
@@ -42,6 +41,7 @@ from services.matching.ports import (
     OfferSource,
     OwnOccupations,
     ProfileSource,
+    TextEncoder,
     Vector,
 )
 from services.matching.texts import offer_body, offer_vectors, profile_text
@@ -59,7 +59,7 @@ MAX_CANDIDATE_FICHES = 24
 class MatchingService:
     engine: Engine
     index: OfferIndex
-    encoder: Encoder
+    encoder: TextEncoder
     profiles: ProfileSource
     offers: OfferSource
     occupations: OccupationResolver = field(default_factory=lambda: OccupationResolver(None))

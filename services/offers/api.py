@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from common.http import CallerDep
-from common.schemas import EntityId, Page
+from common.http import CallerDep, EntityId
+from common.schemas import Page
 from contracts.offers import OfferAction, OfferCreate, OfferPublic, OfferStatus, OfferUpdate
 from services.offers.service import OffersService
 

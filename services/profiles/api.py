@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from common.errors import Forbidden
-from common.http import CallerDep
-from common.schemas import EntityId, Page
+from common.http import CallerDep, EntityId
+from common.schemas import Page
 from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.service import ProfilesService
 

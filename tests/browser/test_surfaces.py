@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from common.territory import commune_named
-from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.conftest import sign_in
+from tests.processes import LiveServer
 
 pytestmark = pytest.mark.e2e
 

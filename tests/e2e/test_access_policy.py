@@ -69,7 +69,7 @@ def headers(client: TestClient, platform: EmbeddedPlatform) -> dict[str, dict[st
     users = platform.app.state.users
     users.upsert("other_referent", "other-referent-pw", Role.REFERENT, "Autre référent")
     users.upsert("other_employer", "other-employer-pw", Role.EMPLOYER, "Autre employeur")
-    result = {"anonymous": {}}
+    result: dict[str, dict[str, str]] = {"anonymous": {}}
     for role in ROLES[1:]:
         password = {"other_referent": "other-referent-pw", "other_employer": "other-employer-pw"}.get(
             role, "demo"

@@ -12,6 +12,7 @@ from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.analytics import build_report
+from services.matching.ports import IndexedOffer
 from tests.factories import indexed_offer
 
 pytestmark = pytest.mark.integration
@@ -20,8 +21,8 @@ DIMS = 32
 TODAY = date.today()
 
 
-def documents():  # type: ignore[no-untyped-def]
-    docs = []
+def documents() -> list[IndexedOffer]:
+    docs: list[IndexedOffer] = []
     communes = ["Montargis", "Amilly", "Gien", "Pithiviers", "Orléans"]
     for i in range(60):
         docs.append(

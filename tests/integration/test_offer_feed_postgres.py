@@ -61,5 +61,6 @@ def test_a_feed_round_trips_and_closes_what_disappears(fresh_postgres_db: str) -
     # The prefix is matched literally: "ml_" is not a LIKE pattern that would also catch "mlX".
     assert service.close_missing(EMPLOYER, "ml%", set()) == []
     with engine.connect() as connection:
-        statuses = dict(connection.execute(text("SELECT source_id, status FROM offer")).all())
+        status_rows = connection.execute(text("SELECT source_id, status FROM offer")).all()
+    statuses: dict[str, str] = {row[0]: row[1] for row in status_rows}
     assert statuses["ml_1"] == "active" and statuses["ft:190AAA1"] == "active"

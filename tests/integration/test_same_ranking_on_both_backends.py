@@ -64,10 +64,11 @@ def fixture_people() -> dict[str, MatchingView]:
 def test_elasticsearch_and_local_index_rank_alike(elasticsearch_url: str, tmp_path: Path) -> None:
     people = fixture_people()
     services = []
-    for name, index in [
+    indexes: list[tuple[str, LocalOfferIndex | ElasticsearchOfferIndex]] = [
         ("local", LocalOfferIndex(str(tmp_path / "i.db"), 128)),
         ("es", ElasticsearchOfferIndex(elasticsearch_url, 128, alias=f"same-{uuid.uuid4().hex[:8]}")),
-    ]:
+    ]
+    for name, index in indexes:
         engine = make_engine(f"sqlite:///{tmp_path / name}.db")
         migrate(engine, MIGRATIONS, "matching_schema_version")
         index.ensure()

@@ -20,19 +20,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.ports import Encoder
+from services.matching.ports import TextEncoder
 
 DEFAULT_CAPACITY = 50_000
 
 # Every cache alive in this process, so that a process's metrics (or a benchmark) can read the counters.
-_INSTANCES: weakref.WeakSet[CachingEncoder] = weakref.WeakSet()
+_INSTANCES: weakref.WeakSet[MemoryCachedTextEncoder] = weakref.WeakSet()
 
 
-class CachingEncoder:
-    inner: Encoder
+class MemoryCachedTextEncoder:
+    inner: TextEncoder
 
-    def __init__(self, inner: Encoder, capacity: int = DEFAULT_CAPACITY) -> None:
-        if isinstance(inner, CachingEncoder):  # wrapping twice would only double the memory
+    def __init__(self, inner: TextEncoder, capacity: int = DEFAULT_CAPACITY) -> None:
+        if isinstance(inner, MemoryCachedTextEncoder):  # wrapping twice would only double the memory
             inner = inner.inner
         self.inner = inner
         self.name = inner.name

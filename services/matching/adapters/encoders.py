@@ -92,7 +92,7 @@ class HashingEncoder:
 ENCODER_KINDS = ("use", "minilm", "hashing")
 
 
-def make_encoder(kind: str) -> UseEncoder | SentenceTransformerEncoder | HashingEncoder:
+def make_text_encoder(kind: str) -> UseEncoder | SentenceTransformerEncoder | HashingEncoder:
     if kind == "use":
         return UseEncoder()
     if kind == "minilm":

@@ -14,6 +14,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from common.french_catalogue import OUTCOMES
@@ -211,44 +212,55 @@ def _complement(flags: list[bool], values: Sequence[int], total_published: bool)
         flags[min(candidates, key=lambda i: (values[i], i))] = True
 
 
-def build_report(
-    aggregates: IndexAggregates,
-    profile_skills: Mapping[str, int],
-    outcomes: Mapping[str, int],
-    refusals: Mapping[str, int],
-    today: date,
-    since: date | None = None,
-    threshold: int = THRESHOLD,
-    reason_labels: Mapping[str, str] | None = None,
-) -> DemandReport:
-    by_sector: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_epci: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_arr: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    detail: dict[tuple[str, str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    total = [0, 0]
-    for bucket in aggregates.buckets:
+# Each tally is [offers, openings]; the detail key is (sector key, sector label, EPCI, arrondissement, month).
+_DetailKey = tuple[str, str, str, str, str]
+
+
+@dataclass
+class _Tallies:
+    by_sector: defaultdict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    by_epci: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    by_arr: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    by_month: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    detail: defaultdict[_DetailKey, list[int]] = field(default_factory=lambda: defaultdict(_zero))
+    total: list[int] = field(default_factory=lambda: [0, 0])
+
+
+def _zero() -> list[int]:
+    return [0, 0]
+
+
+def _tally(buckets: Iterable[DemandBucket]) -> _Tallies:
+    tallies = _Tallies()
+    for bucket in buckets:
         sector = sector_of(bucket.naf_code, bucket.rome_code)
         epci, arrondissement = territory_of(bucket.insee_code)
         month = month_key(bucket.month)
         for target in (
-            by_sector[sector],
-            by_epci[epci],
-            by_arr[arrondissement],
-            by_month[month],
-            detail[(sector[0], sector[1], epci, arrondissement, month)],
-            total,
+            tallies.by_sector[sector],
+            tallies.by_epci[epci],
+            tallies.by_arr[arrondissement],
+            tallies.by_month[month],
+            tallies.detail[(sector[0], sector[1], epci, arrondissement, month)],
+            tallies.total,
         ):
             target[0] += bucket.offers
             target[1] += bucket.openings
+    return tallies
 
-    def table(items: Iterable[tuple[str, str, list[int]]], order_by_key: bool = False) -> list[Row]:
-        rows = [(k, label, v[0], v[1]) for k, label, v in items]
-        rows.sort(key=(lambda r: r[0]) if order_by_key else (lambda r: (-r[2], r[1])))
-        return suppress_rows(rows, threshold)
 
+def _table(
+    items: Iterable[tuple[str, str, list[int]]], threshold: int, order_by_key: bool = False
+) -> list[Row]:
+    rows = [(k, label, v[0], v[1]) for k, label, v in items]
+    rows.sort(key=(lambda r: r[0]) if order_by_key else (lambda r: (-r[2], r[1])))
+    return suppress_rows(rows, threshold)
+
+
+def _detail_cells(detail: Mapping[_DetailKey, list[int]], threshold: int) -> list[Cell]:
+    """The sector × EPCI × month cells, suppressed sector by sector (each sector's cells add up)."""
     cells: list[Cell] = []
-    groups: dict[str, list[tuple[tuple[str, str, str, str, str], list[int]]]] = defaultdict(list)
+    groups: dict[str, list[tuple[_DetailKey, list[int]]]] = defaultdict(list)
     for key, value in detail.items():
         groups[key[0]].append((key, value))
     for sector_key in sorted(groups):
@@ -267,12 +279,17 @@ def build_report(
                     suppressed=row.suppressed,
                 )
             )
+    return cells
 
+
+def _skill_rows(
+    demanded: Iterable[tuple[str, int]], profile_skills: Mapping[str, int], threshold: int
+) -> list[SkillRow]:
     available: Counter[str] = Counter()
     for skill, n in profile_skills.items():
         available[normalise(skill)] += n
     skills = []
-    for skill, n in aggregates.skills:
+    for skill, n in demanded:
         have = available.get(normalise(skill), 0)
         skills.append(
             SkillRow(
@@ -283,7 +300,21 @@ def build_report(
                 available_suppressed=hidden(have, threshold),
             )
         )
+    return skills
 
+
+def build_report(
+    aggregates: IndexAggregates,
+    profile_skills: Mapping[str, int],
+    outcomes: Mapping[str, int],
+    refusals: Mapping[str, int],
+    today: date,
+    since: date | None = None,
+    threshold: int = THRESHOLD,
+    reason_labels: Mapping[str, str] | None = None,
+) -> DemandReport:
+    tallies = _tally(aggregates.buckets)
+    total = tallies.total
     total_row = suppress_rows([("total", "Toutes offres", total[0], total[1])], threshold, False)[0]
     labels = reason_labels or {}
     return DemandReport(
@@ -291,12 +322,14 @@ def build_report(
         since=since,
         threshold=threshold,
         total=total_row,
-        by_sector=table((k, label, v) for (k, label), v in by_sector.items()),
-        by_epci=table((k, k, v) for k, v in by_epci.items()),
-        by_arrondissement=table((k, k, v) for k, v in by_arr.items()),
-        by_month=table(((k, month_label(k), v) for k, v in by_month.items()), order_by_key=True),
-        cells=cells,
-        skills=skills,
+        by_sector=_table(((k, label, v) for (k, label), v in tallies.by_sector.items()), threshold),
+        by_epci=_table(((k, k, v) for k, v in tallies.by_epci.items()), threshold),
+        by_arrondissement=_table(((k, k, v) for k, v in tallies.by_arr.items()), threshold),
+        by_month=_table(
+            ((k, month_label(k), v) for k, v in tallies.by_month.items()), threshold, order_by_key=True
+        ),
+        cells=_detail_cells(tallies.detail, threshold),
+        skills=_skill_rows(aggregates.skills, profile_skills, threshold),
         unfilled=suppress_rows(
             [(b.key, AGE_LABELS.get(b.key, b.key), b.offers, b.openings) for b in aggregates.unfilled],
             threshold,

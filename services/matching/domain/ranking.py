@@ -179,7 +179,7 @@ class _Scorer:
         return _Scored(suggestion, occupation, fit, penalty < 1.0, offer.id in person.already_proposed)
 
 
-def rank(hits: list[Hit], filters: HardFilters, person: Person, limit: int) -> list[Suggestion]:
+def rank_suggestions(hits: list[Hit], filters: HardFilters, person: Person, limit: int) -> list[Suggestion]:
     return rank_with_end(hits, filters, person, limit).items
 
 

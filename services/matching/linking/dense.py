@@ -23,8 +23,9 @@ from services.matching.linking.normalize import clean
 FloatArray = npt.NDArray[np.float32]
 
 
-class Encoder(Protocol):
-    """Turns texts into unit vectors; queries and passages may be encoded differently (E5 prefixes)."""
+class LabelEncoder(Protocol):
+    """Turns job titles and taxonomy labels into unit vectors for linking; queries and passages may be
+    encoded differently (E5 prefixes). The offer index embeds with `ports.TextEncoder` instead."""
 
     name: str
 
@@ -125,16 +126,16 @@ class MiniLMEncoder:
 ENCODERS = {"e5": E5Encoder, "use": UseEncoder, "minilm": MiniLMEncoder}
 
 
-def make_encoder(name: str) -> Encoder:
+def make_label_encoder(name: str) -> LabelEncoder:
     try:
         factory = ENCODERS[name]
     except KeyError:
         raise ValueError(f"unknown encoder {name!r}; choose among {sorted(ENCODERS)}") from None
-    encoder: Encoder = factory()
+    encoder: LabelEncoder = factory()
     return encoder
 
 
-class CachedEncoder:
+class DiskCachedLabelEncoder:
     """Wraps an encoder with a disk cache of passage vectors, keyed by model name and the exact texts.
 
     Taxonomy labels do not change between runs: the first run pays for the encoding, later ones load
@@ -142,7 +143,9 @@ class CachedEncoder:
     there is no disk cache.
     """
 
-    def __init__(self, inner: Encoder, cache_dir: Path | None = None, remembered_queries: int = 8192) -> None:
+    def __init__(
+        self, inner: LabelEncoder, cache_dir: Path | None = None, remembered_queries: int = 8192
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         env = os.environ.get("MAILLAGE_LINKING_CACHE")

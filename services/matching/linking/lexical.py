@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.linking.normalize import fold, surface, tokens
+from services.matching.linking.normalize import surface, tokens
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -98,8 +98,3 @@ class CharTfidfIndex:
 
     def score(self, text: str) -> FloatArray:
         return self._postings.score(self._vector(char_ngrams(text)))
-
-
-def folded_words(text: str) -> list[str]:
-    """Folded words without stemming, for display-level checks."""
-    return fold(text).split()

@@ -1,6 +1,6 @@
 """`OccupationLinker`: a free-text French job title → ROME 4.0 appellations and fiches, ESCO occupations.
 
-The same `LabelScorer` and `ConceptStructure` as the evaluation (`ranking.rank`), over the shipped
+The same `LabelScorer` and `ConceptStructure` as the evaluation (`ranking.rank_labels`), over the shipped
 taxonomies: ROME appellations grouped by fiche (the fiche's own label counts as one more appellation),
 and ESCO occupations (preferred and alternative labels grouped by URI, ISCO groups as classes that
 lend part of their score to their occupations). Indexes are built on first use, once per linker.
@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from services.matching.linking.dense import CachedEncoder, Encoder, make_encoder
+from services.matching.linking.dense import DiskCachedLabelEncoder, LabelEncoder, make_label_encoder
 from services.matching.linking.normalize import key
 from services.matching.linking.ranking import (
     ConceptStructure,
@@ -79,7 +79,7 @@ class _Side:
         ids: list[str],
         texts: list[str],
         groups: dict[str, str],
-        encoder: Encoder | None,
+        encoder: LabelEncoder | None,
         t: Timings,
         weights: Weights = Weights(),
     ) -> None:
@@ -169,12 +169,12 @@ class OccupationLinker:
 
     def __init__(
         self,
-        encoder: Encoder | str | None = "use",
+        encoder: LabelEncoder | str | None = "use",
         taxonomies: Taxonomies | None = None,
         weights: Weights | None = None,
     ) -> None:
         if isinstance(encoder, str):
-            encoder = CachedEncoder(make_encoder(encoder))
+            encoder = DiskCachedLabelEncoder(make_label_encoder(encoder))
         self._encoder = encoder
         self._taxonomies = taxonomies
         self._weights = weights or Weights()
@@ -240,7 +240,7 @@ class OccupationLinker:
     def remember_vectors(self, forms: Sequence[str], vectors: FloatArray) -> None:
         """Vectors of `linking_form` texts, computed elsewhere by this linker's own model: the offer index
         encodes each title once and lends the vector to linking (one encoder pass per title)."""
-        if isinstance(self._encoder, CachedEncoder):  # an encoder without memory would just encode again
+        if isinstance(self._encoder, DiskCachedLabelEncoder):  # one without memory would encode again
             self._encoder.remember_queries(forms, vectors)
 
     def link(self, text: str, top: int = 5, systems: tuple[System, ...] = SYSTEMS) -> list[OccupationMatch]:
@@ -294,98 +294,104 @@ class OccupationLinker:
 
     def _link(self, text: str, top: int, systems: tuple[System, ...]) -> tuple[OccupationMatch, ...]:
         self.build()
-        assert self._rome is not None and self._esco is not None and self._taxonomies is not None
-        tax = self._taxonomies
-        appellations, esco = self._appellations, self._esco_by_uri
         out: list[OccupationMatch] = []
         for system in systems:
             if system == "esco":
-                side = self._esco
-                for g, j, score, identical, lexical in side.best(text, top):
-                    uri = side.structure.names[g]
-                    occupation = esco[uri]
-                    matched = side.texts[j]
-                    if identical:
-                        how = (
-                            "intitulé identique" if matched == occupation.preferred_label else "synonyme ESCO"
-                        )
-                    else:
-                        how = "proximité lexicale" if lexical else "proximité sémantique"
-                    out.append(
-                        OccupationMatch(
-                            uri,
-                            occupation.preferred_label,
-                            "esco",
-                            None,
-                            None,
-                            confidence_of(score, identical),
-                            how,
-                            matched,
-                        )
-                    )
-                continue
-            side = self._rome
-            if system == "rome_fiche":
-                for g, j, score, identical, lexical in side.best(text, top):
-                    code = side.structure.names[g]
-                    fiche = tax.fiches.get(code)
-                    if identical and side.ids[j].startswith("x:"):
-                        how = "usage courant"
-                    elif identical:
-                        how = (
-                            "intitulé identique"
-                            if side.ids[j].startswith("f:")
-                            else "appellation de la fiche"
-                        )
-                    else:
-                        how = "proximité lexicale" if lexical else "proximité sémantique"
-                    out.append(
-                        OccupationMatch(
-                            code,
-                            fiche.label if fiche else code,
-                            "rome_fiche",
-                            code,
-                            fiche.parent_code if fiche else None,
-                            confidence_of(score, identical),
-                            how,
-                            side.texts[j],
-                        )
-                    )
-                continue
-            # Appellations: the labels themselves (a curated usual wording stands for its appellation).
-            scores = side.scores(text)[0]
-            lexical_scores = side.lexical(text, scores)
-            wanted = key(text)
-            exact = [i for i in side.labels_by_key.get(wanted, ()) if not side.ids[i].startswith("f:")]
-            picks = [int(i) for i in top_indices(scores, top * 4) if not side.ids[i].startswith("f:")]
-            seen: set[str] = set()
-            for i in dict.fromkeys([*exact, *picks]):
-                code_ogr = side.ids[i].split(":")[1]
-                if code_ogr in seen:
-                    continue
-                seen.add(code_ogr)
-                a = appellations[code_ogr]
-                identical = side.keys[i] == wanted
-                if identical:
-                    how = "usage courant" if side.ids[i].startswith("x:") else "intitulé identique"
-                else:
-                    how = "proximité lexicale" if lexical_scores[i] >= scores[i] else "proximité sémantique"
-                fiche = tax.fiches.get(a.code_rome)
-                out.append(
-                    OccupationMatch(
-                        a.code_ogr,
-                        a.label,
-                        "rome_appellation",
-                        a.code_rome,
-                        fiche.parent_code if fiche else None,
-                        confidence_of(float(scores[i]), identical),
-                        how,
-                        side.texts[i],
-                    )
-                )
-                if len(seen) >= top:
-                    break
+                out.extend(self._esco_matches(text, top))
+            elif system == "rome_fiche":
+                out.extend(self._fiche_matches(text, top))
+            else:
+                out.extend(self._appellation_matches(text, top))
         return tuple(out)
+
+    def _esco_matches(self, text: str, top: int) -> list[OccupationMatch]:
+        assert self._esco is not None
+        side, out = self._esco, []
+        for g, j, score, identical, lexical in side.best(text, top):
+            uri = side.structure.names[g]
+            occupation = self._esco_by_uri[uri]
+            matched = side.texts[j]
+            if identical:
+                how = "intitulé identique" if matched == occupation.preferred_label else "synonyme ESCO"
+            else:
+                how = "proximité lexicale" if lexical else "proximité sémantique"
+            out.append(
+                OccupationMatch(
+                    uri,
+                    occupation.preferred_label,
+                    "esco",
+                    None,
+                    None,
+                    confidence_of(score, identical),
+                    how,
+                    matched,
+                )
+            )
+        return out
+
+    def _fiche_matches(self, text: str, top: int) -> list[OccupationMatch]:
+        assert self._rome is not None and self._taxonomies is not None
+        side, fiches, out = self._rome, self._taxonomies.fiches, []
+        for g, j, score, identical, lexical in side.best(text, top):
+            code = side.structure.names[g]
+            fiche = fiches.get(code)
+            if identical and side.ids[j].startswith("x:"):
+                how = "usage courant"
+            elif identical:
+                how = "intitulé identique" if side.ids[j].startswith("f:") else "appellation de la fiche"
+            else:
+                how = "proximité lexicale" if lexical else "proximité sémantique"
+            out.append(
+                OccupationMatch(
+                    code,
+                    fiche.label if fiche else code,
+                    "rome_fiche",
+                    code,
+                    fiche.parent_code if fiche else None,
+                    confidence_of(score, identical),
+                    how,
+                    side.texts[j],
+                )
+            )
+        return out
+
+    def _appellation_matches(self, text: str, top: int) -> list[OccupationMatch]:
+        """The appellations' labels themselves (a curated usual wording stands for its appellation)."""
+        assert self._rome is not None and self._taxonomies is not None
+        side, fiches, out = self._rome, self._taxonomies.fiches, []
+        scores = side.scores(text)[0]
+        lexical_scores = side.lexical(text, scores)
+        wanted = key(text)
+        exact = [i for i in side.labels_by_key.get(wanted, ()) if not side.ids[i].startswith("f:")]
+        picks = [int(i) for i in top_indices(scores, top * 4) if not side.ids[i].startswith("f:")]
+        seen: set[str] = set()
+        for i in dict.fromkeys([*exact, *picks]):
+            code_ogr = side.ids[i].split(":")[1]
+            if code_ogr in seen:
+                continue
+            seen.add(code_ogr)
+            a = self._appellations[code_ogr]
+            identical = side.keys[i] == wanted
+            if identical:
+                how = "usage courant" if side.ids[i].startswith("x:") else "intitulé identique"
+            else:
+                how = "proximité lexicale" if lexical_scores[i] >= scores[i] else "proximité sémantique"
+            fiche = fiches.get(a.code_rome)
+            out.append(
+                OccupationMatch(
+                    a.code_ogr,
+                    a.label,
+                    "rome_appellation",
+                    a.code_rome,
+                    fiche.parent_code if fiche else None,
+                    confidence_of(float(scores[i]), identical),
+                    how,
+                    side.texts[i],
+                )
+            )
+            if len(seen) >= top:
+                break
+        return out
 
     def neighbours(self, code_rome: str) -> tuple[str, ...]:
         """Neighbouring ROME fiches (the ROME's mobility links), best first."""

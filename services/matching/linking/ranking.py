@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.linking.dense import Encoder
+from services.matching.linking.dense import LabelEncoder
 from services.matching.linking.lexical import BM25Index, CharTfidfIndex
 from services.matching.linking.taxonomy import isco_code_of
 
@@ -51,7 +51,7 @@ class LabelScorer:
     def __init__(
         self,
         texts: Sequence[str],
-        encoder: Encoder | None,
+        encoder: LabelEncoder | None,
         weights: Weights = Weights(),
         timings: Timings | None = None,
     ) -> None:
@@ -225,13 +225,13 @@ def _strictly_decreasing(docs: list[tuple[str, float]]) -> list[tuple[str, float
     return fixed
 
 
-def rank(
+def rank_labels(
     queries: Mapping[str, str],
     corpus: Mapping[str, str],
     top: int = 100,
     groups: Mapping[str, str] | None = None,
     *,
-    encoder: Encoder | None = None,
+    encoder: LabelEncoder | None = None,
     weights: Weights = Weights(),
     timings: Timings | None = None,
 ) -> dict[str, list[tuple[str, float]]]:

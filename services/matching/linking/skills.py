@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from services.matching.domain.skills import Competence, SkillReferentialView, SkillsProfile
-from services.matching.linking.dense import Encoder
+from services.matching.linking.dense import LabelEncoder
 from services.matching.linking.linker import confidence_of
 from services.matching.linking.normalize import key
 from services.matching.linking.ranking import FloatArray, LabelScorer, Timings
@@ -65,7 +65,7 @@ def load_referential() -> SkillReferential:
 class SkillLinker:
     """Scores skill wordings against the ROME referential; thread-safe, built once per process."""
 
-    def __init__(self, encoder: Encoder | None, referential: SkillReferential | None = None) -> None:
+    def __init__(self, encoder: LabelEncoder | None, referential: SkillReferential | None = None) -> None:
         self._encoder = encoder
         self._referential = referential
         self._view: SkillReferentialView | None = None

@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from common.errors import AppError, Conflict, NotFound, ValidationFailed
 from common.french_catalogue import ERROR_CODES
 from common.http import install_error_handlers
+from contracts.matching import OutcomeStatus, RefusalReason
 from gateway.upstream import UpstreamError
 from gateway.web.api_client import ApiFailure
-from services.matching.domain.outcomes import OutcomeStatus, RefusalReason, check_outcome
+from services.matching.domain.outcomes import check_outcome
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ("common", "gateway", "maillage", "services")

@@ -86,7 +86,11 @@ def test_ndcg_of_a_perfect_ranking_is_one(shared_data: Path) -> None:
     assert ndcg_at_k([0, 2], [2, 0], 10) < 1.0
     scenario = build("free-titles", shared_data, seed=3, **SMALL)
     permitted = allowed_offers(scenario)
-    perfect = [sorted(offers, key=lambda o, p=p: -scenario.grade(p, o)) for p, offers in enumerate(permitted)]
+
+    def best_first(person: int, offers: list[int]) -> list[int]:
+        return sorted(offers, key=lambda offer: -scenario.grade(person, offer))
+
+    perfect = [best_first(p, offers) for p, offers in enumerate(permitted)]
     figures = evaluate(scenario, perfect, permitted, 10)
     assert figures["people_judged"] > 0
     assert figures["ndcg_at_10"] == 1.0

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from services.matching.adapters.embedding_cache import CachingEncoder, cache_stats
+from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder, cache_stats
 from services.matching.adapters.encoders import HashingEncoder
 
 
@@ -22,7 +22,7 @@ class Counting:
 
 def test_same_vectors_as_the_model_and_each_text_embedded_once() -> None:
     model = Counting()
-    cached = CachingEncoder(model)
+    cached = MemoryCachedTextEncoder(model)
     first = cached.encode(["agent de propreté", "commis de cuisine", "agent de propreté"])
     again = cached.encode(["commis de cuisine", "agent de propreté", "soudeur"])
     assert np.array_equal(
@@ -36,7 +36,7 @@ def test_same_vectors_as_the_model_and_each_text_embedded_once() -> None:
 
 def test_least_recently_used_texts_leave_first() -> None:
     model = Counting()
-    cached = CachingEncoder(model, capacity=2)
+    cached = MemoryCachedTextEncoder(model, capacity=2)
     cached.encode(["a"])
     cached.encode(["b"])
     cached.encode(["a"])  # a is now the most recent
@@ -47,6 +47,6 @@ def test_least_recently_used_texts_leave_first() -> None:
 
 
 def test_empty_batch_and_no_double_wrapping() -> None:
-    cached = CachingEncoder(CachingEncoder(Counting()))
+    cached = MemoryCachedTextEncoder(MemoryCachedTextEncoder(Counting()))
     assert isinstance(cached.inner, Counting)
     assert cached.encode([]).shape == (0, 32)

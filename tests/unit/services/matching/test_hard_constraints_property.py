@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +16,8 @@ from common.vocabulary import ContractType, Transport, WorkCondition
 from contracts.profiles import MatchingView
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.constraints import filters_for, violations
-from services.matching.domain.ranking import Person, rank
+from services.matching.domain.ranking import Person, rank_suggestions
+from services.matching.ports import IndexedOffer
 from tests.factories import indexed_offer
 
 PLACES = communes()
@@ -28,7 +31,7 @@ unit_vectors = st.lists(st.floats(-1, 1, allow_nan=False), min_size=DIMS, max_si
 
 
 @st.composite
-def offers(draw: st.DrawFn, i: int) -> tuple[object, np.ndarray]:
+def offers(draw: st.DrawFn, i: int) -> tuple[IndexedOffer, npt.NDArray[np.float32]]:
     where = draw(place)
     offer = indexed_offer(
         id=f"o{i}",
@@ -75,7 +78,9 @@ def people(draw: st.DrawFn) -> MatchingView:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_no_suggestion_breaks_a_hard_constraint(tmp_path_factory, data: st.DataObject) -> None:
+def test_no_suggestion_breaks_a_hard_constraint(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     path: Path = tmp_path_factory.mktemp("idx") / "i.db"
     index = LocalOfferIndex(str(path), DIMS)
     batch = [data.draw(offers(i)) for i in range(data.draw(st.integers(1, 40)))]
@@ -84,7 +89,7 @@ def test_no_suggestion_breaks_a_hard_constraint(tmp_path_factory, data: st.DataO
     refused = frozenset(data.draw(st.sets(st.sampled_from([o.id for o, _ in batch]), max_size=3)))
     filters = filters_for(person, TODAY, refused)
     hits = index.search(data.draw(unit_vectors), filters, k=50)
-    for suggestion in rank(hits, filters, Person(["x"], []), 50):
+    for suggestion in rank_suggestions(hits, filters, Person(["x"], []), 50):
         offer = next(o for o, _ in batch if o.id == suggestion.offer_id)
         assert violations(offer, filters) == []
     # And the index let through exactly the allowed offers (exact search: nothing allowed is missing).

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from maillage.eval_linking import add_parser, read_tsv
-from services.matching.linking import OccupationLinker, rank
-from services.matching.linking.dense import CachedEncoder
+from services.matching.linking import OccupationLinker, rank_labels
+from services.matching.linking.dense import DiskCachedLabelEncoder
 from services.matching.linking.linker import System
 from services.matching.linking.normalize import clean, key, tokens
 from services.matching.linking.ranking import FloatArray, top_indices
@@ -98,7 +98,7 @@ def test_confidence_is_ordered_and_bounded(linker: OccupationLinker) -> None:
 def test_rank_groups_labels_of_one_concept_together() -> None:
     corpus = {"a1": "boucher", "a2": "bouchère", "b1": "boulanger", "c1": "charcutier traiteur"}
     groups = {"a1": "A", "a2": "A", "b1": "B", "c1": "C"}
-    run = rank({"q": "Boucher (h/f/x)"}, corpus, top=3, groups=groups)
+    run = rank_labels({"q": "Boucher (h/f/x)"}, corpus, top=3, groups=groups)
     docs = [d for d, _ in run["q"]]
     assert docs[:2] in (["a1", "a2"], ["a2", "a1"]) and len(docs) == 3
     scores = [s for _, s in run["q"]]
@@ -202,11 +202,11 @@ def test_title_vectors_lent_by_the_index_are_not_encoded_again(
     titles = ["Agent d'entretien H/F", "bouchère", "jaridnier paysagiste", "chauffeur poids lourd"]
     systems: tuple[System, ...] = ("rome_appellation", "esco")
     encoding_itself = _CountingEncoder()
-    alone = OccupationLinker(CachedEncoder(encoding_itself, tmp_path), small_taxonomies)
+    alone = OccupationLinker(DiskCachedLabelEncoder(encoding_itself, tmp_path), small_taxonomies)
     expected = alone.link_many(titles, 1, systems)
 
     lending = _CountingEncoder()
-    linker = OccupationLinker(CachedEncoder(lending, tmp_path), small_taxonomies)
+    linker = OccupationLinker(DiskCachedLabelEncoder(lending, tmp_path), small_taxonomies)
     forms = [linker.linking_form(t) for t in titles]
     assert "jardinier paysagiste" in forms  # typos corrected before anything is encoded
     linker.remember_vectors(forms, lending.encode_passages(forms))  # what the index computed

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
@@ -14,8 +15,9 @@ ENCODER = HashingEncoder(64)
 AMILLY = location("Amilly")
 
 
-def vec(text: str) -> np.ndarray:
-    return ENCODER.encode([text])[0]
+def vec(text: str) -> npt.NDArray[np.float32]:
+    vector: npt.NDArray[np.float32] = ENCODER.encode([text])[0]
+    return vector
 
 
 def test_search_applies_filters_and_orders_by_similarity(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.matching.domain.occupations import OccupationLink, OfferOccupation, proximity
-from services.matching.domain.ranking import Person, rank, rank_with_end
+from services.matching.domain.ranking import Person, rank_suggestions, rank_with_end
 from services.matching.ports import HardFilters, Hit
 from tests.factories import indexed_offer, location
 
@@ -68,7 +68,7 @@ def test_a_differently_worded_offer_of_the_same_metier_outranks_a_lookalike() ->
         occupation_how="proximité lexicale",
     )
     person = Person(["technicien de surface"], [], occupations=(link("K2205"),), family_of=FAMILY)
-    ranked = rank([Hit(lookalike, 0.55), Hit(same_job, 0.35)], filters, person, 2)
+    ranked = rank_suggestions([Hit(lookalike, 0.55), Hit(same_job, 0.35)], filters, person, 2)
     # The lookalike only sounds alike: below the floor, it is not a suggestion at all.
     assert [s.offer_id for s in ranked] == ["right"]
     assert ranked[0].reasons[0].code == "occupation"

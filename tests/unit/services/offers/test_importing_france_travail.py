@@ -75,9 +75,8 @@ def test_every_france_travail_contract_code_is_mapped(code: str) -> None:
     record["typeContrat"] = code
     (row,) = parse(json.dumps(record), ImportFormat.FT_JSON, ctx=LOIRET)
     assert row.offer is not None, row.errors
-    assert row.offer.contract_type == FT_CONTRACTS[code].contract and row.offer.source_contract.startswith(
-        code
-    )  # type: ignore[union-attr]
+    assert row.offer.contract_type == FT_CONTRACTS[code].contract
+    assert row.offer.source_contract is not None and row.offer.source_contract.startswith(code)
 
 
 def test_dates_are_the_publication_and_update_dates_and_expiry_follows_them() -> None:

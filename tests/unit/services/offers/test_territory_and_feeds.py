@@ -47,7 +47,7 @@ def test_offers_beyond_the_band_are_refused_with_the_reason(service: OffersServi
     assert refused.value.detail[0]["field"] == "location"
     assert "Olivet (53) est à 185 km du territoire 45" in refused.value.detail[0]["message"]
     with pytest.raises(ValidationFailed):
-        service.update(EMPLOYER, nemours.id, OfferUpdate(location=place("Olivet", "53")))  # type: ignore[arg-type]
+        service.update(EMPLOYER, nemours.id, OfferUpdate(location=place("Olivet", "53")))
 
 
 def test_close_missing_touches_one_source_of_one_owner(service: OffersService) -> None:
@@ -127,8 +127,8 @@ def test_hide_keeps_offers_beyond_the_band_out_of_matching(tmp_path: Path) -> No
     assert keys == [gien.id]  # the Mayenne offer, created then paused, was never published
     assert [o.id for o in service.after(Caller("s", Role.SYSTEM), "", 50)] == [gien.id]  # nor reindexed
     with pytest.raises(ValidationFailed, match="déjà proposée"):
-        service.update(EMPLOYER, gien.id, OfferUpdate(location=place("Olivet", "53")))  # type: ignore[arg-type]
-    back = service.update(EMPLOYER, mayenne.id, OfferUpdate(location=place("Montargis", "45")))  # type: ignore[arg-type]
+        service.update(EMPLOYER, gien.id, OfferUpdate(location=place("Olivet", "53")))
+    back = service.update(EMPLOYER, mayenne.id, OfferUpdate(location=place("Montargis", "45")))
     assert not back.beyond_reach
     relay.relay_once()
     assert mayenne.id in published(bus, "t2")  # published at last

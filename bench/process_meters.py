@@ -1,0 +1,79 @@
+"""Memory and CPU of the processes a benchmark measures, read from /proc (a process and its descendants:
+the rig and Elasticsearch start through wrappers)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (the rig and Elasticsearch start through wrappers)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, []))
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of a process and all its descendants."""
+    return round(sum(rss_mb(p) for p in _tree(pid)), 1)
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants still running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+class CpuMeter:
+    """CPU seconds each named process (tree) spends between `start` and `stop`: where a phase's work went."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self._before: dict[str, float] = {}
+        self._started = 0.0
+
+    def start(self) -> CpuMeter:
+        self._before = {name: tree_cpu_s(pid) for name, pid in self.pids.items()}
+        self._started = time.monotonic()
+        return self
+
+    def stop(self) -> dict[str, float]:
+        wall = time.monotonic() - self._started
+        used = {name: round(tree_cpu_s(pid) - self._before[name], 2) for name, pid in self.pids.items()}
+        return {
+            **used,
+            "wall_s": round(wall, 2),
+            "cores_busy": round(sum(used.values()) / max(wall, 1e-9), 2),
+        }
