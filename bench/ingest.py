@@ -223,10 +223,13 @@ def phase(name: str, rate: float, n: int, elapsed: float, **extra: Any) -> dict[
 def delta(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     hits = after.get("hits", 0) - before.get("hits", 0)
     misses = after.get("misses", 0) - before.get("misses", 0)
+    batches = after.get("batches", 0) - before.get("batches", 0)
     return {
         "hits": hits,
         "misses": misses,
         "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None,
+        "encoder_calls": batches,  # two per consumer batch (titles, then bodies)
+        "texts_per_encoder_call": round(misses / batches, 1) if batches else None,
     }
 
 
@@ -251,7 +254,7 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         base = counter.count()
 
         # (2) POST through the gateway
-        cpu = CpuMeter(stack.pids()).start()
+        cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
         t0 = time.monotonic()
         post_s = post_all(stack, posted)
         done = counter.wait_for(base + n, 600)
@@ -264,11 +267,13 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
             steady_offers_per_s=_round(counter.steady_rate(base, n)),
         )
         figures["post"]["cpu_s"] = cpu.stop()
+        time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
+        figures["post"]["cache"] = delta(stack.cache_stats(), cached)
         # (3) bulk import
         csv_path = work / "offers.csv"
         write_csv(csv_path, imported, f"bench-{stack.run}")
         base = counter.count()
-        cpu = CpuMeter(stack.pids()).start()
+        cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
         t0 = time.monotonic()
         import_s, report = import_file(stack, csv_path)
         done = counter.wait_for(base + n, 600)
@@ -283,7 +288,10 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         )
         # The import command is a short-lived process of its own: its CPU is not in this split.
         figures["import"]["cpu_s"] = cpu.stop()
+        time.sleep(STATS_EVERY_S + 0.2)
+        figures["import"]["cache"] = delta(stack.cache_stats(), cached)
         say(f"CPU seconds by process: POST {figures['post']['cpu_s']}; import {figures['import']['cpu_s']}")
+        say(f"embedding: POST {figures['post']['cache']}; import {figures['import']['cache']}")
         # (4) unchanged texts again, cache on: the hours change, so every offer gets a new version
         # Hours move by a quarter or half hour, values no other offer of the benchmarks has.
         for label, cache, hours_delta in (

@@ -40,6 +40,7 @@ class MemoryCachedTextEncoder:
         self.capacity = capacity
         self.hits = 0
         self.misses = 0
+        self.batches = 0  # calls that reached the model: texts per call say how well ingest batches
         self._vectors: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
         self._salt = inner.name.encode() + b"\x00"
@@ -62,6 +63,7 @@ class MemoryCachedTextEncoder:
                     out[row] = vector
             self.hits += len(texts) - len(missing)
             self.misses += len(missing)
+            self.batches += bool(missing)
         if not missing:
             return out
         # The model runs outside the lock: other callers keep reading the cache meanwhile.
@@ -81,6 +83,7 @@ class MemoryCachedTextEncoder:
             return {
                 "hits": self.hits,
                 "misses": self.misses,
+                "batches": self.batches,
                 "hit_rate": self.hits / looked_up if looked_up else 0.0,
                 "size": len(self._vectors),
                 "capacity": self.capacity,
@@ -94,9 +97,11 @@ def cache_stats() -> dict[str, Any]:
         return {}
     hits = sum(c.hits for c in caches)
     misses = sum(c.misses for c in caches)
+    batches = sum(c.batches for c in caches)
     return {
         "hits": hits,
         "misses": misses,
+        "batches": batches,
         "hit_rate": hits / (hits + misses) if hits + misses else 0.0,
         "size": sum(len(c._vectors) for c in caches),
     }
