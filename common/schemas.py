@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
@@ -16,6 +16,18 @@ SkillText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 # Every entity id in Maillage is a short token (uuid4 hex for offers and profiles); anything else is refused
 # at the edge, before it reaches a URL or a query.
 EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Entity id.")]
+
+# Read-your-writes: a read that must reflect at least this version of a profile (the `version` its last
+# save returned). Optional, so clients that do not send it read as before.
+MinVersion = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=2_000_000_000,
+        description="Answer from this version of the profile or a newer one: pass the `version` that "
+        "the last PATCH returned to see its effect at once.",
+    ),
+]
 
 
 class Location(BaseModel):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from common.errors import Forbidden
 from common.http import CallerDep
 from common.identity import Role
-from common.schemas import EntityId
+from common.schemas import EntityId, MinVersion
 from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,
@@ -56,10 +56,11 @@ def suggestions(
     caller: CallerDep,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    min_version: MinVersion = None,
 ) -> Suggestions:
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Suggestions are for the person's référent.")
-    ranked = service.suggest(profile_id, limit)
+    ranked = service.suggest(profile_id, limit, min_version or 0)
     items = [suggestion_out(s) for s in ranked.items]
     return Suggestions(profile_id=profile_id, items=items, end_of_list=ranked.end_of_list)
 
