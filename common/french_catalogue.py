@@ -126,6 +126,15 @@ NOTICES: dict[str, str] = {
     "metier-offre": "Le métier de l'offre est confirmé.",
 }
 
+# The parts of a suggestion's score, as the « détails » disclosure names them.
+SCORE_COMPONENT_LABELS: dict[str, str] = {
+    "occupation": "proximité du métier",
+    "skills": "compétences détenues",
+    "relevance": "similarité des textes",
+    "distance": "proximité géographique",
+    "freshness": "fraîcheur de l'offre",
+}
+
 # -- messages of the pages --------------------------------------------------------------------------------
 FIELD_REQUIRED = "Ce champ est obligatoire."
 NUMBER_EXPECTED = "Un nombre est attendu."
@@ -141,6 +150,38 @@ ACCESS_REFUSED = "Accès refusé"
 RESERVED_PAGE = "Cette page est réservée aux comptes : {roles}."
 ERROR_PAGE_TITLES: dict[int, str] = {403: ACCESS_REFUSED, 404: "Introuvable", 503: "Service indisponible"}
 ERROR_PAGE_TITLE = "Erreur"
+
+
+@dataclass(frozen=True)
+class ErrorPageWording:
+    title: str
+    message: str
+
+
+# The page a browser gets for an error outside the API (gateway.web.error_pages), by HTTP status.
+ERROR_PAGES: dict[int, ErrorPageWording] = {
+    400: ErrorPageWording(
+        "Demande incorrecte", "La demande n'a pas pu être traitée. Revenez en arrière et réessayez."
+    ),
+    403: ErrorPageWording(
+        ACCESS_REFUSED, "Votre compte ne permet pas d'ouvrir cette page ni de faire cette action."
+    ),
+    404: ErrorPageWording(
+        "Page introuvable",
+        "Cette page n'existe pas ou n'existe plus. Vérifiez l'adresse, ou repartez de votre espace.",
+    ),
+    405: ErrorPageWording(
+        "Action impossible", "Cette adresse ne s'ouvre pas de cette façon. Repartez de votre espace."
+    ),
+    500: ErrorPageWording(
+        "Erreur du service",
+        "Une erreur inattendue a empêché de répondre. Elle a été enregistrée ; réessayez dans un instant.",
+    ),
+    503: ErrorPageWording(
+        "Service indisponible",
+        "Un service de Maillage ne répond pas pour le moment. Réessayez dans quelques minutes.",
+    ),
+}
 
 # -- error codes (raised with common.errors; a unit test checks that every code raised is here) -----------
 ERROR_CODES: dict[str, str] = {
@@ -158,6 +199,7 @@ ERROR_CODES: dict[str, str] = {
     "profile.referent_only": "Un dossier personnel n'est ouvert qu'au référent de la personne.",
     "profile.write_referent_only": "Seul le référent de la personne peut modifier son dossier.",
     "profile.create_referent_only": "Seuls les référents créent un dossier ; il rejoint leur portefeuille.",
+    "form.expired": "Le formulaire a expiré : rechargez la page, puis recommencez.",
 }
 
 

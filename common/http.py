@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -266,6 +266,18 @@ CallerDep = Annotated[Caller, Depends(resolve_caller)]
 # Every entity id in Maillage is a short token (uuid4 hex for offers and profiles); anything else is refused
 # at the edge, before it reaches a URL or a query.
 EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Entity id.")]
+
+# Read-your-writes: a read that must reflect at least this version of a profile (the `version` its last
+# save returned). Optional, so clients that do not send it read as before.
+MinVersion = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=2_000_000_000,
+        description="Answer from this version of the profile or a newer one: pass the `version` that "
+        "the last PATCH returned to see its effect at once.",
+    ),
+]
 
 
 def health_router_payload(checks: dict[str, bool]) -> tuple[int, dict[str, Any]]:

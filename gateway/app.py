@@ -17,6 +17,7 @@ from gateway.routes import analytics, api, auth
 from gateway.upstream import Upstream
 from gateway.users import UserStore
 from gateway.web.access import PageAccessRefused, access_refused_page
+from gateway.web.error_pages import install_page_error_handlers
 from gateway.web.routers import PAGE_ROUTERS
 
 SECURITY_HEADERS = [
@@ -79,6 +80,7 @@ def create_gateway_app(
     app.state.upstreams = upstreams
     app.state.rate_limits = rate_limits
     install_error_handlers(app)
+    install_page_error_handlers(app)  # a French page for browsers outside the API, the envelope for the rest
 
     # Pages refuse visitors from a dependency (access.page_caller), before their handler runs; without this,
     # the refusal would reach the catch-all handler as a 500 instead of the sign-in redirect or 403 page.

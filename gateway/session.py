@@ -89,7 +89,10 @@ def csrf_for(request: Request, token: str) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     token = session_token(request)
     if not token or not submitted or not hmac.compare_digest(csrf_for(request, token), submitted):
-        raise Forbidden("Le jeton de sécurité du formulaire est absent ou périmé ; rechargez la page.")
+        raise Forbidden(
+            "Le jeton de sécurité du formulaire est absent ou périmé ; rechargez la page.",
+            code="form.expired",
+        )
 
 
 def login_csrf(request: Request, response: Response) -> str:
@@ -109,4 +112,7 @@ def login_csrf(request: Request, response: Response) -> str:
 def check_login_csrf(request: Request, submitted: str | None) -> None:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise Forbidden("Le jeton de sécurité du formulaire est absent ou périmé ; rechargez la page.")
+        raise Forbidden(
+            "Le jeton de sécurité du formulaire est absent ou périmé ; rechargez la page.",
+            code="form.expired",
+        )

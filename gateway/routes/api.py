@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from common.http import EntityId
+from common.http import EntityId, MinVersion
 from common.identity import Caller, Role
 from common.schemas import Page
 from contracts.matching import (
@@ -156,14 +156,20 @@ async def profile_audit(profile_id: EntityId, request: Request, caller: CallerDe
 # -- matching ---------------------------------------------------------------------------------------------
 @router.get("/profiles/{profile_id}/suggestions", response_model=Suggestions, tags=["matching"])
 async def suggestions(
-    profile_id: EntityId, request: Request, caller: CallerDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    profile_id: EntityId,
+    request: Request,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    min_version: MinVersion = None,
 ) -> Response:
-    """Ranked, explained opportunities for a person of the caller's caseload."""
+    """Ranked, explained opportunities for a person of the caller's caseload. With `min_version` (the
+    `version` a PATCH of the profile returned), they are ranked from that version or a newer one."""
     require(caller, Role.REFERENT)
     limits: RateLimits = request.app.state.rate_limits
     limits.suggestions.hit(caller.subject, "suggestion requests")
+    params = {"limit": limit, "min_version": min_version}  # None is left out of the query
     read = upstream(request, "matching").relay(
-        "GET", f"/profiles/{profile_id}/suggestions", caller, request, params={"limit": limit}
+        "GET", f"/profiles/{profile_id}/suggestions", caller, request, params=params
     )
     return await read_within_caseload(request, caller, profile_id, Consultation.SUGGESTIONS, read)
 

@@ -52,7 +52,10 @@ async def _titles(
 async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str, Any]:
     pid = quote(profile_id)
     profile = ok(await client.get(f"/api/v1/profiles/{pid}"))
-    ranked = ok(await client.get(f"/api/v1/profiles/{pid}/suggestions", params={"limit": 10}))
+    # Suggestions ranked from the file this page shows, never from an older version that matching's
+    # projection may still hold (right after a save, the consumer may not have caught up yet).
+    params = {"limit": 10, "min_version": profile["version"]}
+    ranked = ok(await client.get(f"/api/v1/profiles/{pid}/suggestions", params=params))
     suggestions = ranked["items"]
     history = ok(await client.get(f"/api/v1/profiles/{pid}/outcomes"))["items"]
     latest: dict[str, str] = {}

@@ -43,10 +43,12 @@ def _env() -> Environment:
         reason_labels=fr.REFUSAL_REASON_LABELS,
         role_labels={r.value: label for r, label in fr.ROLE_LABELS.items()},
         contrainte_status_labels=fr.CONTRAINTE_STATUS_LABELS,
+        component_labels=fr.SCORE_COMPONENT_LABELS,
     )
     env.filters["fr_number"] = lambda v: "–" if v is None else f"{v:,}".replace(",", "\u202f")
     env.filters["fr_date"] = fr_date
     env.filters["hours"] = lambda v: plain_number(v).replace(".", ",")
+    env.filters["decimal"] = lambda v, places=1: f"{float(v):.{places}f}".replace(".", ",")
     return env
 
 

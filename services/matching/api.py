@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from common.errors import Forbidden
-from common.http import CallerDep, EntityId
+from common.http import CallerDep, EntityId, MinVersion
 from common.identity import Role
 from contracts.matching import (
     MatchingStatus,
@@ -55,10 +55,11 @@ def suggestions(
     caller: CallerDep,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    min_version: MinVersion = None,
 ) -> Suggestions:
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Suggestions are for the person's référent.")
-    ranked = service.suggest(profile_id, limit)
+    ranked = service.suggest(profile_id, limit, min_version or 0)
     items = [suggestion_out(s) for s in ranked.items]
     return Suggestions(profile_id=profile_id, items=items, end_of_list=ranked.end_of_list)
 

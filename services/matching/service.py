@@ -28,7 +28,7 @@ from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
 from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
 from services.matching.adapters.sql import Projection, ProjectionRepository
-from services.matching.domain.constraints import filters_for
+from services.matching.domain.constraints import filters_for, usable_means
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import CLOSED_FOR_PERSON, check_outcome, employer_penalties
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
@@ -145,8 +145,10 @@ class MatchingService:
             OutcomeRepository(session).delete_for_profile(profile_id)
 
     # -- queries --------------------------------------------------------------------------------------
-    def suggest(self, profile_id: str, limit: int) -> RankedList:
-        projection = self._projection(profile_id)
+    def suggest(self, profile_id: str, limit: int, min_version: int = 0) -> RankedList:
+        """The person's ranked offers, computed from version `min_version` of their profile or a newer one
+        (the version a save returned: read-your-writes, whatever the consumer has reached)."""
+        projection = self._projection(profile_id, min_version)
         view = projection.view
         with session_scope(self.engine) as session:
             outcomes = OutcomeRepository(session)
@@ -164,6 +166,7 @@ class MatchingService:
             family_of=self.occupations.family_of,
             neighbours_of=self.occupations.neighbours_of,
             skills_profile=self.occupations.skills_profile(view.skills),
+            means=usable_means(view),
         )
         return rank_with_end(hits, filters, person, limit)
 
@@ -231,17 +234,25 @@ class MatchingService:
         with session_scope(self.engine) as session:
             return OutcomeRepository(session).counts_for_offer(offer_id)
 
-    def _projection(self, profile_id: str) -> Projection:
+    def _projection(self, profile_id: str, min_version: int = 0) -> Projection:
         with session_scope(self.engine) as session:
             stored = ProjectionRepository(session).get(profile_id)
-        if stored is not None and len(stored.vector) == self.encoder.dimensions:
+        if (
+            stored is not None
+            and stored.view.version >= min_version
+            and len(stored.vector) == self.encoder.dimensions
+        ):
             return stored
-        # The profile event may not have been consumed yet (or the projection was made with another
-        # encoder): read-through, so a new person gets suggestions at once rather than after the
-        # consumer catches up.
+        # Read-through from the profiles service, which holds every committed version: the profile event
+        # may not have been consumed yet (a new person, or a save the caller wants to see at once), or the
+        # projection was made with another encoder. Waiting for the consumer instead would tie the answer
+        # to the broker's lag; reading the source costs one request and one encoding, and only when behind.
         view = self.profiles.matching_view(profile_id)
         if view is None:
             raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
+        if view.version < min_version:
+            # Only a caller inventing versions gets here: the profiles service answers with what it has.
+            log.info("profile %s asked at version %d, newest is %d", profile_id, min_version, view.version)
         return self._save_projection(view)
 
     def rebuild_index(self, batch_size: int = 256, progress: Callable[[int], None] = lambda _: None) -> int:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from maillage.platform import build_embedded
+from maillage.platform import EmbeddedPlatform, build_embedded
 from scripts.chromium import CHROMIUM_ARGS
 from tests.conftest import REQUIRE_SERVERS
 from tests.processes import LiveServer
@@ -31,15 +32,25 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    platform = build_embedded(tmp_path_factory.mktemp("browser-var"), with_demo=True, encoder_kind="hashing")
-    server = LiveServer(platform.app, "uvicorn-browser-tests")
+@contextmanager
+def served_platform(
+    data_dir: Path, name: str, prepare: Callable[[EmbeddedPlatform], None] = lambda _: None
+) -> Iterator[LiveServer]:
+    """The embedded platform with the demo data, `prepare`d, then served until the block ends."""
+    platform = build_embedded(data_dir, with_demo=True, encoder_kind="hashing")
+    prepare(platform)
+    server = LiveServer(platform.app, name)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with served_platform(tmp_path_factory.mktemp("browser-var"), "uvicorn-browser-tests") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

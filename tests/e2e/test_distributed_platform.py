@@ -112,3 +112,43 @@ def test_services_refuse_requests_that_bypass_the_gateway(distributed: dict[str,
         response = httpx.get(f"{distributed[name]}{path}", headers=forged)
         assert response.status_code == 401
         assert response.json()["error"] == "unauthorized"
+
+
+def test_suggestions_asked_at_the_saved_version_reflect_the_save_at_once(distributed: dict[str, str]) -> None:
+    """Read-your-writes across processes: the PATCH returns the profile's version; suggestions asked at that
+    version are ranked from it, whether or not matching's consumer has read the event from Kafka yet."""
+    gateway = distributed["gateway"]
+    employer, referent = login(gateway, "employer"), login(gateway, "referent")
+    near = httpx.post(
+        f"{gateway}/api/v1/offers", json=offer_payload(location=location("Montargis")), headers=employer
+    ).json()  # 4 km from Amilly
+    farther = httpx.post(
+        f"{gateway}/api/v1/offers", json=offer_payload(location=location("Courtenay")), headers=employer
+    ).json()  # 21 km
+    person = httpx.post(
+        f"{gateway}/api/v1/profiles", json=profile_payload(mobility={"max_distance_km": 30}), headers=referent
+    ).json()
+    url = f"{gateway}/api/v1/profiles/{person['id']}/suggestions"
+
+    def suggested(**params: int) -> set[str]:
+        response = httpx.get(url, params={"limit": 50, **params}, headers=referent, timeout=30)
+        assert response.status_code == 200, response.text
+        return {item["offer_id"] for item in response.json()["items"]}
+
+    deadline = time.monotonic() + 60
+    while not {near["id"], farther["id"]} <= suggested() and time.monotonic() < deadline:
+        time.sleep(0.5)  # both offers reach the index through Kafka
+    assert {near["id"], farther["id"]} <= suggested()
+
+    saved = httpx.patch(
+        f"{gateway}/api/v1/profiles/{person['id']}",
+        json={"mobility": {"max_distance_km": 10}},
+        headers=referent,
+    )
+    assert saved.status_code == 200, saved.text
+    version = saved.json()["version"]
+    assert version > person["version"]
+    fresh = suggested(min_version=version)  # at once: no waiting for the consumer
+    assert near["id"] in fresh and farther["id"] not in fresh
+    invalid = httpx.get(url, params={"min_version": 0}, headers=referent, timeout=30)
+    assert invalid.status_code == 422 and invalid.json()["error"] == "validation_error"

@@ -30,12 +30,16 @@ from services.matching.domain.rules import (
 from services.matching.ports import HardFilters, IndexedOffer
 
 
+def usable_means(view: MatchingView) -> tuple[Transport, ...]:
+    """The person's means of transport that can take them to work: a car only with a valid licence."""
+    licensed = view.mobility.driving_licence_valid
+    return tuple(dict.fromkeys(m for m in view.mobility.transport if licensed or m != Transport.CAR))
+
+
 def effective_radius_km(view: MatchingView) -> float:
     """The radius typed by the référent, capped by what the person's means of transport can reach."""
     radius = view.mobility.max_distance_km
-    means = set(view.mobility.transport)
-    if not view.mobility.driving_licence_valid:
-        means.discard(Transport.CAR)  # a car without a valid licence does not take anyone to work
+    means = usable_means(view)
     if means:
         radius = min(radius, max(TRANSPORT_REACH_KM[m] for m in means))
     return radius

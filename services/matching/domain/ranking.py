@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from common.geo import haversine_km
+from common.vocabulary import Transport
 from services.matching.domain.constraints import violations
 from services.matching.domain.occupations import OccupationLink, OfferOccupation, Proximity, proximity
-from services.matching.domain.reasons import Reason, reasons_for, skills_by_string
+from services.matching.domain.reasons import Reason, fair_share, reasons_for, skills_by_string
 from services.matching.domain.skills import SkillFit, SkillsProfile
 from services.matching.ports import HardFilters, Hit, IndexedOffer
 
@@ -55,6 +56,7 @@ class Person:
     family_of: Mapping[str, str] = field(default_factory=dict)
     neighbours_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     skills_profile: SkillsProfile | None = None
+    means: tuple[Transport, ...] = ()  # of transport, usable ones only (for the distance reason)
 
     @property
     def says_what_they_want(self) -> bool:
@@ -197,12 +199,10 @@ def rank_with_end(hits: list[Hit], filters: HardFilters, person: Person, limit: 
         kept = by_id[s.offer_id]
         s.score = round(s.score, 4)
         s.reasons = reasons_for(
-            s, kept.occupation, kept.fit, filters, kept.unresponsive, kept.already_proposed
+            s, kept.occupation, kept.fit, filters, kept.unresponsive, kept.already_proposed, person.means
         )
         if s.offer_id in damped:
-            s.reasons.append(
-                Reason("fair_share", f"Même employeur que {damped[s.offer_id]} offre(s) mieux placée(s)", "-")
-            )
+            s.reasons.append(fair_share(damped[s.offer_id]))
     return RankedList(items, None if len(suggestions) > limit else end_of_list(items, filters, person))
 
 

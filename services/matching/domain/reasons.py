@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from common.text import normalise
-from common.vocabulary import CONDITION_LABELS_FR, WorkCondition
+from common.vocabulary import CONDITION_LABELS_FR, TRANSPORT_REACH_KM, Transport, WorkCondition
 from services.matching.domain.occupations import Proximity
 from services.matching.domain.skills import SkillFit
 
@@ -20,6 +20,24 @@ if TYPE_CHECKING:
     from services.matching.ports import HardFilters
 
 MISSING_SHOWN = 3  # more would bury the first ones; the offer sheet lists them all
+
+# "accessible …": each means of transport as the sentence needs it.
+BY_MEANS = {
+    Transport.CAR: "en voiture",
+    Transport.MOTORBIKE: "en deux-roues motorisé",
+    Transport.CARPOOL: "en covoiturage",
+    Transport.PUBLIC_TRANSPORT: "en transports en commun",
+    Transport.BICYCLE: "à vélo",
+    Transport.WALKING: "à pied",
+}
+# Excluded conditions that are about working hours: together they say the hours suit the person.
+HOURS_CONDITIONS = (
+    WorkCondition.NIGHT_WORK,
+    WorkCondition.WEEKEND_WORK,
+    WorkCondition.EARLY_MORNING,
+    WorkCondition.SPLIT_SHIFTS,
+    WorkCondition.SHIFT_WORK,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,7 @@ def reasons_for(
     filters: HardFilters,
     unresponsive: bool,
     already_proposed: bool,
+    means: Sequence[Transport] = (),
 ) -> list[Reason]:
     reasons: list[Reason] = []
     if occupation.text:
@@ -59,7 +78,7 @@ def reasons_for(
         reasons.append(Reason("neighbouring_job", text, "="))
     reasons.append(_job_match(s.components["relevance"], s.components["occupation"]))
     reasons.extend(_skills(fit))
-    reasons.append(_distance(s, filters))
+    reasons.append(_distance(s, filters, means))
     reasons.append(_constraints(filters))
     if s.components["freshness"] < 0.3:
         reasons.append(Reason("stale", "Offre publiée ou mise à jour il y a longtemps", "-"))
@@ -99,19 +118,54 @@ def _skills(fit: SkillFit | None) -> list[Reason]:
     return out
 
 
-def _distance(s: Suggestion, filters: HardFilters) -> Reason:
+def _distance(s: Suggestion, filters: HardFilters, means: Sequence[Transport]) -> Reason:
+    """ "À 9 km — accessible en voiture": how far, and by which of the person's means it is in reach."""
     effect = "+" if s.components["distance"] >= 0.5 else "="
-    text = f"À {s.distance_km:.1f} km, dans son rayon de {filters.radius_km:.0f} km"
-    return Reason("distance", text, effect)
+    far = "À moins d'1 km" if s.distance_km < 1 else f"À {s.distance_km:.0f} km"
+    reaching = [m for m in means if TRANSPORT_REACH_KM[m] >= s.distance_km]
+    if reaching:
+        text = f"{far} — accessible " + " ou ".join(BY_MEANS[m] for m in reaching)
+    else:
+        text = f"{far} de son domicile, dans son rayon de {filters.radius_km:.0f} km"
+    detail = f"distance à vol d'oiseau {s.distance_km:.1f} km ; rayon de recherche {filters.radius_km:.0f} km"
+    return Reason("distance", text, effect, detail)
 
 
 def _constraints(filters: HardFilters) -> Reason:
-    checked = ["distance", "offre ouverte et non expirée"]
+    """What the offer respects of the person's criteria, in words; the rules themselves in the detail."""
+    kept: list[str] = []
+    checked = ["offre active et non expirée", "distance"]
     if filters.contract_types:
+        kept.append("contrat accepté")
         checked.append("type de contrat")
     if filters.min_hours is not None or filters.max_hours is not None:
+        kept.append("nombre d'heures qui lui convient")
         checked.append("volume horaire")
-    if filters.excluded_conditions:
-        labels = [CONDITION_LABELS_FR[WorkCondition(c)] for c in sorted(filters.excluded_conditions)]
-        checked.append("conditions exclues (" + ", ".join(labels) + ")")
-    return Reason("constraints_checked", "Contraintes respectées : " + ", ".join(checked), "=")
+    excluded = [WorkCondition(c) for c in sorted(filters.excluded_conditions)]
+    hours = [c for c in excluded if c in HOURS_CONDITIONS]
+    others = [c for c in excluded if c not in HOURS_CONDITIONS]
+    if hours:
+        kept.append("horaires compatibles avec ses contraintes (" + _without(hours) + ")")
+    if others:
+        kept.append(_without(others))
+    if excluded:
+        checked.append("conditions exclues (" + ", ".join(c.value for c in excluded) + ")")
+    joined = ", ".join(kept)
+    text = joined[:1].upper() + joined[1:] if kept else "Offre ouverte qui respecte ses critères"
+    return Reason("constraints_checked", text, "=", "règles vérifiées : " + ", ".join(checked))
+
+
+def _without(conditions: Sequence[WorkCondition]) -> str:
+    """ "sans travail de nuit ni horaires coupés" """
+    labels = [CONDITION_LABELS_FR[c] for c in conditions]
+    if len(labels) == 1:
+        return "sans " + labels[0]
+    return "sans " + ", ".join(labels[:-1]) + " ni " + labels[-1]
+
+
+def fair_share(placed_above: int) -> Reason:
+    """An offer moved down because its employer already has offers higher in the list."""
+    detail = (
+        f"{placed_above} offre(s) du même employeur mieux placée(s) ; score réduit pour varier les employeurs"
+    )
+    return Reason("fair_share", "Employeur déjà présent plus haut dans la liste", "-", detail)
