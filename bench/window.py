@@ -39,6 +39,7 @@ from common.db import make_engine, migrate
 from common.schemas import Location
 from contracts.profiles import MatchingView, Mobility
 from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.adapters.sql import sql_units_of_work
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
@@ -99,7 +100,7 @@ def run(size: int, people: int, windows: Sequence[int]) -> dict[str, Any]:
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
     linker = shared_linker("use", BENCH_ENV["MAILLAGE_LINKING_CACHE"])
     service = MatchingService(
-        engine=engine,
+        units_of_work=sql_units_of_work(engine),
         index=index,
         encoder=index_encoder(),
         profiles=source,

@@ -8,13 +8,11 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
-from common.db import session_scope
 from common.errors import Forbidden, Unavailable
 from common.french_catalogue import REFUSAL_REASON_LABELS
 from common.http import CallerDep
 from common.identity import Caller, Role
 from contracts.analytics import DemandReport
-from services.matching.adapters.analytics_sql import outcome_counts, profile_skill_counts
 from services.matching.domain.analytics import build_report, report_csv
 from services.matching.ports import AnalyticsIndex
 from services.matching.service import MatchingService
@@ -41,11 +39,15 @@ def demand_report(service: MatchingService, since: date | None = None) -> Demand
         raise Unavailable(f"The {index.backend} index cannot aggregate.")
     today = service.today()
     aggregates = cast(AnalyticsIndex, index).aggregate_demand(today, since)
-    with session_scope(service.engine) as session:
-        skills = profile_skill_counts(session)
-        by_status, by_reason = outcome_counts(session)
+    stored = service.stored_counts()
     return build_report(
-        aggregates, skills, by_status, by_reason, today, since, reason_labels=REFUSAL_REASON_LABELS
+        aggregates,
+        stored.skills,
+        stored.outcomes_by_status,
+        stored.refusals_by_reason,
+        today,
+        since,
+        reason_labels=REFUSAL_REASON_LABELS,
     )
 
 

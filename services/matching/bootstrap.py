@@ -20,6 +20,7 @@ from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.adapters.sql import sql_units_of_work
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.ports import OfferIndex, OfferSource, ProfileSource, TextEncoder
 from services.matching.reindexing import Reindexer
@@ -85,13 +86,12 @@ def bootstrap(
         index_vectors_serve_linking=settings.encoder == settings.linker == "use",
     )
     service = MatchingService(
-        engine=engine,
+        units_of_work=sql_units_of_work(engine, on_commit=relay.notify),
         index=index,
         encoder=encoder,
         profiles=profiles,
         offers=offers,
         occupations=occupations,
-        on_commit=relay.notify,
     )
 
     workers: list[ConsumerWorker] = []

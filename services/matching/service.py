@@ -8,12 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
-from common.db import session_scope
 from common.errors import Conflict, NotFound
 from common.messaging.handlers import HandlerRegistry
-from common.outbox import enqueue
 from contracts.events import (
     OUTCOMES_TOPIC,
     OfferUpsertedV1,
@@ -26,11 +22,15 @@ from contracts.events import (
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
-from services.matching.adapters.outcomes_sql import OutcomeRepository, OutcomeRow, outcome_dict
-from services.matching.adapters.sql import Projection, ProjectionRepository
 from services.matching.domain.constraints import filters_for, usable_means
 from services.matching.domain.occupations import OccupationLink
-from services.matching.domain.outcomes import CLOSED_FOR_PERSON, check_outcome, employer_penalties
+from services.matching.domain.outcomes import (
+    CLOSED_FOR_PERSON,
+    Outcome,
+    check_outcome,
+    employer_penalties,
+    outcome_dict,
+)
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
@@ -45,6 +45,7 @@ from services.matching.ports import (
     Vector,
 )
 from services.matching.texts import offer_body, offer_vectors, profile_text
+from services.matching.units import MatchingUnitOfWorkFactory, Projection, StoredCounts
 
 log = logging.getLogger("maillage.matching")
 
@@ -57,14 +58,16 @@ MAX_CANDIDATE_FICHES = 24
 
 @dataclass
 class MatchingService:
-    engine: Engine
+    """`units_of_work`: a new unit of work per call on matching's store (projections, outcomes, outbox):
+    adapters/sql.py's `sql_units_of_work(engine)`, or adapters/memory.py's in unit tests."""
+
+    units_of_work: MatchingUnitOfWorkFactory
     index: OfferIndex
     encoder: TextEncoder
     profiles: ProfileSource
     offers: OfferSource
     occupations: OccupationResolver = field(default_factory=lambda: OccupationResolver(None))
     today: Callable[[], date] = date.today
-    on_commit: Callable[[], None] = lambda: None
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
     def event_handlers(self) -> HandlerRegistry:
@@ -117,8 +120,8 @@ class MatchingService:
         return list(zip(docs, vectors, strict=True))
 
     def _project_profile(self, changed: ProfileChanged) -> None:
-        with session_scope(self.engine) as session:
-            if ProjectionRepository(session).version(changed.profile_id) >= changed.version:
+        with self.units_of_work() as uow:
+            if uow.projections.version(changed.profile_id) >= changed.version:
                 return
         view = self.profiles.matching_view(changed.profile_id)
         if view is None:
@@ -130,8 +133,9 @@ class MatchingService:
         occupations = self.occupations.for_person(view)  # the target jobs get their ROME codes on save
         vector: Vector = self.encoder.encode([profile_text(view, occupations)])[0]
         try:
-            with session_scope(self.engine) as session:
-                ProjectionRepository(session).save(view, vector, occupations)
+            with self.units_of_work() as uow:
+                uow.projections.save(view, vector, occupations)
+                uow.commit()
         except Conflict:
             # The consumer and a read-through suggestion request projected the same person at the same
             # moment: the other writer's row is as good as ours (same or newer version).
@@ -140,9 +144,10 @@ class MatchingService:
 
     def _forget_profile(self, profile_id: str) -> None:
         """The person left the platform: drop what matching kept about them, outcomes included."""
-        with session_scope(self.engine) as session:
-            ProjectionRepository(session).delete(profile_id)
-            OutcomeRepository(session).delete_for_profile(profile_id)
+        with self.units_of_work() as uow:
+            uow.projections.delete(profile_id)
+            uow.outcomes.delete_for_profile(profile_id)
+            uow.commit()
 
     # -- queries --------------------------------------------------------------------------------------
     def suggest(self, profile_id: str, limit: int, min_version: int = 0) -> RankedList:
@@ -150,10 +155,9 @@ class MatchingService:
         (the version a save returned: read-your-writes, whatever the consumer has reached)."""
         projection = self._projection(profile_id, min_version)
         view = projection.view
-        with session_scope(self.engine) as session:
-            outcomes = OutcomeRepository(session)
-            statuses = outcomes.statuses_for(profile_id)
-            penalties = employer_penalties(outcomes.employer_records())
+        with self.units_of_work() as uow:
+            statuses = uow.outcomes.statuses_for(profile_id)
+            penalties = employer_penalties(uow.outcomes.employer_records())
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
         filters = filters_for(view, self.today(), excluded_offer_ids=closed)
         hits = self._candidates(projection, filters, limit)
@@ -205,38 +209,38 @@ class MatchingService:
         offer = self.index.get_offers([offer_id]).get(offer_id)
         if offer is None:
             raise NotFound(f"No offer {offer_id}.", code="offer.not_found")
-        with session_scope(self.engine) as session:
-            repo = OutcomeRepository(session)
-            check_outcome(status, reason, repo.latest(profile_id, offer_id))
-            row = OutcomeRow(
+        with self.units_of_work() as uow:
+            check_outcome(status, reason, uow.outcomes.latest(profile_id, offer_id))
+            outcome = Outcome(profile_id, offer_id, offer.employer_id, status, reason, recorded_by)
+            uow.outcomes.add(outcome)
+            payload = OutcomeRecorded(
                 profile_id=profile_id,
                 offer_id=offer_id,
-                employer_id=offer.employer_id,
                 status=status.value,
                 reason=reason.value if reason else None,
-                recorded_by=recorded_by,
             )
-            repo.add(row)
-            payload = OutcomeRecorded(
-                profile_id=profile_id, offer_id=offer_id, status=status.value, reason=row.reason
-            )
-            enqueue(session, OUTCOMES_TOPIC, OutcomeRecordedV1(key=profile_id, payload=payload))
-            recorded = outcome_dict(row)
-        self.on_commit()
-        return recorded
+            uow.outbox.add(OUTCOMES_TOPIC, OutcomeRecordedV1(key=profile_id, payload=payload))
+            uow.commit()
+        return outcome_dict(outcome)
 
     def outcomes(self, profile_id: str) -> list[dict[str, object]]:
-        with session_scope(self.engine) as session:
-            return [outcome_dict(r) for r in OutcomeRepository(session).history(profile_id)]
+        with self.units_of_work() as uow:
+            return [outcome_dict(o) for o in uow.outcomes.history(profile_id)]
 
     def offer_outcome_counts(self, offer_id: str) -> dict[str, int]:
         """How many times an offer was proposed and what came of it — counts only, never who."""
-        with session_scope(self.engine) as session:
-            return OutcomeRepository(session).counts_for_offer(offer_id)
+        with self.units_of_work() as uow:
+            return uow.outcomes.counts_for_offer(offer_id)
+
+    def stored_counts(self) -> StoredCounts:
+        """What demand analytics read of matching's store: counts only, never who."""
+        with self.units_of_work() as uow:
+            by_status, by_reason = uow.outcomes.totals()
+            return StoredCounts(uow.projections.skill_counts(), by_status, by_reason)
 
     def _projection(self, profile_id: str, min_version: int = 0) -> Projection:
-        with session_scope(self.engine) as session:
-            stored = ProjectionRepository(session).get(profile_id)
+        with self.units_of_work() as uow:
+            stored = uow.projections.get(profile_id)
         if (
             stored is not None
             and stored.view.version >= min_version
@@ -283,8 +287,8 @@ class MatchingService:
             yield self._embed(batch)
 
     def status(self) -> dict[str, Any]:
-        with session_scope(self.engine) as session:
-            profiles = ProjectionRepository(session).count()
+        with self.units_of_work() as uow:
+            profiles = uow.projections.count()
         return {
             "indexed_offers": self.index.count(),
             "projected_profiles": profiles,

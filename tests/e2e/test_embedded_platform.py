@@ -177,10 +177,6 @@ def test_outcomes_change_later_suggestions(client: TestClient) -> None:
 
 
 def test_retention_purges_a_file_everywhere(client: TestClient, platform) -> None:  # type: ignore[no-untyped-def]
-    from common.db import session_scope
-    from services.matching.adapters.outcomes_sql import OutcomeRepository
-    from services.matching.adapters.sql import ProjectionRepository
-
     employer, referent, admin = token(client, "employer"), token(client, "referent"), token(client, "admin")
     offer = client.post("/api/v1/offers", json=offer_payload(), headers=employer).json()
     kept = client.post("/api/v1/profiles", json=profile_payload(), headers=referent).json()["id"]
@@ -207,10 +203,8 @@ def test_retention_purges_a_file_everywhere(client: TestClient, platform) -> Non
     assert client.get(f"/api/v1/profiles/{kept}", headers=referent).status_code == 200
 
     def forgotten() -> bool:
-        with session_scope(platform.matching.engine) as session:
-            return ProjectionRepository(session).get(gone) is None and not OutcomeRepository(session).history(
-                gone
-            )
+        with platform.matching.service.units_of_work() as uow:
+            return uow.projections.get(gone) is None and not uow.outcomes.history(gone)
 
     assert wait_for(forgotten), "matching still holds the purged person's projection or outcomes"
 

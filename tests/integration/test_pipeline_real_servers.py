@@ -18,6 +18,7 @@ from contracts.offers import OfferAction, OfferCreate
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.adapters.sql import sql_units_of_work as matching_units_of_work
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.matching.ports import HardFilters
 from services.matching.service import MatchingService
@@ -60,7 +61,9 @@ def test_offers_flow_through_kafka_into_elasticsearch(
     index.ensure()
     matching_engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(matching_engine, MATCHING_MIGRATIONS, "matching_schema_version")
-    matching = MatchingService(matching_engine, index, encoder, NoProfiles(), NoOffers())
+    matching = MatchingService(
+        matching_units_of_work(matching_engine), index, encoder, NoProfiles(), NoOffers()
+    )
     group = f"it-matching-{run}"
     worker = ConsumerWorker(bus.subscribe(group, [OFFERS_TOPIC]), matching.event_handlers(), bus.publisher())
 
@@ -101,7 +104,9 @@ def test_an_event_of_an_unknown_version_goes_to_the_dead_letter_topic_on_kafka(
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine, MATCHING_MIGRATIONS, "matching_schema_version")
     index = LocalOfferIndex(str(tmp_path / "i.db"), 64)
-    matching = MatchingService(engine, index, HashingEncoder(64), NoProfiles(), NoOffers())
+    matching = MatchingService(
+        matching_units_of_work(engine), index, HashingEncoder(64), NoProfiles(), NoOffers()
+    )
     group = f"it-matching-{run}"
     worker = ConsumerWorker(bus.subscribe(group, [OFFERS_TOPIC]), matching.event_handlers(), bus.publisher())
     deadline = time.monotonic() + 60

@@ -13,7 +13,7 @@ from contracts.offers import OfferAction, OfferCreate, OfferUpdate
 from contracts.profiles import MatchingView, ProfileCreate, ProfileUpdate
 from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.users import UserStore
-from services.matching.adapters.sql import ProjectionRepository
+from services.matching.adapters.sql import SqlProjectionRepository
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.offers.adapters.sql import sql_units_of_work
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
@@ -85,13 +85,13 @@ def test_matching_and_gateway_stores_round_trip(fresh_postgres_db: str) -> None:
         }
     )
     with session_scope(engine) as session:
-        ProjectionRepository(session).save(view, np.ones(4, dtype=np.float32))
+        SqlProjectionRepository(session).save(view, np.ones(4, dtype=np.float32))
     with session_scope(engine) as session:
-        ProjectionRepository(session).save(
+        SqlProjectionRepository(session).save(
             view.model_copy(update={"version": 1}), np.zeros(4, dtype=np.float32)
         )
     with session_scope(engine) as session:
-        stored = ProjectionRepository(session).get("p1")
+        stored = SqlProjectionRepository(session).get("p1")
     assert stored is not None and stored.view.version == 2 and stored.vector.tolist() == [1, 1, 1, 1]
 
     users = UserStore(engine)

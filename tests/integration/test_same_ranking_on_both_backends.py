@@ -13,6 +13,7 @@ from maillage import demo
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
+from services.matching.adapters.sql import sql_units_of_work
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
 from services.matching.service import MatchingService
@@ -73,7 +74,7 @@ def test_elasticsearch_and_local_index_rank_alike(elasticsearch_url: str, tmp_pa
         migrate(engine, MIGRATIONS, "matching_schema_version")
         index.ensure()
         service = MatchingService(
-            engine,
+            sql_units_of_work(engine),
             index,
             ENCODER,
             Profiles(people),

@@ -1,7 +1,9 @@
-"""The offers and profiles use-case suites (tests/use_cases) on the SQL units of work and a real
+"""The offers, profiles and matching use-case suites (tests/use_cases) on the SQL units of work and a real
 PostgreSQL — the suites tests/unit runs on the in-memory ones."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -9,13 +11,16 @@ from sqlmodel import Session, col, select
 
 from common.db import make_engine, migrate
 from common.outbox import OutboxMessage
-from contracts.events import OfferUpsertedV1, decode_event
+from contracts.events import OfferUpsertedV1, OutcomeRecordedV1, decode_event
+from services.matching.adapters import sql as matching_sql
+from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.offers.adapters import sql as offers_sql
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
 from services.offers.service import OffersService
 from services.profiles.adapters import sql as profiles_sql
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
+from tests.use_cases.matching import MatchingUseCases, MatchingWorld, matching_service
 from tests.use_cases.offers import OffersUseCases, OffersWorld
 from tests.use_cases.profiles import ProfilesUseCases, ProfilesWorld
 
@@ -52,6 +57,17 @@ class SqlProfilesWorld:
         return outbox(self.engine)
 
 
+class SqlMatchingWorld:
+    def __init__(self, url: str, index_dir: Path) -> None:
+        self.engine = make_engine(url)
+        migrate(self.engine, MATCHING_MIGRATIONS, "matching_schema_version")
+        self.service = matching_service(matching_sql.sql_units_of_work(self.engine), index_dir)
+
+    def events(self) -> list[OutcomeRecordedV1]:
+        events = [decode_event(raw) for raw in outbox(self.engine)]
+        return [e for e in events if isinstance(e, OutcomeRecordedV1)]
+
+
 class TestOffersOnPostgres(OffersUseCases):
     @pytest.fixture
     def world(self, fresh_postgres_db: str) -> OffersWorld:
@@ -62,3 +78,9 @@ class TestProfilesOnPostgres(ProfilesUseCases):
     @pytest.fixture
     def world(self, fresh_postgres_db: str) -> ProfilesWorld:
         return SqlProfilesWorld(fresh_postgres_db)
+
+
+class TestMatchingOnPostgres(MatchingUseCases):
+    @pytest.fixture
+    def world(self, fresh_postgres_db: str, tmp_path: Path) -> MatchingWorld:
+        return SqlMatchingWorld(fresh_postgres_db, tmp_path)

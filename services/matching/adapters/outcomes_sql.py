@@ -10,7 +10,7 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc, utcnow
 from contracts.matching import OutcomeStatus, RefusalReason
-from services.matching.domain.outcomes import EmployerRecord
+from services.matching.domain.outcomes import EmployerRecord, Outcome
 
 
 class OutcomeRow(SQLModel, table=True):
@@ -25,13 +25,38 @@ class OutcomeRow(SQLModel, table=True):
     recorded_by: str = Field(max_length=64)
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
+    @classmethod
+    def of(cls, outcome: Outcome) -> OutcomeRow:
+        return cls(
+            id=outcome.id,
+            profile_id=outcome.profile_id,
+            offer_id=outcome.offer_id,
+            employer_id=outcome.employer_id,
+            status=outcome.status.value,
+            reason=outcome.reason.value if outcome.reason else None,
+            recorded_by=outcome.recorded_by,
+            recorded_at=outcome.recorded_at,
+        )
 
-class OutcomeRepository:
+    def outcome(self) -> Outcome:
+        return Outcome(
+            id=self.id,
+            profile_id=self.profile_id,
+            offer_id=self.offer_id,
+            employer_id=self.employer_id,
+            status=OutcomeStatus(self.status),
+            reason=RefusalReason(self.reason) if self.reason else None,
+            recorded_by=self.recorded_by,
+            recorded_at=as_utc(self.recorded_at),  # SQLite gives it back without its time zone
+        )
+
+
+class SqlOutcomeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row: OutcomeRow) -> None:
-        self.session.add(row)
+    def add(self, outcome: Outcome) -> None:
+        self.session.add(OutcomeRow.of(outcome))
 
     def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None:
         row = self.session.exec(
@@ -42,7 +67,7 @@ class OutcomeRepository:
         ).first()
         return OutcomeStatus(row.status) if row else None
 
-    def history(self, profile_id: str) -> list[OutcomeRow]:
+    def _rows(self, profile_id: str) -> list[OutcomeRow]:
         return list(
             self.session.exec(
                 select(OutcomeRow)
@@ -50,6 +75,9 @@ class OutcomeRepository:
                 .order_by(col(OutcomeRow.recorded_at).desc(), col(OutcomeRow.id).desc())
             ).all()
         )
+
+    def history(self, profile_id: str) -> list[Outcome]:
+        return [row.outcome() for row in self._rows(profile_id)]
 
     def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
         seen: dict[str, set[OutcomeStatus]] = {}
@@ -78,18 +106,24 @@ class OutcomeRepository:
         return counts
 
     def delete_for_profile(self, profile_id: str) -> int:
-        rows = self.history(profile_id)
+        rows = self._rows(profile_id)
         for row in rows:
             self.session.delete(row)
         return len(rows)
 
-
-def outcome_dict(row: OutcomeRow) -> dict[str, object]:
-    return {
-        "id": row.id,
-        "offer_id": row.offer_id,
-        "status": row.status,
-        "reason": row.reason,
-        "recorded_by": row.recorded_by,
-        "recorded_at": as_utc(row.recorded_at).isoformat(),
-    }
+    def totals(self) -> tuple[dict[str, int], dict[str, int]]:
+        by_status = {
+            str(status): int(n)
+            for status, n in self.session.exec(
+                select(OutcomeRow.status, func.count()).group_by(OutcomeRow.status)
+            ).all()
+        }
+        by_reason = {
+            str(reason): int(n)
+            for reason, n in self.session.exec(
+                select(OutcomeRow.reason, func.count())
+                .where(col(OutcomeRow.reason).is_not(None))
+                .group_by(OutcomeRow.reason)
+            ).all()
+        }
+        return by_status, by_reason

@@ -1,19 +1,26 @@
-"""Matching's own store: the projection of each profile it may rank for (criteria + query vector)."""
+"""Matching's own store: the projection of each profile it may rank for (criteria + query vector), and the
+unit of work holding it with the outcomes (adapters/outcomes_sql.py) and the outbox."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Column, DateTime, LargeBinary, Text
+from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, func, select
 
 from common.clock import utcnow
+from common.sql_unit_of_work import SqlUnitOfWork
+from common.text import normalise
 from contracts.profiles import MatchingView
+from services.matching.adapters.outcomes_sql import SqlOutcomeRepository
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import Vector
+from services.matching.units import Projection
 
 
 class ProfileProjection(SQLModel, table=True):
@@ -27,14 +34,7 @@ class ProfileProjection(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
-@dataclass(frozen=True)
-class Projection:
-    view: MatchingView
-    vector: Vector
-    occupations: tuple[OccupationLink, ...]
-
-
-class ProjectionRepository:
+class SqlProjectionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -75,3 +75,27 @@ class ProjectionRepository:
 
     def count(self) -> int:
         return int(self.session.exec(select(func.count()).select_from(ProfileProjection)).one())
+
+    def skill_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for view in self.session.exec(select(ProfileProjection.view)).all():
+            skills = json.loads(view).get("skills") or []
+            counts.update({normalise(s) for s in skills if isinstance(s, str) and normalise(s)})
+        return dict(counts)
+
+
+class SqlMatchingUnitOfWork(SqlUnitOfWork):
+    projections: SqlProjectionRepository
+    outcomes: SqlOutcomeRepository
+
+    def _repositories(self) -> None:
+        self.projections = SqlProjectionRepository(self.session)
+        self.outcomes = SqlOutcomeRepository(self.session)
+
+
+def sql_units_of_work(
+    engine: Engine, on_commit: Callable[[], None] = lambda: None
+) -> Callable[[], SqlMatchingUnitOfWork]:
+    """The factory the matching use cases take: a new unit of work on `engine` for each call; `on_commit`
+    hears of each commit that wrote outbox rows (the relay's wake-up call)."""
+    return lambda: SqlMatchingUnitOfWork(engine, on_commit)

@@ -6,9 +6,12 @@ person, and employers who leave proposals unanswered drift down for everyone.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from common.clock import utcnow
 from common.errors import ValidationFailed
 from contracts.matching import OutcomeStatus, RefusalReason
 
@@ -43,6 +46,32 @@ def check_outcome(
             [{"field": "status", "message": "This offer was already proposed."}],
             code="outcome.already_proposed",
         )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One step of a proposal as recorded: who recorded what, when. Ids and codes only, no free text."""
+
+    profile_id: str
+    offer_id: str
+    employer_id: str
+    status: OutcomeStatus
+    reason: RefusalReason | None
+    recorded_by: str
+    recorded_at: datetime = field(default_factory=utcnow)  # aware, in UTC
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, object]:
+    """An outcome as the API shows it."""
+    return {
+        "id": outcome.id,
+        "offer_id": outcome.offer_id,
+        "status": outcome.status.value,
+        "reason": outcome.reason.value if outcome.reason else None,
+        "recorded_by": outcome.recorded_by,
+        "recorded_at": outcome.recorded_at.isoformat(),
+    }
 
 
 @dataclass(frozen=True)

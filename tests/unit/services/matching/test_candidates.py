@@ -10,10 +10,10 @@ import numpy as np
 
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.adapters.sql import Projection
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import HardFilters, Hit, OwnOccupations
 from services.matching.service import MatchingService
+from services.matching.units import Projection
 from tests.factories import indexed_offer, location
 
 ENCODER = HashingEncoder(64)
@@ -56,7 +56,7 @@ class RecordingIndex:
 
 
 def candidates(index: RecordingIndex) -> list[Hit]:
-    service = MatchingService(engine=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
+    service = MatchingService(units_of_work=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
     projection = Projection(view=None, vector=np.zeros(64, np.float32), occupations=(CARISTE,))  # type: ignore[arg-type]
     return service._candidates(projection, FILTERS, limit=10)
 

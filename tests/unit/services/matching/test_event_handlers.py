@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from common.db import make_engine, migrate, session_scope
 from contracts.events import OfferUpsertedV1, ProfileDeletedV1, ProfileUpsertedV1
 from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.adapters.sql import ProjectionRepository
-from services.matching.bootstrap import MIGRATIONS
+from services.matching.adapters.memory import MemoryMatchingStore, memory_units_of_work
 from services.matching.service import MatchingService
 from tests.factories import location, offer_payload
 
@@ -66,11 +64,10 @@ def _offer(offer_id: str, version: int, **changes: object) -> OfferPublic:
 
 @pytest.fixture
 def matching(tmp_path: Path) -> tuple[MatchingService, Profiles]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    migrate(engine, MIGRATIONS, "matching_schema_version")
     index = LocalOfferIndex(str(tmp_path / "i.db"), 64)
     profiles = Profiles()
-    return MatchingService(engine, index, HashingEncoder(64), profiles, NoOffers()), profiles
+    units_of_work = memory_units_of_work(MemoryMatchingStore())
+    return MatchingService(units_of_work, index, HashingEncoder(64), profiles, NoOffers()), profiles
 
 
 def test_matching_handles_offer_and_profile_events_of_version_1_only(matching) -> None:  # type: ignore[no-untyped-def]
@@ -100,9 +97,9 @@ def test_profile_events_project_the_person_then_forget_them(matching) -> None:  
     profiles.views["p1"] = _view("p1", 3)
     handlers = service.event_handlers()
     handlers.dispatch([ProfileUpsertedV1.of("p1", 3)])
-    with session_scope(service.engine) as session:
-        assert ProjectionRepository(session).version("p1") == 3
+    with service.units_of_work() as uow:
+        assert uow.projections.version("p1") == 3
 
     handlers.dispatch([ProfileDeletedV1.of("p1", 4)])
-    with session_scope(service.engine) as session:
-        assert ProjectionRepository(session).get("p1") is None
+    with service.units_of_work() as uow:
+        assert uow.projections.get("p1") is None

@@ -10,7 +10,7 @@ from common.db import make_engine, migrate, session_scope
 from contracts.profiles import MatchingView
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.adapters.sql import ProfileProjection, ProjectionRepository
+from services.matching.adapters.sql import ProfileProjection, SqlProjectionRepository, sql_units_of_work
 from services.matching.bootstrap import MIGRATIONS
 from services.matching.service import MatchingService
 from tests.factories import location
@@ -48,7 +48,7 @@ def test_a_concurrent_projection_of_the_same_person_is_not_a_conflict(
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine, MIGRATIONS, "matching_schema_version")
     index = LocalOfferIndex(str(tmp_path / "i.db"), 64)
-    service = MatchingService(engine, index, HashingEncoder(64), Profiles(), NoOffers())
+    service = MatchingService(sql_units_of_work(engine), index, HashingEncoder(64), Profiles(), NoOffers())
 
     def racing_save(self, view, vector, occupations=()):  # type: ignore[no-untyped-def]
         # The consumer inserts the same person first; this request's insert then collides on commit.
@@ -62,7 +62,7 @@ def test_a_concurrent_projection_of_the_same_person_is_not_a_conflict(
             ProfileProjection(profile_id=view.profile_id, version=1, view="{}", vector=vector.tobytes())
         )
 
-    monkeypatch.setattr(ProjectionRepository, "save", racing_save)
+    monkeypatch.setattr(SqlProjectionRepository, "save", racing_save)
     assert service.suggest("p1", 5).items == []  # answered, not a 409
     with session_scope(engine) as session:
         assert session.get(ProfileProjection, "p1") is not None

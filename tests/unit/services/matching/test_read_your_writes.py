@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from common.db import make_engine, migrate, session_scope
 from contracts.profiles import MatchingView
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.adapters.sql import ProjectionRepository
-from services.matching.bootstrap import MIGRATIONS
+from services.matching.adapters.memory import MemoryMatchingStore, memory_units_of_work
 from services.matching.service import MatchingService
 from tests.factories import location
 
@@ -51,15 +49,14 @@ class NoOffers:
 
 
 def service(tmp_path: Path, profiles: SavedProfiles) -> MatchingService:
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    migrate(engine, MIGRATIONS, "matching_schema_version")
     index = LocalOfferIndex(str(tmp_path / "i.db"), 64)
-    return MatchingService(engine, index, HashingEncoder(64), profiles, NoOffers())
+    store = MemoryMatchingStore()
+    return MatchingService(memory_units_of_work(store), index, HashingEncoder(64), profiles, NoOffers())
 
 
 def projected_version(matching: MatchingService) -> int:
-    with session_scope(matching.engine) as session:
-        return ProjectionRepository(session).version("p1")
+    with matching.units_of_work() as uow:
+        return uow.projections.version("p1")
 
 
 def test_a_save_not_yet_consumed_is_read_through_when_its_version_is_asked_for(tmp_path: Path) -> None:

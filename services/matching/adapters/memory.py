@@ -1,0 +1,133 @@
+"""Matching's store in memory: the same repositories and unit of work as adapters/sql.py, for unit tests.
+
+A unit of work works on a copy of the store and writes it back on commit: what is not committed is lost,
+as in a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+
+from common.text import normalise
+from common.unit_of_work import MemoryOutbox
+from contracts.matching import OutcomeStatus, RefusalReason
+from contracts.profiles import MatchingView
+from services.matching.domain.occupations import OccupationLink
+from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.ports import Vector
+from services.matching.units import Projection
+
+
+@dataclass
+class MemoryMatchingStore:
+    """What a database would hold: the projections by person, the outcomes, the outbox."""
+
+    projections: dict[str, Projection] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
+
+
+class MemoryProjectionRepository:
+    def __init__(self, projections: dict[str, Projection]) -> None:
+        self.stored = projections
+
+    def get(self, profile_id: str) -> Projection | None:
+        return self.stored.get(profile_id)
+
+    def version(self, profile_id: str) -> int:
+        kept = self.stored.get(profile_id)
+        return kept.view.version if kept else 0
+
+    def save(self, view: MatchingView, vector: Vector, occupations: tuple[OccupationLink, ...] = ()) -> None:
+        kept = self.stored.get(view.profile_id)
+        if kept is not None and kept.view.version >= view.version and len(kept.vector) == len(vector):
+            return  # as in SQL: never overwritten by an older version made with the same encoder
+        self.stored[view.profile_id] = Projection(view, vector.copy(), occupations)
+
+    def delete(self, profile_id: str) -> None:
+        self.stored.pop(profile_id, None)
+
+    def count(self) -> int:
+        return len(self.stored)
+
+    def skill_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for kept in self.stored.values():
+            counts.update({normalise(s) for s in kept.view.skills if normalise(s)})
+        return dict(counts)
+
+
+class MemoryOutcomeRepository:
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        self.stored = outcomes
+
+    def add(self, outcome: Outcome) -> None:
+        self.stored.append(outcome)
+
+    def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None:
+        found = [o for o in self.history(profile_id) if o.offer_id == offer_id]
+        return found[0].status if found else None
+
+    def history(self, profile_id: str) -> list[Outcome]:
+        mine = [o for o in self.stored if o.profile_id == profile_id]
+        return sorted(mine, key=lambda o: (o.recorded_at, o.id), reverse=True)
+
+    def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
+        seen: dict[str, set[OutcomeStatus]] = {}
+        for outcome in self.history(profile_id):
+            seen.setdefault(outcome.offer_id, set()).add(outcome.status)
+        return seen
+
+    def employer_records(self) -> list[tuple[str, EmployerRecord]]:
+        proposed: Counter[str] = Counter()
+        unanswered: Counter[str] = Counter()
+        for o in self.stored:
+            proposed[o.employer_id] += o.status == OutcomeStatus.PROPOSED
+            unanswered[o.employer_id] += o.reason == RefusalReason.NO_ANSWER
+        return [(e, EmployerRecord(proposed[e], unanswered[e])) for e in proposed]
+
+    def counts_for_offer(self, offer_id: str) -> dict[str, int]:
+        counts = {s.value: 0 for s in OutcomeStatus}
+        counts.update(Counter(o.status.value for o in self.stored if o.offer_id == offer_id))
+        return counts
+
+    def delete_for_profile(self, profile_id: str) -> int:
+        kept = [o for o in self.stored if o.profile_id != profile_id]
+        deleted = len(self.stored) - len(kept)
+        self.stored[:] = kept
+        return deleted
+
+    def totals(self) -> tuple[dict[str, int], dict[str, int]]:
+        by_status = Counter(o.status.value for o in self.stored)
+        by_reason = Counter(o.reason.value for o in self.stored if o.reason is not None)
+        return dict(by_status), dict(by_reason)
+
+
+class MemoryMatchingUnitOfWork:
+    def __init__(self, store: MemoryMatchingStore) -> None:
+        self._store = store
+        self.outbox = store.outbox
+
+    def __enter__(self) -> Self:
+        self.projections = MemoryProjectionRepository(copy.deepcopy(self._store.projections))
+        self.outcomes = MemoryOutcomeRepository(list(self._store.outcomes))
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._store.outbox.drop_staged()
+
+    def commit(self) -> None:
+        self._store.projections = copy.deepcopy(self.projections.stored)
+        self._store.outcomes = list(self.outcomes.stored)
+        self._store.outbox.keep_staged()
+
+
+def memory_units_of_work(store: MemoryMatchingStore) -> Callable[[], MemoryMatchingUnitOfWork]:
+    return lambda: MemoryMatchingUnitOfWork(store)

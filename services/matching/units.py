@@ -1,0 +1,96 @@
+"""Matching's own store as its use cases see it: the profile projections and the outcomes of proposals,
+in a unit of work with the outbox. SQL: adapters/sql.py (and adapters/outcomes_sql.py); in memory:
+adapters/memory.py.
+
+Kept out of ports.py, which the domain imports: the unit of work brings in the outbox, and with it the ORM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from common.unit_of_work import UnitOfWork
+from contracts.matching import OutcomeStatus
+from contracts.profiles import MatchingView
+from services.matching.domain.occupations import OccupationLink
+from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.ports import Vector
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What matching keeps of a person: their criteria, their query vector, their métiers in the ROME."""
+
+    view: MatchingView
+    vector: Vector
+    occupations: tuple[OccupationLink, ...]
+
+
+class ProjectionRepository(Protocol):
+    def get(self, profile_id: str) -> Projection | None: ...
+
+    def version(self, profile_id: str) -> int:
+        """The projected version of the person's profile; 0 when none is kept."""
+        ...
+
+    def save(self, view: MatchingView, vector: Vector, occupations: tuple[OccupationLink, ...] = ()) -> None:
+        """Keep the projection unless a newer (or the same) version made with a vector of the same size is
+        kept already: redelivered or late events never overwrite a newer projection."""
+        ...
+
+    def delete(self, profile_id: str) -> None: ...
+
+    def count(self) -> int: ...
+
+    def skill_counts(self) -> dict[str, int]:
+        """How many projected profiles list each skill (normalised, so 'Plonge' and 'plonge' count once)."""
+        ...
+
+
+class OutcomeRepository(Protocol):
+    def add(self, outcome: Outcome) -> None: ...
+
+    def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None: ...
+
+    def history(self, profile_id: str) -> list[Outcome]:
+        """The person's outcomes, newest first."""
+        ...
+
+    def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
+        """Every status each offer reached for the person, by offer id."""
+        ...
+
+    def employer_records(self) -> list[tuple[str, EmployerRecord]]: ...
+
+    def counts_for_offer(self, offer_id: str) -> dict[str, int]:
+        """How many outcomes of each status the offer had (every status, zero included)."""
+        ...
+
+    def delete_for_profile(self, profile_id: str) -> int: ...
+
+    def totals(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Outcomes by status, and refusals by reason (for analytics: counts only)."""
+        ...
+
+
+class MatchingUnitOfWork(UnitOfWork, Protocol):
+    """Outcomes and their `outcome.recorded` events (in the outbox) commit together, or not at all."""
+
+    @property
+    def projections(self) -> ProjectionRepository: ...
+
+    @property
+    def outcomes(self) -> OutcomeRepository: ...
+
+
+MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]
+
+
+@dataclass(frozen=True)
+class StoredCounts:
+    """What demand analytics read of matching's store: counts only, never who."""
+
+    skills: dict[str, int]  # projected profiles listing each skill (normalised)
+    outcomes_by_status: dict[str, int]
+    refusals_by_reason: dict[str, int]
