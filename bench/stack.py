@@ -96,7 +96,7 @@ class Distributed:
         self.logs = CACHE / "logs" / self.run
         self.logs.mkdir(parents=True, exist_ok=True)
         self.alias = f"bench-offers-{self.run}"
-        self.token = f"internal-{self.run}"
+        self.token = f"internal-{self.run}-{uuid.uuid4().hex}"  # distributed mode wants 32 bytes or more
         self.databases = {n: f"bench_{n}_{self.run}" for n in SERVICES}
         create_databases(self.pg_url, self.databases.values())
         self.db_urls = {n: database_url(self.pg_url, db) for n, db in self.databases.items()}

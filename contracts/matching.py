@@ -100,13 +100,15 @@ class Outcomes(BaseModel):
 
 
 class OfferOutcomeCounts(BaseModel):
-    """How often an offer was proposed and what came of it: counts only, never who."""
+    """How often an offer was proposed and what came of it: counts only, never who. For the offer's
+    employer a count from 1 to 4 could point at a person: it is null, with `suppressed: true`."""
 
     offer_id: str
-    proposed: int
-    accepted: int
-    refused: int
-    withdrawn: int
+    proposed: int | None
+    accepted: int | None
+    refused: int | None
+    withdrawn: int | None
+    suppressed: bool = False
 
 
 class ReindexStatus(BaseModel):

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from common.schemas import Location, ShortText, SkillText
+from common.schemas import FreeText, Location, ShortText, SkillText, WithoutNul, refuse_null
 from common.vocabulary import ContractType, OpportunityKind, WorkCondition
 
 
@@ -30,44 +30,46 @@ class OfferAction(StrEnum):
 
 ROME_CODE = r"^[A-N]\d{4}$"
 WEB_URL = r"^https?://\S+$"  # shown as links: no javascript: or data: URLs
-ContactKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-ContactValue = Annotated[str, StringConstraints(max_length=500)]
-Note = Annotated[str, StringConstraints(max_length=500)]
+ContactKey = Annotated[str, StringConstraints(min_length=1, max_length=40), WithoutNul]
+ContactValue = Annotated[str, StringConstraints(max_length=500), WithoutNul]
+Note = Annotated[str, StringConstraints(max_length=500), WithoutNul]
 
 
 class OfferBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: ShortText
-    description: str = Field(default="", max_length=10_000)
+    description: FreeText = Field(default="", max_length=10_000)
     kind: OpportunityKind = OpportunityKind.JOB
     location: Location
     contract_type: ContractType
-    hours_per_week: float = Field(gt=0, le=48, description="Weekly hours (French legal maximum is 48).")
+    hours_per_week: float = Field(
+        gt=0, le=48, strict=True, description="Weekly hours (French legal maximum is 48)."
+    )
     skills: list[SkillText] = Field(default_factory=list, max_length=50)
     rome_code: str | None = Field(default=None, pattern=ROME_CODE)
     appellation_code: str | None = Field(
         default=None, pattern=r"^\d{1,7}$", description="ROME appellation (OGR)."
     )
-    openings: int = Field(default=1, ge=1, le=1000)
+    openings: int = Field(default=1, ge=1, le=1000, strict=True)
     conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
-    employer_name: str | None = Field(default=None, max_length=200)
+    employer_name: FreeText | None = Field(default=None, max_length=200)
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
     # What a feed tells about the offer beyond the domain's fields, kept as given (all optional).
     published_at: datetime | None = Field(default=None, description="Publication date at the source.")
     source_updated_at: datetime | None = Field(default=None, description="Last update at the source.")
-    source_contract: str | None = Field(
+    source_contract: FreeText | None = Field(
         default=None,
         max_length=120,
         description="The source's own contract code and label, e.g. 'FRA — Franchise'.",
     )
-    rome_source: str | None = Field(
+    rome_source: FreeText | None = Field(
         default=None, max_length=60, description="Who gave the ROME code, e.g. 'code France Travail'."
     )
-    appellation_label: str | None = Field(default=None, max_length=200)
+    appellation_label: FreeText | None = Field(default=None, max_length=200)
     employer_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
-    employer_description: str | None = Field(default=None, max_length=4_000)
+    employer_description: FreeText | None = Field(default=None, max_length=4_000)
     contact: dict[ContactKey, ContactValue] | None = Field(
         default=None, max_length=12, description="How to apply: name, e-mail, phone, URL."
     )
@@ -90,30 +92,46 @@ class OfferUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: ShortText | None = None
-    description: str | None = Field(default=None, max_length=10_000)
+    description: FreeText | None = Field(default=None, max_length=10_000)
     kind: OpportunityKind | None = None
     location: Location | None = None
     contract_type: ContractType | None = None
-    hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    hours_per_week: float | None = Field(default=None, gt=0, le=48, strict=True)
     skills: list[SkillText] | None = Field(default=None, max_length=50)
     rome_code: str | None = Field(default=None, pattern=ROME_CODE)
     appellation_code: str | None = Field(default=None, pattern=r"^\d{1,7}$")
-    openings: int | None = Field(default=None, ge=1, le=1000)
+    openings: int | None = Field(default=None, ge=1, le=1000, strict=True)
     conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
     expires_on: date | None = None
-    employer_name: str | None = Field(default=None, max_length=200)
+    employer_name: FreeText | None = Field(default=None, max_length=200)
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     naf_code: str | None = Field(default=None, pattern=r"^\d{2}\.?\d{2}[A-Z]$")
     published_at: datetime | None = None
     source_updated_at: datetime | None = None
-    source_contract: str | None = Field(default=None, max_length=120)
-    rome_source: str | None = Field(default=None, max_length=60)
-    appellation_label: str | None = Field(default=None, max_length=200)
+    source_contract: FreeText | None = Field(default=None, max_length=120)
+    rome_source: FreeText | None = Field(default=None, max_length=60)
+    appellation_label: FreeText | None = Field(default=None, max_length=200)
     employer_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
-    employer_description: str | None = Field(default=None, max_length=4_000)
+    employer_description: FreeText | None = Field(default=None, max_length=4_000)
     contact: dict[ContactKey, ContactValue] | None = Field(default=None, max_length=12)
     origin_url: str | None = Field(default=None, max_length=500, pattern=WEB_URL)
     import_notes: list[Note] | None = Field(default=None, max_length=20)
+
+    # What every offer has: absent from a PATCH keeps it, null would leave the offer without it.
+    _not_nullable = field_validator(
+        "title",
+        "description",
+        "kind",
+        "location",
+        "contract_type",
+        "hours_per_week",
+        "skills",
+        "openings",
+        "conditions",
+        "expires_on",
+        "import_notes",
+        mode="before",
+    )(refuse_null)
 
 
 class OfferPublic(OfferBase):

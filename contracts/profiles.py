@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from common.schemas import Location, ShortText, SkillText
+from common.schemas import Location, ShortText, SkillText, WithoutNul, refuse_null
 from common.vocabulary import ContractType, Contrainte, ContrainteStatus, Transport, WorkCondition
+
+# A situation is a short neutral code of the diagnostic (e.g. "garde_enfants"), never a story.
+Situation = Annotated[str, StringConstraints(min_length=1, max_length=60), WithoutNul]
+AppellationCode = Annotated[str, StringConstraints(min_length=1, max_length=12), WithoutNul]
 
 
 class Mobility(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_distance_km: float = Field(gt=0, le=200, description="How far the person accepts to travel, one way.")
+    max_distance_km: float = Field(
+        gt=0, le=200, strict=True, description="How far the person accepts to travel, one way."
+    )
     transport: list[Transport] = Field(default_factory=list, max_length=6)
     driving_licence_valid: bool = False
 
@@ -30,7 +37,7 @@ class ContrainteEntry(BaseModel):
 
     code: Contrainte
     status: ContrainteStatus = ContrainteStatus.NON_ABORDEE
-    situations: list[str] = Field(default_factory=list, max_length=10)
+    situations: list[Situation] = Field(default_factory=list, max_length=10)
 
 
 class ProfileBase(BaseModel):
@@ -38,15 +45,15 @@ class ProfileBase(BaseModel):
 
     display_name: ShortText = Field(description="How the référent names the person in their caseload.")
     target_jobs: list[ShortText] = Field(default_factory=list, max_length=10)
-    appellation_codes: list[str] = Field(default_factory=list, max_length=10)
+    appellation_codes: list[AppellationCode] = Field(default_factory=list, max_length=10)
     skills: list[SkillText] = Field(default_factory=list, max_length=50)
     location: Location
     mobility: Mobility
     contract_types: list[ContractType] = Field(
         default_factory=list, max_length=8, description="Contracts the person accepts; empty means any."
     )
-    min_hours_per_week: float | None = Field(default=None, ge=0, le=48)
-    max_hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    min_hours_per_week: float | None = Field(default=None, ge=0, le=48, strict=True)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=48, strict=True)
     contraintes: list[ContrainteEntry] = Field(default_factory=list, max_length=7)
     # Neutral restrictions agreed with the person: conditions an offer must not require.
     excluded_conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
@@ -68,16 +75,30 @@ class ProfileUpdate(BaseModel):
 
     display_name: ShortText | None = None
     target_jobs: list[ShortText] | None = Field(default=None, max_length=10)
-    appellation_codes: list[str] | None = Field(default=None, max_length=10)
+    appellation_codes: list[AppellationCode] | None = Field(default=None, max_length=10)
     skills: list[SkillText] | None = Field(default=None, max_length=50)
     location: Location | None = None
     mobility: Mobility | None = None
     contract_types: list[ContractType] | None = Field(default=None, max_length=8)
-    min_hours_per_week: float | None = Field(default=None, ge=0, le=48)
-    max_hours_per_week: float | None = Field(default=None, gt=0, le=48)
+    min_hours_per_week: float | None = Field(default=None, ge=0, le=48, strict=True)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=48, strict=True)
     contraintes: list[ContrainteEntry] | None = Field(default=None, max_length=7)
     excluded_conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
     followup_ended_on: date | None = None
+
+    # What every file has: absent from a PATCH keeps it, null would leave the file without it.
+    _not_nullable = field_validator(
+        "display_name",
+        "target_jobs",
+        "appellation_codes",
+        "skills",
+        "location",
+        "mobility",
+        "contract_types",
+        "contraintes",
+        "excluded_conditions",
+        mode="before",
+    )(refuse_null)
 
 
 class ProfilePublic(ProfileBase):

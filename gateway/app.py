@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.http import RequestContextMiddleware, health_router_payload, install_error_handlers
 from gateway.auth import TokenIssuer
+from gateway.client_address import Network
 from gateway.ratelimit import RateLimits
 from gateway.routes import analytics, api, auth
 from gateway.upstream import Upstream
@@ -48,6 +49,18 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def _install_probes(app: FastAPI, readiness: dict[str, Callable[[], Any]]) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def liveness() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def ready() -> JSONResponse:
+        checks = {name: bool(check()) for name, check in readiness.items()}
+        status, body = health_router_payload(checks)
+        return JSONResponse(body, status_code=status)
+
+
 def create_gateway_app(
     users: UserStore,
     tokens: TokenIssuer,
@@ -57,6 +70,7 @@ def create_gateway_app(
     on_startup: Callable[[], None] = lambda: None,
     on_shutdown: Callable[[], None] = lambda: None,
     max_body_bytes: int = 1_000_000,
+    trusted_proxies: Sequence[Network] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +93,7 @@ def create_gateway_app(
     app.state.tokens = tokens
     app.state.upstreams = upstreams
     app.state.rate_limits = rate_limits
+    app.state.trusted_proxies = tuple(trusted_proxies)
     install_error_handlers(app)
     install_page_error_handlers(app)  # a French page for browsers outside the API, the envelope for the rest
 
@@ -94,16 +109,7 @@ def create_gateway_app(
     for pages in PAGE_ROUTERS:
         app.include_router(pages)
 
-    @app.get("/healthz", include_in_schema=False)
-    def liveness() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz", include_in_schema=False)
-    async def ready() -> JSONResponse:
-        checks = {name: bool(check()) for name, check in (readiness or {}).items()}
-        status, body = health_router_payload(checks)
-        return JSONResponse(body, status_code=status)
-
+    _install_probes(app, readiness or {})
     app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

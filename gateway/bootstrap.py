@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from common.db import make_engine, migrate
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
-from gateway.ratelimit import RateLimits
+from gateway.client_address import trusted_networks
+from gateway.ratelimit import AccountLockout, RateLimits
 from gateway.settings import GatewaySettings
 from gateway.upstream import InProcessTransport, NetworkTransport, Upstream, UpstreamTransport
 from gateway.users import UserStore
@@ -24,7 +25,7 @@ SERVICES = ("offers", "profiles", "matching")
 def build_users(settings: GatewaySettings) -> UserStore:
     engine = make_engine(settings.gateway_database_url)
     migrate(engine, MIGRATIONS, version_table="gateway_schema_version")
-    users = UserStore(engine)
+    users = UserStore(engine, cache_seconds=settings.auth_cache_seconds)
     if settings.demo_accounts:
         users.ensure_demo_accounts()
     return users
@@ -70,7 +71,13 @@ def bootstrap(
             settings.login_attempts_per_minute,
             settings.login_attempts_per_minute_per_ip,
             settings.suggestions_per_minute,
+            AccountLockout(
+                settings.login_lockout_after_failures or settings.login_attempts_per_minute,
+                settings.login_lockout_first_seconds,
+                settings.login_lockout_longest_seconds,
+            ),
         ),
+        trusted_proxies=trusted_networks(settings.trusted_proxies),
         readiness=readiness,
         on_startup=on_startup,
         on_shutdown=on_shutdown,

@@ -1,5 +1,6 @@
-"""Rate limits: token buckets per key, in memory (one gateway replica's view; behind several replicas each
-enforces its own share, which is what a login throttle needs: a bound on guesses per second per door)."""
+"""Rate limits: token buckets per key, and a per-account sign-in lockout, in memory (one gateway replica's
+view; behind several replicas each enforces its own share — a limits store shared by the replicas is a
+later step, see docs/security.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from common.errors import TooManyRequests
 
@@ -54,13 +55,83 @@ class RateLimiter:
 
 
 @dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+    locked_until: float = 0.0
+
+
+class AccountLockout:
+    """After `threshold` failed sign-ins of one account in a row, that account is locked for
+    `first_lock_s`, twice as long at each further failure, at most `longest_lock_s`; a success ends it.
+    Only that account: the lock is per account, never global. Failures older than the longest lock are
+    forgotten."""
+
+    def __init__(
+        self,
+        threshold: int = 10,
+        first_lock_s: float = 60.0,
+        longest_lock_s: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.threshold = threshold
+        self.first_lock_s = first_lock_s
+        self.longest_lock_s = longest_lock_s
+        self._clock = clock
+        self._accounts: dict[str, _Failures] = {}
+        self._lock = threading.Lock()
+
+    def check(self, account: str) -> None:
+        now = self._clock()
+        with self._lock:
+            failures = self._accounts.get(account)
+            if failures is not None and failures.locked_until > now:
+                wait = math.ceil(failures.locked_until - now)
+                raise TooManyRequests(
+                    f"Too many failed sign-ins for this account; try again in {wait} s.",
+                    headers={"Retry-After": str(wait)},
+                )
+
+    def failed(self, account: str) -> None:
+        now = self._clock()
+        with self._lock:
+            failures = self._accounts.get(account)
+            if failures is None or now - failures.last > self.longest_lock_s:
+                failures = self._accounts[account] = _Failures()
+            failures.count += 1
+            failures.last = now
+            beyond = failures.count - self.threshold
+            if beyond >= 0:
+                lock = min(self.longest_lock_s, self.first_lock_s * 2 ** min(beyond, 32))
+                failures.locked_until = now + lock
+            if len(self._accounts) > 50_000:
+                self._forget_old(now)
+
+    def succeeded(self, account: str) -> None:
+        with self._lock:
+            self._accounts.pop(account, None)
+
+    def _forget_old(self, now: float) -> None:
+        for key in [k for k, f in self._accounts.items() if now - f.last > self.longest_lock_s]:
+            del self._accounts[key]
+
+
+@dataclass
 class RateLimits:
     login_per_user: RateLimiter
     login_per_ip: RateLimiter
     suggestions: RateLimiter
+    login_lockout: AccountLockout = field(default_factory=AccountLockout)
 
     @classmethod
-    def per_minute(cls, login_per_user: int, login_per_ip: int, suggestions: int) -> RateLimits:
+    def per_minute(
+        cls, login_per_user: int, login_per_ip: int, suggestions: int, lockout: AccountLockout | None = None
+    ) -> RateLimits:
+        """`lockout` defaults to locking an account after as many failures in a row as it may try in a
+        minute."""
         return cls(
-            RateLimiter(login_per_user, 60), RateLimiter(login_per_ip, 60), RateLimiter(suggestions, 60)
+            RateLimiter(login_per_user, 60),
+            RateLimiter(login_per_ip, 60),
+            RateLimiter(suggestions, 60),
+            lockout or AccountLockout(threshold=login_per_user),
         )

@@ -18,8 +18,8 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from common.errors import Forbidden, Unauthorized
-from common.identity import Caller, Role
-from gateway.auth import TokenIssuer, oauth2_scheme
+from common.identity import Caller
+from gateway.auth import TokenIssuer, admitted_caller, oauth2_scheme
 
 SESSION_COOKIE = "maillage_session"
 LOGIN_CSRF_COOKIE = "maillage_login_csrf"
@@ -30,27 +30,21 @@ def session_token(request: Request) -> str | None:
 
 
 def session_caller(request: Request) -> Caller | None:
-    """The caller of a valid session cookie, or None (expired, forged, absent)."""
+    """The caller of a valid session cookie, or None (expired, forged, absent, signed out, revoked)."""
     token = session_token(request)
     if not token:
         return None
-    issuer: TokenIssuer = request.app.state.tokens
     try:
-        caller = issuer.verify(token)
+        return admitted_caller(request, token)
     except Unauthorized:
         return None
-    return None if caller.role == Role.SYSTEM else caller
 
 
 async def bearer_or_session(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Caller:
     """For read-only helper endpoints the pages fetch (autocomplete): a bearer token or the session cookie.
     Only GET endpoints use this; state changes need the bearer token or a CSRF-checked form."""
     if token:
-        issuer: TokenIssuer = request.app.state.tokens
-        caller = issuer.verify(token)
-        if caller.role == Role.SYSTEM:
-            raise Unauthorized("System identities cannot use the public API.")
-        return caller
+        return admitted_caller(request, token)
     caller_from_cookie = session_caller(request)
     if caller_from_cookie is None:
         raise Unauthorized()

@@ -21,3 +21,14 @@ class GatewaySettings(CommonSettings):
     login_attempts_per_minute: int = 10
     login_attempts_per_minute_per_ip: int = 60
     suggestions_per_minute: int = 120
+    # An account is locked after this many failed sign-ins in a row (0: login_attempts_per_minute), for
+    # the first lock's length, doubled at each further failure up to the longest.
+    login_lockout_after_failures: int = 0
+    login_lockout_first_seconds: float = 60.0
+    login_lockout_longest_seconds: float = 3600.0
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR ranges, e.g. the
+    # ingress controller's pod range). Empty: none, the connection's peer is the client.
+    trusted_proxies: str = ""
+    # How long a replica trusts what it read about an account (active, epoch, ended sessions): the most a
+    # revocation made on another replica or by the CLI takes to be enforced here.
+    auth_cache_seconds: float = 5.0

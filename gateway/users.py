@@ -1,18 +1,27 @@
-"""Accounts of the gateway: who can sign in, with which role. Passwords are hashed with Argon2id."""
+"""Accounts of the gateway: who can sign in, with which role. Passwords are hashed with Argon2id.
+
+Each account has a `token_epoch`, carried in every token it is issued: deactivating the account or
+changing its password bumps it, which ends every earlier session; signing out ends one session (its id is
+kept until the token would have expired anyway). `admits` says whether a token is still good.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from common.clock import utcnow
 from common.db import session_scope
 from common.identity import Role
+from gateway.account_states import AccountState, AccountStates
+from gateway.auth import SessionClaims
 
 # Argon2id is memory-hard: 64 MiB per hash makes offline guessing expensive. Parameters are stored in
 # each hash, so raising them later only affects new hashes (and check_needs_rehash upgrades old ones).
@@ -38,11 +47,25 @@ class UserRow(SQLModel, table=True):
     display_name: str = Field(max_length=200)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    token_epoch: int = 0
+
+
+class EndedSessionRow(SQLModel, table=True):
+    __tablename__ = "ended_session"
+
+    session_id: str = Field(primary_key=True, max_length=64)
+    username: str = Field(index=True, max_length=64)
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
 
 
 class UserStore:
-    def __init__(self, engine: Engine) -> None:
+    """`cache_seconds`: how long this replica trusts what it read about an account (see AccountStates)."""
+
+    def __init__(
+        self, engine: Engine, cache_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._engine = engine
+        self._states = AccountStates(self._account_state, cache_seconds, clock)
 
     def authenticate(self, username: str, password: str) -> UserRow | None:
         with session_scope(self._engine) as session:
@@ -64,14 +87,77 @@ class UserStore:
             return session.get(UserRow, username)
 
     def upsert(self, username: str, password: str, role: Role, display_name: str) -> None:
+        """Create the account, or reset its password, role and name (which ends its sessions)."""
         with session_scope(self._engine) as session:
-            user = session.get(UserRow, username) or UserRow(
+            existing = session.get(UserRow, username)
+            user = existing or UserRow(
                 username=username, password_hash="", role=role.value, display_name=display_name
             )
             user.password_hash = _hasher.hash(password)
             user.role = role.value
             user.display_name = display_name
+            if existing is not None:
+                user.token_epoch += 1
             session.add(user)
+        self._states.forget(username)
+
+    # -- what ends sessions --------------------------------------------------------------------------
+    def change_password(self, username: str, password: str) -> None:
+        self._change(username, lambda user: setattr(user, "password_hash", _hasher.hash(password)))
+
+    def deactivate(self, username: str) -> None:
+        self._change(username, lambda user: setattr(user, "active", False))
+
+    def delete(self, username: str) -> None:
+        with session_scope(self._engine) as session:
+            user = session.get(UserRow, username)
+            if user is not None:
+                session.delete(user)
+            session.exec(delete(EndedSessionRow).where(col(EndedSessionRow.username) == username))
+        self._states.forget(username)
+
+    def end_session(self, session: SessionClaims) -> None:
+        """Sign-out: this session's token is refused from now on; the account's other sessions go on."""
+        username = session.caller.subject
+        with session_scope(self._engine) as db:
+            db.exec(delete(EndedSessionRow).where(col(EndedSessionRow.expires_at) < utcnow()))
+            if db.get(EndedSessionRow, session.session_id) is None:
+                db.add(
+                    EndedSessionRow(
+                        session_id=session.session_id, username=username, expires_at=session.expires_at
+                    )
+                )
+        self._states.forget(username)
+
+    def _change(self, username: str, change: Callable[[UserRow], None]) -> None:
+        with session_scope(self._engine) as session:
+            user = session.get(UserRow, username)
+            if user is None:
+                raise KeyError(username)
+            change(user)
+            user.token_epoch += 1  # every token issued before is refused
+            session.add(user)
+        self._states.forget(username)
+
+    # -- what a token needs to stay good -------------------------------------------------------------
+    def admits(self, session: SessionClaims) -> bool:
+        """Whether the account still admits this token: active, same role, same epoch, session not ended."""
+        state = self._states.get(session.caller.subject)
+        return state is not None and state.admits(
+            session.caller.role.value, session.epoch, session.session_id
+        )
+
+    def _account_state(self, username: str) -> AccountState | None:
+        with Session(self._engine) as session:
+            user = session.get(UserRow, username)
+            if user is None or not user.active:
+                return None
+            ended = session.exec(
+                select(EndedSessionRow.session_id).where(
+                    EndedSessionRow.username == username, EndedSessionRow.expires_at > utcnow()
+                )
+            ).all()
+            return AccountState(user.role, user.token_epoch, frozenset(ended))
 
     def ensure_demo_accounts(self) -> None:
         with Session(self._engine) as session:

@@ -56,8 +56,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True
     )
     print("Demo accounts: referent, employer, analyst, admin — password: demo. Stop with Ctrl-C.", flush=True)
-    uvicorn.run(platform.app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        platform.app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )
     return 0
+
+
+# uvicorn would believe X-Forwarded-For from loopback; the gateway decides itself which proxies to believe
+# (MAILLAGE_TRUSTED_PROXIES, gateway/client_address.py), so every server passes proxy_headers=False.
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -66,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = distributed.build_service_app(args.service)
     port = args.port or DEFAULT_PORTS[args.service]
     print(f"Maillage {args.service} listening on http://{args.host}:{port}/", flush=True)
-    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False, proxy_headers=False)
     return 0
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from common.messaging.kafka import FetchBatching, KafkaBus
 from common.messaging.worker import ConsumerWorker
-from common.settings import CommonSettings
+from common.settings import CommonSettings, InsecureSecret, require_distributed_secrets
 from contracts.events import ALL_TOPICS
 from services.matching.adapters.sources import HttpOfferSource, HttpProfileSource
 from services.matching.bootstrap import MatchingComponents
@@ -33,8 +33,12 @@ def _bus(settings: CommonSettings, client_id: str) -> KafkaBus:
     return bus
 
 
+__all__ = ["InsecureSecret", "build_matching_consumer", "build_service_app"]
+
+
 def _matching() -> MatchingComponents:
     settings = MatchingSettings()
+    require_distributed_secrets(settings.internal_token)
     components = matching_bootstrap(
         settings,
         _bus(settings, "maillage-matching"),
@@ -52,6 +56,7 @@ def build_service_app(service: str) -> FastAPI:
         from services.offers.settings import OffersSettings
 
         offers_settings = OffersSettings()
+        require_distributed_secrets(offers_settings.internal_token)
         bus = _bus(offers_settings, "maillage-offers")
         return offers_bootstrap(offers_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "profiles":
@@ -59,6 +64,7 @@ def build_service_app(service: str) -> FastAPI:
         from services.profiles.settings import ProfilesSettings
 
         profiles_settings = ProfilesSettings()
+        require_distributed_secrets(profiles_settings.internal_token)
         bus = _bus(profiles_settings, "maillage-profiles")
         return profiles_bootstrap(profiles_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "matching":
@@ -67,7 +73,9 @@ def build_service_app(service: str) -> FastAPI:
         from gateway.bootstrap import bootstrap as gateway_bootstrap
         from gateway.settings import GatewaySettings
 
-        return gateway_bootstrap(GatewaySettings())
+        gateway_settings = GatewaySettings()
+        require_distributed_secrets(gateway_settings.internal_token, gateway_settings.jwt_secret)
+        return gateway_bootstrap(gateway_settings)
     raise ValueError(f"unknown service {service!r}")
 
 

@@ -157,7 +157,9 @@ def cmd_consume_serve(args: argparse.Namespace) -> int:
             {"status": "ready" if ok else "unavailable", "checks": results}, 200 if ok else 503
         )
 
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level="warning", access_log=False, proxy_headers=False
+    )
     server = uvicorn.Server(config)
     print(f"Maillage matching consumer started; probes on http://{args.host}:{args.port}/", flush=True)
     server.run()  # installs its own SIGTERM/SIGINT handlers and returns on either

@@ -11,6 +11,7 @@ from fastapi import Request
 
 from common import french_catalogue as fr
 from common.identity import REQUEST_ID_HEADER
+from gateway.client_address import request_client
 from gateway.session import session_token
 from gateway.web.forms import FORM_FIELDS, form_field
 
@@ -22,7 +23,9 @@ async def api(request: Request) -> AsyncIterator[httpx.AsyncClient]:
     rid = request.scope.get("state", {}).get("request_id")
     if rid:
         headers[REQUEST_ID_HEADER] = rid
-    transport = httpx.ASGITransport(app=request.app)
+    # The visitor's own address as the peer, so that limits per address count each visitor apart (all
+    # page calls would otherwise come from one in-process 127.0.0.1 and share one bucket).
+    transport = httpx.ASGITransport(app=request.app, client=(request_client(request), 0))
     async with httpx.AsyncClient(
         transport=transport, base_url="http://gateway.internal", headers=headers, timeout=60
     ) as client:

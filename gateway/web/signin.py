@@ -76,9 +76,11 @@ async def login(request: Request, form: LoginBody) -> Response:
 
 
 @router.post("/deconnexion")
-def logout(request: Request, form: CsrfBody) -> Response:
+async def logout(request: Request, form: CsrfBody) -> Response:
     if session_token(request):
         check_csrf(request, form.csrf)
+        async with api(request) as client:  # the session's token is refused from now on
+            await client.post("/api/v1/auth/logout")
     response = RedirectResponse("/connexion", status_code=303)
     clear_session(response)
     return response

@@ -22,6 +22,7 @@ from contracts.matching import (
     SuggestionOut,
     Suggestions,
 )
+from services.matching.domain.outcomes import counts_for_the_employer
 from services.matching.domain.ranking import Suggestion
 from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
@@ -102,7 +103,11 @@ def outcomes(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> Ou
 def offer_outcomes(offer_id: EntityId, caller: CallerDep, service: ServiceDep) -> OfferOutcomeCounts:
     if caller.role not in (Role.EMPLOYER, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Offer statistics are for the offer's employer.")
-    return OfferOutcomeCounts(offer_id=offer_id, **service.offer_outcome_counts(offer_id))
+    counts = service.offer_outcome_counts(offer_id)
+    if caller.role == Role.EMPLOYER:  # admins see every count; employers no small ones
+        shown, suppressed = counts_for_the_employer(counts)
+        return OfferOutcomeCounts(offer_id=offer_id, **shown, suppressed=suppressed)
+    return OfferOutcomeCounts(offer_id=offer_id, **counts)
 
 
 @router.get("/status", response_model=MatchingStatus)

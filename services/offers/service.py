@@ -144,7 +144,9 @@ class OffersService:
     ) -> Page[OfferPublic]:
         _require(caller, Role.EMPLOYER, Role.REFERENT, Role.ADMIN)
         employer_id = caller.subject if caller.role == Role.EMPLOYER else None
-        if caller.role == Role.REFERENT and status is None:
+        if caller.role == Role.REFERENT:  # référents see active offers only, whatever they ask for
+            if status not in (None, OfferStatus.ACTIVE):
+                return Page(items=[], total=0, limit=limit, offset=offset)
             status = OfferStatus.ACTIVE
         with self._units_of_work() as uow:
             offers, total = uow.offers.page(status, employer_id, limit, offset)

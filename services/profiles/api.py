@@ -76,8 +76,10 @@ def update_profile(
 
 
 @router.get("/{profile_id}/audit")
-def audit_trail(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> dict[str, Any]:
-    return {"items": service.audit_trail(caller, profile_id)}
+def audit_trail(
+    profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> dict[str, Any]:
+    return {"items": service.audit_trail(caller, profile_id, rid)}
 
 
 @router.post("/retention/purge")

@@ -3,15 +3,18 @@ and its audit entry, in one unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from common.clock import utcnow
-from common.errors import NotFound
+from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
 from common.schemas import Page
 from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 from services.profiles.domain import Profile, check_can_create, check_can_read, check_can_write
-from services.profiles.ports import ProfilesUnitOfWorkFactory
+from services.profiles.ports import ProfilesUnitOfWork, ProfilesUnitOfWorkFactory
+
+AccessRule = Callable[[Caller, str, str | None], None]
 
 
 class ProfilesService:
@@ -32,7 +35,8 @@ class ProfilesService:
     def get(self, caller: Caller, profile_id: str, request_id: str | None = None) -> ProfilePublic:
         with self._units_of_work() as uow:
             profile = uow.profiles.get(profile_id)
-            check_can_read(caller, profile_id, profile.referent_id if profile else None)
+            referent = profile.referent_id if profile else None
+            _checked(uow, check_can_read, caller, profile_id, referent, "read", request_id)
             assert profile is not None
             uow.audit.record(caller.subject, caller.role, "read", profile_id, request_id)
             uow.commit()
@@ -44,8 +48,10 @@ class ProfilesService:
         """Allow (and audit) a read about the person made at another service, or refuse it as a read of
         the file would be refused. Lighter than `get`: the file itself is not loaded."""
         with self._units_of_work() as uow:
-            check_can_read(caller, profile_id, uow.profiles.referent_of(profile_id))
-            uow.audit.record(caller.subject, caller.role, consultation.audit_action, profile_id, request_id)
+            referent = uow.profiles.referent_of(profile_id)
+            action = consultation.audit_action
+            _checked(uow, check_can_read, caller, profile_id, referent, action, request_id)
+            uow.audit.record(caller.subject, caller.role, action, profile_id, request_id)
             uow.commit()
 
     def update(
@@ -53,7 +59,8 @@ class ProfilesService:
     ) -> ProfilePublic:
         with self._units_of_work() as uow:
             profile = uow.profiles.get(profile_id, for_update=True)
-            check_can_write(caller, profile_id, profile.referent_id if profile else None)
+            referent = profile.referent_id if profile else None
+            _checked(uow, check_can_write, caller, profile_id, referent, "update", request_id)
             assert profile is not None
             profile.revise(data, utcnow())
             uow.profiles.save(profile)
@@ -67,6 +74,9 @@ class ProfilesService:
         referent = caller.subject if caller.role == Role.REFERENT else None
         with self._units_of_work() as uow:
             profiles, total = uow.profiles.caseload(referent, limit, offset)
+            for profile in profiles:  # a bulk read is a read of every file it returns
+                uow.audit.record(caller.subject, caller.role, "list", profile.id)
+            uow.commit()
         return Page(items=[p.to_public() for p in profiles], total=total, limit=limit, offset=offset)
 
     def purge_ended(self, cutoff: date, batch: int = 500) -> int:
@@ -86,10 +96,17 @@ class ProfilesService:
             if len(ended) < batch:
                 return purged
 
-    def audit_trail(self, caller: Caller, profile_id: str) -> list[dict[str, object]]:
+    def audit_trail(
+        self, caller: Caller, profile_id: str, request_id: str | None = None
+    ) -> list[dict[str, object]]:
+        """Newest first; this reading is itself written to the trail (after it, so it is not shown)."""
         with self._units_of_work() as uow:
-            check_can_read(caller, profile_id, uow.profiles.referent_of(profile_id))
-            return uow.audit.for_profile(profile_id)
+            referent = uow.profiles.referent_of(profile_id)
+            _checked(uow, check_can_read, caller, profile_id, referent, "read audit", request_id)
+            trail = uow.audit.for_profile(profile_id)
+            uow.audit.record(caller.subject, caller.role, "read audit", profile_id, request_id)
+            uow.commit()
+        return trail
 
     def matching_view(self, caller: Caller, profile_id: str) -> MatchingView:
         """For the matching service only (system caller): criteria, no identity."""
@@ -100,3 +117,23 @@ class ProfilesService:
             if profile is None:
                 raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
             return profile.matching_view()
+
+
+def _checked(
+    uow: ProfilesUnitOfWork,
+    rule: AccessRule,
+    caller: Caller,
+    profile_id: str,
+    referent_id: str | None,
+    action: str,
+    request_id: str | None,
+) -> None:
+    """Apply the access rule. A refusal about a file that exists is written to the file's audit trail
+    (and committed, since the refusal ends the unit of work) before it reaches the caller."""
+    try:
+        rule(caller, profile_id, referent_id)
+    except (Forbidden, NotFound):
+        if referent_id is not None:
+            uow.audit.record(caller.subject, caller.role, f"refused {action}", profile_id, request_id)
+            uow.commit()
+        raise

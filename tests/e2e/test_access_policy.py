@@ -60,8 +60,9 @@ QUERIES = {
     "/api/v1/reference/appellations": {"q": "agent"},
     "/api/v1/reference/occupation-candidates": {"q": "agent de service"},
 }
-# Sign-in is open by nature; it is covered by the authentication tests.
-NOT_WALKED = {("POST", "/api/v1/auth/token")}
+# Sign-in is open by nature, and sign-out would end the sessions the walk uses: both are covered by the
+# authentication tests (tests/unit/gateway/test_revocation.py, test_sign_in_throttle.py).
+NOT_WALKED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/logout")}
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def distributed(
         "MAILLAGE_INDEX_ALIAS": f"e2e-offers-{run}",
         "MAILLAGE_CONSUMER_GROUP": f"e2e-matching-{run}",
         "MAILLAGE_TOPIC_PREFIX": f"e2e-{run}.",
-        "MAILLAGE_INTERNAL_TOKEN": f"internal-{run}",
+        "MAILLAGE_INTERNAL_TOKEN": f"internal-{run}-{uuid.uuid4().hex}",  # 32 bytes or more
         "MAILLAGE_JWT_SECRET": f"jwt-secret-{run}-{uuid.uuid4().hex}",
         "MAILLAGE_DEMO_ACCOUNTS": "1",
         "MAILLAGE_OFFERS_URL": urls["offers"],

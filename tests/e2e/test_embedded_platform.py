@@ -123,6 +123,30 @@ def test_bad_input_gets_a_4xx_in_the_envelope(client: TestClient) -> None:
         assert set(body) - {"code"} == {"error", "detail"} and body["detail"], body
 
 
+def test_input_that_once_broke_a_service_is_a_clear_4xx(client: TestClient) -> None:
+    """Found by a black-box probe (issue 17): each of these answered 503 or was stored as given."""
+    employer, admin = token(client, "employer"), token(client, "admin")
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=employer).json()
+    nested = b'{"resultats": ' + b"[" * 100_000
+    cases = [
+        client.patch(f"/api/v1/offers/{offer['id']}", json={"skills": None}, headers=employer),
+        client.patch(f"/api/v1/offers/{offer['id']}", json={"conditions": None}, headers=employer),
+        client.post("/api/v1/offers", json=offer_payload(hours_per_week="25"), headers=employer),
+        client.post("/api/v1/offers", json=offer_payload(hours_per_week=True), headers=employer),
+        client.post("/api/v1/offers", json=offer_payload(title="Agent\u0000 de propreté"), headers=employer),
+        client.post(
+            "/api/v1/offers/import",
+            files={"file": ("offres.json", nested, "application/json")},
+            data={"format": "ft-json"},
+            headers=admin,
+        ),
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, (response.request.url, response.status_code, response.text)
+        body = response.json()
+        assert set(body) - {"code"} == {"error", "detail"} and body["detail"], body
+
+
 def test_a_refused_login_is_401_and_a_good_one_gives_a_bearer_token(client: TestClient) -> None:
     good = client.post("/api/v1/auth/token", data={"username": "analyst", "password": "demo"})
     assert good.json()["token_type"] == "bearer"
@@ -170,8 +194,12 @@ def test_outcomes_change_later_suggestions(client: TestClient) -> None:
     ]
 
     counts = client.get(f"/api/v1/offers/{a['id']}/outcomes", headers=employer).json()
-    assert counts["proposed"] == 1 and counts["refused"] == 1
-    assert set(counts) == {"offer_id", "proposed", "accepted", "refused", "withdrawn"}  # never who
+    # One proposal, one refusal: too few to show the employer, who could tell whom they were about.
+    assert counts["proposed"] is None and counts["refused"] is None and counts["suppressed"]
+    assert counts["accepted"] == 0
+    assert set(counts) == {"offer_id", "proposed", "accepted", "refused", "withdrawn", "suppressed"}
+    admin = client.get(f"/api/v1/offers/{a['id']}/outcomes", headers=token(client, "admin")).json()
+    assert admin["proposed"] == 1 and admin["refused"] == 1 and not admin["suppressed"]
     unknown = client.post(outcome, json={"offer_id": "nope", "status": "proposed"}, headers=referent)
     assert unknown.status_code == 404
 

@@ -92,7 +92,7 @@ class Platform:
             "MAILLAGE_INDEX_ALIAS": f"faults-offers-{self.run}",
             "MAILLAGE_CONSUMER_GROUP": f"faults-matching-{self.run}",
             "MAILLAGE_TOPIC_PREFIX": f"faults-{self.run}.",
-            "MAILLAGE_INTERNAL_TOKEN": f"internal-{self.run}",
+            "MAILLAGE_INTERNAL_TOKEN": f"internal-{self.run}-{uuid.uuid4().hex}",  # 32 bytes or more
             "MAILLAGE_JWT_SECRET": f"jwt-secret-{self.run}-{uuid.uuid4().hex}",
             "MAILLAGE_DEMO_ACCOUNTS": "1",
             "MAILLAGE_OFFERS_URL": self.urls["offers"],

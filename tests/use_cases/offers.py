@@ -87,6 +87,14 @@ class OffersUseCases:
         mine = service.list_offers(EMPLOYER, OfferStatus.PAUSED, 10, 0)
         assert [o.id for o in mine.items] == [paused.id] and mine.total == 1
 
+    def test_referents_see_active_offers_only_whatever_status_they_ask_for(self, world: OffersWorld) -> None:
+        service = world.service
+        closed = service.create(EMPLOYER, OfferCreate(**offer_payload(title="Fermée")))
+        service.act(EMPLOYER, closed.id, OfferAction.CLOSE)
+        for status in (OfferStatus.CLOSED, OfferStatus.PAUSED):
+            assert service.list_offers(REFERENT, status, 10, 0).items == []
+        assert service.list_offers(EMPLOYER, OfferStatus.CLOSED, 10, 0).total == 1
+
     def test_a_batch_is_all_or_nothing(self, world: OffersWorld) -> None:
         service = world.service
         taken = service.create(OTHER_EMPLOYER, OfferCreate(**offer_payload(source_id="ft:1")))

@@ -105,7 +105,14 @@ class ProfilesUseCases:
         with pytest.raises(Forbidden):
             service.consult(Caller("e", Role.EMPLOYER), created.id, Consultation.OUTCOMES)
         actions = [entry["action"] for entry in service.audit_trail(REFERENT, created.id)]
-        assert actions == ["read outcomes", "read suggestions", "create"]
+        # Refused attempts on the file are on its trail too (a person who does not exist has none).
+        assert actions == [
+            "refused read outcomes",
+            "refused read suggestions",
+            "read outcomes",
+            "read suggestions",
+            "create",
+        ]
 
     def test_files_whose_follow_up_ended_are_purged_with_their_last_version(
         self, world: ProfilesWorld
@@ -119,4 +126,42 @@ class ProfilesUseCases:
         deleted = decode_event(world.outbox()[-1])
         assert isinstance(deleted, ProfileDeletedV1)
         assert deleted.payload == ProfileChanged(profile_id=ended.id, version=3)
-        assert [e["action"] for e in service.audit_trail(Caller("a", Role.ADMIN), kept.id)] == ["create"]
+        trail = service.audit_trail(Caller("a", Role.ADMIN), kept.id)
+        assert [e["action"] for e in trail] == ["list", "create"]  # the caseload read above
+
+    def test_a_bulk_read_is_audited_for_every_file_it_returns(self, world: ProfilesWorld) -> None:
+        service = world.service
+        first = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        second = service.create(OTHER_REFERENT, ProfileCreate(**profile_payload()))
+        admin = Caller("support", Role.ADMIN)
+        assert service.caseload(admin, 10, 0).total == 2
+        for created in (first, second):
+            trail = service.audit_trail(admin, created.id)
+            assert (trail[0]["action"], trail[0]["actor"]) == ("list", "support")
+
+    def test_reading_the_audit_log_is_itself_audited(self, world: ProfilesWorld) -> None:
+        service = world.service
+        created = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        service.audit_trail(Caller("support", Role.ADMIN), created.id)
+        trail = service.audit_trail(REFERENT, created.id)
+        assert [(e["action"], e["actor"]) for e in trail] == [("read audit", "support"), ("create", "r1")]
+
+    def test_refused_attempts_on_someone_elses_file_are_audited(self, world: ProfilesWorld) -> None:
+        service = world.service
+        created = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        with pytest.raises(NotFound):
+            service.get(OTHER_REFERENT, created.id)
+        with pytest.raises(NotFound):
+            service.update(OTHER_REFERENT, created.id, ProfileUpdate(skills=["repassage"]))
+        with pytest.raises(NotFound):
+            service.audit_trail(OTHER_REFERENT, created.id)
+        with pytest.raises(Forbidden):
+            service.get(Caller("e", Role.EMPLOYER), created.id)
+        trail = [(e["action"], e["actor"]) for e in service.audit_trail(REFERENT, created.id)]
+        assert trail == [
+            ("refused read", "e"),
+            ("refused read audit", "r2"),
+            ("refused update", "r2"),
+            ("refused read", "r2"),
+            ("create", "r1"),
+        ]

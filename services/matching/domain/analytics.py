@@ -10,14 +10,13 @@ hidden, the next smallest is hidden too (complementary suppression), so subtract
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from common.french_catalogue import OUTCOMES
+from common.spreadsheet import SpreadsheetCsv
 from common.territory import commune_by_code
 from common.text import normalise
 from contracts.analytics import Cell, CountRow, DemandReport, Row, SkillRow
@@ -347,10 +346,11 @@ def build_report(
 
 
 def report_csv(report: DemandReport) -> str:
-    """One flat table: section, key, label, offers, openings, suppressed (hidden counts left empty)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tableau", "cle", "libelle", "offres", "postes", "masque"])
+    """One flat table: section, key, label, offers, openings, suppressed (hidden counts left empty), for a
+    French office (common.spreadsheet: `;`, a BOM, no cell that runs as a formula)."""
+    sheet = SpreadsheetCsv()
+    write = sheet.row
+    write(["tableau", "cle", "libelle", "offres", "postes", "masque"])
 
     def number(value: int | None) -> str:
         return "" if value is None else str(value)
@@ -358,7 +358,7 @@ def report_csv(report: DemandReport) -> str:
     def rows(section: str, items: Iterable[Row]) -> None:
         for r in items:
             suppressed = int(r.suppressed)
-            writer.writerow([section, r.key, r.label, number(r.offers), number(r.openings), suppressed])
+            write([section, r.key, r.label, number(r.offers), number(r.openings), suppressed])
 
     rows("total", [report.total])
     rows("secteur", report.by_sector)
@@ -368,9 +368,9 @@ def report_csv(report: DemandReport) -> str:
     for c in report.cells:
         key = f"{c.sector}|{c.epci}|{c.month}"
         label = f"{c.sector_label} — {c.epci} — {month_label(c.month)}"
-        writer.writerow(["detail", key, label, number(c.offers), number(c.openings), int(c.suppressed)])
+        write(["detail", key, label, number(c.offers), number(c.openings), int(c.suppressed)])
     for s in report.skills:
-        writer.writerow(
+        write(
             [
                 "competence_demandee",
                 s.skill,
@@ -380,7 +380,7 @@ def report_csv(report: DemandReport) -> str:
                 int(s.demanded_suppressed),
             ]
         )
-        writer.writerow(
+        write(
             [
                 "competence_disponible",
                 s.skill,
@@ -392,5 +392,5 @@ def report_csv(report: DemandReport) -> str:
         )
     rows("offres_non_pourvues", report.unfilled)
     for o in [*report.outcomes, *report.refusal_reasons]:
-        writer.writerow(["resultats", o.key, o.label, number(o.count), "", int(o.suppressed)])
-    return out.getvalue()
+        write(["resultats", o.key, o.label, number(o.count), "", int(o.suppressed)])
+    return sheet.text()

@@ -7,13 +7,14 @@ person, and employers who leave proposals unanswered drift down for everyone.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from common.clock import utcnow
 from common.errors import ValidationFailed
 from contracts.matching import OutcomeStatus, RefusalReason
+from services.matching.domain.analytics import hidden
 
 # Once an offer reached one of these for a person, it is never suggested to that person again.
 CLOSED_FOR_PERSON = {OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN}
@@ -87,3 +88,10 @@ class EmployerRecord:
 
 def employer_penalties(records: Iterable[tuple[str, EmployerRecord]]) -> dict[str, float]:
     return {employer: record.penalty() for employer, record in records if record.unanswered}
+
+
+def counts_for_the_employer(counts: Mapping[str, int]) -> tuple[dict[str, int | None], bool]:
+    """An offer's outcome counts as its employer may see them: each count from 1 to 4 hidden (None),
+    since an employer who knows whom they interviewed could tell who refused; and whether any was."""
+    shown: dict[str, int | None] = {k: None if hidden(v) else v for k, v in counts.items()}
+    return shown, any(v is None for v in shown.values())

@@ -144,6 +144,8 @@ def _row(
     data.update(_contract(value["contract_type"], out))
     data.update(_dates(value, out))
     data.update({k: value[k] for k in PASSED_AS_IS if value[k]})
+    if value["openings"].strip().isdigit():  # a cell is text; the offer's numbers are strictly numbers
+        data["openings"] = int(value["openings"])
     data.update({k: value[k].replace(" ", "") for k in ("siret", "naf_code") if value[k]})
     contact = {k: value[f"contact_{k}"] for k in ("email", "phone") if value[f"contact_{k}"]}
     if contact:

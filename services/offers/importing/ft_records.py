@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from common.http import MAX_JSON_DEPTH, json_depth
+
 ENVELOPE = re.compile(r'"resultats"\s*:\s*\[')
 _JSON_FR = {
     "Expecting value": "valeur attendue",
@@ -60,6 +62,10 @@ def _skip(text: str, pos: int, extra: str = "") -> int:
 def records(text: str) -> Iterator[RawRecord]:
     """Every record of the file, in order; a value that cannot be read ends the file's reading there
     unless the next line starts a new value (JSON Lines), so one broken line does not hide the rest."""
+    if json_depth(text.encode("utf-8", "replace")) > MAX_JSON_DEPTH:
+        # Python's decoder recurses once per level: a file of nested brackets would exhaust the stack.
+        yield RawRecord(1, 1, problem=f"JSON illisible : imbrication de plus de {MAX_JSON_DEPTH} niveaux")
+        return
     decoder, lines = json.JSONDecoder(), _Lines(text)
     number, pos = 0, _skip(text, 0)
     while pos < len(text):

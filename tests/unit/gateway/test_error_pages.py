@@ -27,7 +27,10 @@ TOKENS = TokenIssuer("s" * 32, "maillage", "maillage", timedelta(hours=1))
 def client(tmp_path: Path) -> Iterator[TestClient]:
     engine = make_engine(f"sqlite:///{tmp_path / 'gateway.db'}")
     migrate(engine, MIGRATIONS, version_table="gateway_schema_version")
-    app = create_gateway_app(UserStore(engine), TOKENS, {}, RateLimits.per_minute(10, 10, 10))
+    users = UserStore(engine)
+    for role in (Role.REFERENT, Role.EMPLOYER, Role.ANALYST, Role.ADMIN):  # tokens name real accounts
+        users.upsert(role.value, f"{role.value}-password", role, role.value)
+    app = create_gateway_app(users, TOKENS, {}, RateLimits.per_minute(10, 10, 10))
 
     @app.get("/en-panne", include_in_schema=False)
     def broken_page() -> None:

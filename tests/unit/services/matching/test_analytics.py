@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
+
+import pytest
 
 from services.matching.domain.analytics import (
     aggregate_documents,
@@ -127,5 +131,18 @@ def test_since_filters_publication_but_not_unfilled_offers() -> None:
 def test_csv_leaves_hidden_counts_empty() -> None:
     report = build_report(aggregate_documents([offer(1)], TODAY), {}, {}, {}, TODAY)
     lines = report_csv(report).splitlines()
-    assert lines[0] == "tableau,cle,libelle,offres,postes,masque"
-    assert "total,total,Toutes offres,,,1" in lines
+    assert lines[0] == "\ufefftableau;cle;libelle;offres;postes;masque"
+    assert "total;total;Toutes offres;;;1" in lines
+
+
+@pytest.mark.parametrize("skill", ['=HYPERLINK("http://x.test")', "+33 1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_cells_cannot_start_a_formula(skill: str) -> None:
+    """French Excel reads `;`-separated UTF-8 with a BOM; a cell that starts like a formula is quoted
+    with a leading apostrophe so the spreadsheet shows it as text instead of running it."""
+    docs = [offer(i, skills=(skill,)) for i in range(1, 7)]
+    report = build_report(aggregate_documents(docs, TODAY), {}, {}, {}, TODAY)
+    text = report_csv(report)
+    assert text.startswith("\ufeff")
+    cells = [cell for row in csv.reader(io.StringIO(text[1:], newline=""), delimiter=";") for cell in row]
+    assert any(cell == "'" + skill for cell in cells), cells
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
