@@ -59,3 +59,31 @@ class MemoryOutbox:
 
     def drop_staged(self) -> None:
         self.staged.clear()
+
+
+class MemoryUnitOfWork:
+    """The shape every in-memory unit of work shares: `_open` gives the repositories a copy of the store,
+    `commit` writes them back (`_keep`) and keeps the staged events; leaving without a commit drops them, so
+    "all or nothing" behaves as in a transaction."""
+
+    def __init__(self, outbox: MemoryOutbox) -> None:
+        self.outbox = outbox
+
+    def _open(self) -> None:
+        """Build the repositories over a copy of the store (each service's unit of work)."""
+
+    def _keep(self) -> None:
+        """Write the repositories' state back to the store (each service's unit of work)."""
+
+    def __enter__(self) -> Self:
+        self._open()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.outbox.drop_staged()
+
+    def commit(self) -> None:
+        self._keep()
+        self.outbox.keep_staged()

@@ -10,11 +10,9 @@ import copy
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Self
 
 from common.text import normalise
-from common.unit_of_work import MemoryOutbox
+from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
@@ -108,25 +106,18 @@ class MemoryOutcomeRepository:
         return dict(by_status), dict(by_reason)
 
 
-class MemoryMatchingUnitOfWork:
+class MemoryMatchingUnitOfWork(MemoryUnitOfWork):
     def __init__(self, store: MemoryMatchingStore) -> None:
+        super().__init__(store.outbox)
         self._store = store
-        self.outbox = store.outbox
 
-    def __enter__(self) -> Self:
+    def _open(self) -> None:
         self.projections = MemoryProjectionRepository(copy.deepcopy(self._store.projections))
         self.outcomes = MemoryOutcomeRepository(list(self._store.outcomes))
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._store.outbox.drop_staged()
-
-    def commit(self) -> None:
+    def _keep(self) -> None:
         self._store.projections = copy.deepcopy(self.projections.stored)
         self._store.outcomes = list(self.outcomes.stored)
-        self._store.outbox.keep_staged()
 
 
 def memory_units_of_work(store: MemoryMatchingStore) -> Callable[[], MemoryMatchingUnitOfWork]:

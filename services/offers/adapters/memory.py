@@ -9,11 +9,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from common.errors import Conflict
-from common.unit_of_work import MemoryOutbox
+from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.events import OFFERS_TOPIC
 from contracts.offers import OfferStatus
 from services.offers.domain import Offer, StatusChange
@@ -85,25 +84,18 @@ def _id(offer: Offer) -> str:
     return offer.id
 
 
-class MemoryOffersUnitOfWork:
+class MemoryOffersUnitOfWork(MemoryUnitOfWork):
     def __init__(self, store: MemoryOfferStore) -> None:
+        super().__init__(store.outbox)
         self._store = store
-        self.outbox = store.outbox
 
-    def __enter__(self) -> Self:
+    def _open(self) -> None:
         self.offers = MemoryOfferRepository(copy.deepcopy(self._store.offers), self._store.outbox)
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._store.outbox.drop_staged()
-
-    def commit(self) -> None:
+    def _keep(self) -> None:
         self._store.offers = copy.deepcopy(self.offers.stored)
         self._store.history += self.offers.history
         self.offers.history = []
-        self._store.outbox.keep_staged()
 
 
 def memory_units_of_work(store: MemoryOfferStore) -> Callable[[], MemoryOffersUnitOfWork]:

@@ -7,11 +7,10 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from common.clock import as_utc, utcnow
-from common.unit_of_work import MemoryOutbox
+from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.events import PROFILES_TOPIC
 from services.profiles.domain import Profile
 
@@ -83,27 +82,20 @@ class MemoryAuditTrail:
         return [{k: e[k] for k in shown} for e in reversed(entries)][:limit]
 
 
-class MemoryProfilesUnitOfWork:
+class MemoryProfilesUnitOfWork(MemoryUnitOfWork):
     def __init__(self, store: MemoryProfileStore) -> None:
+        super().__init__(store.outbox)
         self._store = store
-        self.outbox = store.outbox
 
-    def __enter__(self) -> Self:
+    def _open(self) -> None:
         self.profiles = MemoryProfileRepository(copy.deepcopy(self._store.profiles), self._store.outbox)
         self.audit = MemoryAuditTrail()
         self.audit.kept = self._store.audit
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._store.outbox.drop_staged()
-
-    def commit(self) -> None:
+    def _keep(self) -> None:
         self._store.profiles = copy.deepcopy(self.profiles.stored)
         self._store.audit.extend(self.audit.staged)
         self.audit.staged = []
-        self._store.outbox.keep_staged()
 
 
 def memory_units_of_work(store: MemoryProfileStore) -> Callable[[], MemoryProfilesUnitOfWork]:
