@@ -233,6 +233,96 @@ def delta(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _costs(stack: Distributed, cpu: CpuMeter, cached: dict[str, Any]) -> dict[str, Any]:
+    """A phase's CPU seconds by process and its embedding counters, once the phase is searchable."""
+    cpu_s = cpu.stop()
+    time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
+    return {"cpu_s": cpu_s, "cache": delta(stack.cache_stats(), cached)}
+
+
+def _post_phase(stack: Distributed, counter: Counter, posted: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """POST every offer through the gateway (4 client threads) until all are searchable."""
+    n, base = len(posted), counter.count()
+    cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
+    t0 = time.monotonic()
+    post_s = post_all(stack, posted)
+    done = counter.wait_for(base + n, 600)
+    figures = phase(
+        "POST",
+        n / (done - t0),
+        n,
+        done - t0,
+        post_only_offers_per_s=round(n / post_s, 1),
+        steady_offers_per_s=_round(counter.steady_rate(base, n)),
+    )
+    return figures | _costs(stack, cpu, cached)
+
+
+def _import_phase(
+    stack: Distributed, counter: Counter, imported: Sequence[dict[str, Any]], csv_path: Path
+) -> dict[str, Any]:
+    """`maillage import-offers` of a CSV file until every offer is searchable."""
+    n = len(imported)
+    write_csv(csv_path, imported, f"bench-{stack.run}")
+    base = counter.count()
+    cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
+    t0 = time.monotonic()
+    import_s, report = import_file(stack, csv_path)
+    done = counter.wait_for(base + n, 600)
+    figures = phase(
+        "import",
+        n / (done - t0),
+        n,
+        done - t0,
+        import_command_s=round(import_s, 2),
+        report=report,
+        steady_offers_per_s=_round(counter.steady_rate(base, n)),
+    )
+    # The import command is a short-lived process of its own: its CPU is not in this split.
+    return figures | _costs(stack, cpu, cached)
+
+
+def _reimport_phases(
+    stack: Distributed, counter: Counter, imported: Sequence[dict[str, Any]], csv_path: Path
+) -> dict[str, Any]:
+    """Unchanged texts again, embedding cache on then off: the hours change (by a quarter or half hour,
+    values no other offer of the benchmarks has), so every offer gets a new version."""
+    n, figures = len(imported), {}
+    for label, cache, hours_delta in (
+        ("reimport_cache_on", True, 0.5),
+        ("reimport_cache_off", False, 0.25),
+    ):
+        if not cache:
+            stack.start_consumer(cache=False)
+            warm_up(stack, counter)  # the new consumer has joined its group and loaded its model
+        before = stack.cache_stats()
+        write_csv(csv_path, imported, f"bench-{stack.run}", hours_delta)
+        t0 = time.monotonic()
+        import_file(stack, csv_path)
+        # searchable = every new version is visible
+        hours = {"terms": {"hours_per_week": sorted({p["hours_per_week"] + hours_delta for p in imported})}}
+        done = counter.wait_for(n, 600, query=hours)
+        time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
+        figures[label] = phase(label, n / (done - t0), n, done - t0, cache=delta(stack.cache_stats(), before))
+    return figures
+
+
+def _add_ratios(figures: dict[str, Any], raw: float, linker_rate: float) -> None:
+    """Each phase's rate against the raw encoder, and against encoder then linker run one after the other."""
+    both = 1 / (1 / raw + 1 / linker_rate)
+    figures["raw_linker_titles_per_s"] = round(linker_rate, 1)
+    figures["raw_encoder_and_linker_per_s"] = round(both, 1)
+    for key in ("post", "import", "reimport_cache_on", "reimport_cache_off"):
+        figures[key]["ratio_to_raw_encoder"] = round(figures[key]["offers_per_s"] / raw, 3)
+    for key in ("post", "import"):
+        figures[key]["ratio_to_raw_encoder_and_linker"] = round(figures[key]["offers_per_s"] / both, 3)
+        steady = figures[key]["steady_offers_per_s"]
+        if steady is not None:
+            figures[key]["steady_ratio_to_raw_encoder"] = round(steady / raw, 3)
+            figures[key]["steady_ratio_to_raw_encoder_and_linker"] = round(steady / both, 3)
+    say(f"raw linker {linker_rate:.0f} titles/s; encoder then linker {both:.0f} offers/s")
+
+
 def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
     own = stack is None
     stack = stack or Distributed().start()
@@ -251,69 +341,12 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
         figures["raw_encoder_by_batch_size"] = batch_sizes(encoder, probe.texts())
         say(f"encoder by batch size: {figures['raw_encoder_by_batch_size']}")
         counter = Counter(stack.es_url, stack.alias)
-        base = counter.count()
-
-        # (2) POST through the gateway
-        cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
-        t0 = time.monotonic()
-        post_s = post_all(stack, posted)
-        done = counter.wait_for(base + n, 600)
-        figures["post"] = phase(
-            "POST",
-            n / (done - t0),
-            n,
-            done - t0,
-            post_only_offers_per_s=round(n / post_s, 1),
-            steady_offers_per_s=_round(counter.steady_rate(base, n)),
-        )
-        figures["post"]["cpu_s"] = cpu.stop()
-        time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
-        figures["post"]["cache"] = delta(stack.cache_stats(), cached)
-        # (3) bulk import
         csv_path = work / "offers.csv"
-        write_csv(csv_path, imported, f"bench-{stack.run}")
-        base = counter.count()
-        cpu, cached = CpuMeter(stack.pids()).start(), stack.cache_stats()
-        t0 = time.monotonic()
-        import_s, report = import_file(stack, csv_path)
-        done = counter.wait_for(base + n, 600)
-        figures["import"] = phase(
-            "import",
-            n / (done - t0),
-            n,
-            done - t0,
-            import_command_s=round(import_s, 2),
-            report=report,
-            steady_offers_per_s=_round(counter.steady_rate(base, n)),
-        )
-        # The import command is a short-lived process of its own: its CPU is not in this split.
-        figures["import"]["cpu_s"] = cpu.stop()
-        time.sleep(STATS_EVERY_S + 0.2)
-        figures["import"]["cache"] = delta(stack.cache_stats(), cached)
+        figures["post"] = _post_phase(stack, counter, posted)
+        figures["import"] = _import_phase(stack, counter, imported, csv_path)
         say(f"CPU seconds by process: POST {figures['post']['cpu_s']}; import {figures['import']['cpu_s']}")
         say(f"embedding: POST {figures['post']['cache']}; import {figures['import']['cache']}")
-        # (4) unchanged texts again, cache on: the hours change, so every offer gets a new version
-        # Hours move by a quarter or half hour, values no other offer of the benchmarks has.
-        for label, cache, hours_delta in (
-            ("reimport_cache_on", True, 0.5),
-            ("reimport_cache_off", False, 0.25),
-        ):
-            if not cache:
-                stack.start_consumer(cache=False)
-                warm_up(stack, counter)  # the new consumer has joined its group and loaded its model
-            before = stack.cache_stats()
-            write_csv(csv_path, imported, f"bench-{stack.run}", hours_delta)
-            t0 = time.monotonic()
-            import_file(stack, csv_path)
-            # searchable = every new version is visible
-            hours = {
-                "terms": {"hours_per_week": sorted({p["hours_per_week"] + hours_delta for p in imported})}
-            }
-            done = counter.wait_for(n, 600, query=hours)
-            time.sleep(STATS_EVERY_S + 0.2)  # the consumer's counters reach its stats file every 0.5 s
-            figures[label] = phase(
-                label, n / (done - t0), n, done - t0, cache=delta(stack.cache_stats(), before)
-            )
+        figures |= _reimport_phases(stack, counter, imported, csv_path)
         raw_last = raw_encoder(encoder, encoder_work(imported))  # before the consumer restarts (model load)
         stack.start_consumer(cache=True)
         raw = (raw_first + raw_last) / 2
@@ -322,21 +355,9 @@ def run(n: int | None, stack: Distributed | None = None) -> dict[str, Any]:
             "last": round(raw_last, 1),
             "mean": round(raw, 1),
         }
-        for key in ("post", "import", "reimport_cache_on", "reimport_cache_off"):
-            figures[key]["ratio_to_raw_encoder"] = round(figures[key]["offers_per_s"] / raw, 3)
         # The consumer also links every new title to the ROME and ESCO (label scoring; the title's vector
         # is the index's): measured alone on the same titles, it says how much of the gap is that step.
-        linker_rate = raw_linker([p["title"] for p in imported])
-        both = 1 / (1 / raw + 1 / linker_rate)
-        figures["raw_linker_titles_per_s"] = round(linker_rate, 1)
-        figures["raw_encoder_and_linker_per_s"] = round(both, 1)
-        for key in ("post", "import"):
-            figures[key]["ratio_to_raw_encoder_and_linker"] = round(figures[key]["offers_per_s"] / both, 3)
-            steady = figures[key]["steady_offers_per_s"]
-            if steady is not None:
-                figures[key]["steady_ratio_to_raw_encoder"] = round(steady / raw, 3)
-                figures[key]["steady_ratio_to_raw_encoder_and_linker"] = round(steady / both, 3)
-        say(f"raw linker {linker_rate:.0f} titles/s; encoder then linker {both:.0f} offers/s")
+        _add_ratios(figures, raw, raw_linker([p["title"] for p in imported]))
         return figures
     finally:
         if own:

@@ -232,6 +232,47 @@ def bulk_sizes(es_url: str, run_id: str) -> dict[str, float]:
     return out
 
 
+def _distributed_latency(
+    client: httpx.Client, stack: Distributed, referent: dict[str, str], pids: list[str], requests: int
+) -> dict[str, Any]:
+    """Suggestions through the gateway and straight at matching, and the caseload check alone."""
+    direct = {
+        "X-Maillage-Internal-Token": stack.token,
+        "X-Maillage-Subject": "bench",
+        "X-Maillage-Role": "system",
+    }
+    targets: dict[str, Target | PostTarget] = {
+        "direct": (f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}", direct),
+        "gateway": (f"{stack.urls['gateway']}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}", referent),
+    }
+    # The gateway's caseload check, a consultation recorded at the profiles service (checked and
+    # audited), runs beside the search: timed alone, it shows what it costs.
+    admin = {**direct, "X-Maillage-Role": "admin"}
+    check = f"{stack.urls['profiles']}/profiles/{{pid}}/consultations/suggestions"
+    if client.post(check.format(pid=pids[0]), headers=admin).status_code == 204:
+        targets["profiles_check"] = (check, admin, "POST")
+    return http_latency(client, targets, pids, requests)
+
+
+def _embedded_latency(
+    client: httpx.Client, data_dir: Path, local_path: Path, qs: Sequence[Query], requests: int
+) -> dict[str, Any]:
+    """`maillage run` on a copy of the loaded local index: suggestions through its gateway, and its RSS."""
+    say(f"embedded: starting `maillage run` on the loaded index ({data_dir.name})")
+    data_dir.mkdir(exist_ok=True)
+    shutil.copy(local_path, data_dir / "offer_index.db")
+    embedded = Embedded(data_dir).start()
+    try:
+        headers = embedded.login("referent")
+        epids = create_people(client, embedded.url, headers, qs[:PEOPLE])
+        url = f"{embedded.url}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}"
+        latency = http_latency(client, {"gateway": (url, headers)}, epids, requests)
+        return {"embedded_http": latency, "embedded_rss_mb": embedded.rss_mb()}
+    finally:
+        embedded.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -> dict[str, Any]:
     qs = queries(max(RECALL_QUERIES, PEOPLE))
     qv = cached_vectors([q.text for q in qs], "queries")[:RECALL_QUERIES]
@@ -256,28 +297,7 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
                 local_load = load_local(local_path, done, size)
                 done = size
                 say(f"loaded in {es_load:.0f} s (ES) and {local_load:.0f} s (local); measuring HTTP")
-                direct = {
-                    "X-Maillage-Internal-Token": stack.token,
-                    "X-Maillage-Subject": "bench",
-                    "X-Maillage-Role": "system",
-                }
-                targets: dict[str, Target | PostTarget] = {
-                    "direct": (
-                        f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}",
-                        direct,
-                    ),
-                    "gateway": (
-                        f"{stack.urls['gateway']}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}",
-                        referent,
-                    ),
-                }
-                # The gateway's caseload check, a consultation recorded at the profiles service (checked
-                # and audited), runs beside the search: timed alone, it shows what it costs.
-                admin = {**direct, "X-Maillage-Role": "admin"}
-                check = f"{stack.urls['profiles']}/profiles/{{pid}}/consultations/suggestions"
-                if client.post(check.format(pid=pids[0]), headers=admin).status_code == 204:
-                    targets["profiles_check"] = (check, admin, "POST")
-                es_http = http_latency(client, targets, pids, requests)
+                es_http = _distributed_latency(client, stack, referent, pids, requests)
                 say(f"ES {size}: {es_http}")
                 row: dict[str, Any] = {
                     "es_rebuild_s": round(es_load, 1),
@@ -289,21 +309,8 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
                     ),
                 }
                 row.update(in_process(local_path, es, rqs, qv, size))
-                say(f"embedded {size}: starting `maillage run` on the loaded index")
-                data_dir = work / f"embedded-{size}"
-                data_dir.mkdir(exist_ok=True)
-                shutil.copy(local_path, data_dir / "offer_index.db")
-                embedded = Embedded(data_dir).start()
-                try:
-                    headers = embedded.login("referent")
-                    epids = create_people(client, embedded.url, headers, qs[:PEOPLE])
-                    url = f"{embedded.url}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}"
-                    row["embedded_http"] = http_latency(client, {"gateway": (url, headers)}, epids, requests)
-                    row["embedded_rss_mb"] = embedded.rss_mb()
-                    say(f"embedded {size}: {row['embedded_http']}")
-                finally:
-                    embedded.close()
-                    shutil.rmtree(data_dir, ignore_errors=True)
+                row.update(_embedded_latency(client, work / f"embedded-{size}", local_path, qs, requests))
+                say(f"embedded {size}: {row['embedded_http']}")
                 row["distributed_rss_mb"] = stack.rss_mb()
                 row["servers_rss_mb"] = server_rss_mb()
                 figures["sizes"][str(size)] = row
