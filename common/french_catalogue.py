@@ -105,6 +105,48 @@ SITUATION_LABELS: dict[str, str] = {
     "territoire_rural_isole": "territoire rural isolé",
 }
 
+# Which situations the person file offers under each contrainte (codes of SITUATION_LABELS). None under
+# the health contrainte: its situations are never described, only the contrainte is named.
+SITUATIONS_BY_CONTRAINTE: dict[Contrainte, tuple[str, ...]] = {
+    Contrainte.MOBILITE: (
+        "aucun_moyen_de_transport",
+        "dependant_des_transports_en_commun",
+        "permis_non_valide",
+        "territoire_rural_isole",
+    ),
+    Contrainte.FAMILLE: ("garde_enfant", "aidant"),
+    Contrainte.SANTE: (),
+    Contrainte.LECTURE_ECRITURE_CALCUL: ("francais_a_renforcer", "usage_du_numerique"),
+    Contrainte.LOGEMENT: ("hebergement_temporaire", "logement_a_trouver"),
+    Contrainte.FINANCES: ("ressources_insuffisantes", "dettes"),
+    Contrainte.ADMINISTRATIF: ("droits_a_ouvrir", "papiers_a_renouveler"),
+}
+SITUATION_LABELS.update(
+    {
+        "francais_a_renforcer": "français à renforcer",
+        "usage_du_numerique": "usage du numérique à accompagner",
+        "hebergement_temporaire": "hébergement temporaire",
+        "logement_a_trouver": "logement à trouver",
+        "ressources_insuffisantes": "ressources insuffisantes",
+        "dettes": "dettes à traiter",
+        "droits_a_ouvrir": "droits à ouvrir",
+        "papiers_a_renouveler": "papiers à renouveler",
+    }
+)
+# Needs agreed with the person in the diagnostic, in neutral wording (codes stored in the file).
+NEED_LABELS: dict[str, str] = {
+    "aide_a_la_mobilite": "aide à la mobilité (permis, transport)",
+    "solution_de_garde": "solution de garde d'enfant",
+    "remise_a_niveau": "remise à niveau (savoirs de base)",
+    "accompagnement_numerique": "accompagnement au numérique",
+    "formation_qualifiante": "formation qualifiante",
+    "immersion_professionnelle": "immersion en entreprise",
+    "aide_au_logement": "aide au logement",
+    "aide_financiere": "aide financière",
+    "acces_aux_droits": "accès aux droits",
+    "accompagnement_adapte": "accompagnement adapté",
+}
+
 # Why the API finds a job title ambiguous (its French `reason`), explained to the référent or employer.
 OCCUPATION_HINTS: dict[str, str] = {
     "plusieurs métiers possibles": "Plusieurs fiches du répertoire ROME sont presque aussi proches.",
@@ -124,6 +166,8 @@ NOTICES: dict[str, str] = {
     "resultat": "Le résultat est enregistré.",
     "metier": "Le métier visé est confirmé : il compte désormais pour les suggestions.",
     "metier-offre": "Le métier de l'offre est confirmé.",
+    "personne-creee": "La personne est ajoutée à votre portefeuille.",
+    "dossier": "Le dossier est enregistré.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.

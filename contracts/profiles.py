@@ -18,6 +18,8 @@ from common.vocabulary import ContractType, Contrainte, ContrainteStatus, Transp
 # A situation is a short neutral code of the diagnostic (e.g. "garde_enfants"), never a story.
 Situation = Annotated[str, StringConstraints(min_length=1, max_length=60), WithoutNul]
 AppellationCode = Annotated[str, StringConstraints(min_length=1, max_length=12), WithoutNul]
+# A need agreed in the diagnostic is a short neutral code too (e.g. "solution_de_garde").
+NeedCode = Annotated[str, StringConstraints(min_length=1, max_length=60), WithoutNul]
 
 
 class Mobility(BaseModel):
@@ -57,6 +59,12 @@ class ProfileBase(BaseModel):
     contraintes: list[ContrainteEntry] = Field(default_factory=list, max_length=7)
     # Neutral restrictions agreed with the person: conditions an offer must not require.
     excluded_conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
+    needs: list[NeedCode] = Field(default_factory=list, max_length=15)
+    available_from: date | None = Field(default=None, description="From when the person can start.")
+    share_with_employers: bool = Field(
+        default=False,
+        description="The person agreed that their référent presents them to employers (consent, revocable).",
+    )
 
     @model_validator(mode="after")
     def _hours_in_order(self) -> ProfileBase:
@@ -84,6 +92,9 @@ class ProfileUpdate(BaseModel):
     max_hours_per_week: float | None = Field(default=None, gt=0, le=48, strict=True)
     contraintes: list[ContrainteEntry] | None = Field(default=None, max_length=7)
     excluded_conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
+    needs: list[NeedCode] | None = Field(default=None, max_length=15)
+    available_from: date | None = None
+    share_with_employers: bool | None = None
     followup_ended_on: date | None = None
 
     # What every file has: absent from a PATCH keeps it, null would leave the file without it.
@@ -97,6 +108,8 @@ class ProfileUpdate(BaseModel):
         "contract_types",
         "contraintes",
         "excluded_conditions",
+        "needs",
+        "share_with_employers",
         mode="before",
     )(refuse_null)
 

@@ -47,6 +47,8 @@ def main() -> None:
             if page.locator("li.suggestion").count() >= 3:
                 break
         page.screenshot(path=str(out / "referent.png"), full_page=True)
+        page.get_by_role("link", name="Modifier le dossier").click()  # the person file form, filled in
+        page.screenshot(path=str(out / "person-file.png"), full_page=True)
         context.clear_cookies()
 
         sign_in(page, "analyst")

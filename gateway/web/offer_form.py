@@ -68,6 +68,14 @@ def resolve_commune(text: str) -> Commune | None:
         return found[0] if len(found) == 1 else None
 
 
+def commune_location(text: str) -> dict[str, Any] | None:
+    """The API's location for the commune typed (or picked from the autocomplete), if it is one."""
+    commune = resolve_commune(text)
+    if commune is None:
+        return None
+    return {"commune": commune.name, "lat": commune.lat, "lon": commune.lon, "insee_code": commune.insee_code}
+
+
 def resolve_appellation(text: str) -> tuple[str, str] | None:
     """The (appellation, ROME) codes of the ROME appellation worded exactly `text`, if any."""
     wanted = normalise(text)
@@ -84,16 +92,11 @@ def skill_list(text: str) -> list[str]:
 
 def _place(form: OfferForm, body: dict[str, Any], errors: dict[str, str]) -> None:
     """The commune and the métier, resolved against the territory and the ROME."""
-    commune = resolve_commune(form.commune)
-    if commune is None:
+    located = commune_location(form.commune)
+    if located is None:
         errors["commune"] = fr.COMMUNE_NOT_FOUND
     else:
-        body["location"] = {
-            "commune": commune.name,
-            "lat": commune.lat,
-            "lon": commune.lon,
-            "insee_code": commune.insee_code,
-        }
+        body["location"] = located
     if form.metier.strip():
         found = resolve_appellation(form.metier)
         if found is None:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from common import french_catalogue as fr
 from common.identity import Caller
 from common.rome import appellation
+from common.text import normalise
 from common.vocabulary import Contrainte, Transport, WorkCondition
 from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
@@ -81,7 +82,8 @@ def project_values(profile: dict[str, Any]) -> dict[str, Any]:
     jobs = list(profile.get("target_jobs", []))
     for code in profile.get("appellation_codes", []):
         found = appellation(code)
-        if found and found.label not in jobs:
+        # « cariste » typed and the appellation « Cariste » chosen are one job: shown (and saved) once.
+        if found and normalise(found.label) not in {normalise(job) for job in jobs}:
             jobs.append(found.label)
     mobility = profile["mobility"]
     return {

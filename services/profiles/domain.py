@@ -18,6 +18,7 @@ from typing import Any
 from common.clock import as_utc, utcnow
 from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
+from common.text import normalise
 from contracts.events import ProfileDeletedV1, ProfileUpsertedV1
 from contracts.profiles import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
 
@@ -71,6 +72,9 @@ class Profile:
     max_hours_per_week: float | None = None
     contraintes: list[dict[str, Any]] = field(default_factory=list)
     excluded_conditions: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    available_from: date | None = None
+    share_with_employers: bool = False
     followup_ended_on: date | None = None
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
@@ -139,8 +143,22 @@ class Profile:
 _PLACE_AND_TIMES = ("commune", "insee_code", "lat", "lon", "created_at", "updated_at")
 
 
+def distinct_target_jobs(jobs: list[str]) -> list[str]:
+    """Each target job once, whatever its case or accents: « cariste » and « Cariste », « Électricien »
+    and « electricien » are one job (the first wording is kept). Two spellings of one job would count
+    twice in matching and read as two jobs on every page."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for job in jobs:
+        key = normalise(job) or job
+        if key not in seen:
+            seen.add(key)
+            kept.append(job)
+    return kept
+
+
 def _columns(fields: dict[str, Any]) -> dict[str, Any]:
-    """Flatten the API shape (JSON mode) into the file's columns."""
+    """Flatten the API shape (JSON mode) into the file's columns, each target job and métier once."""
     location = fields.pop("location", None)
     if location is not None:
         fields.update(
@@ -149,6 +167,11 @@ def _columns(fields: dict[str, Any]) -> dict[str, Any]:
             lon=location["lon"],
             insee_code=location.get("insee_code"),
         )
-    if fields.get("followup_ended_on") is not None:
-        fields["followup_ended_on"] = date.fromisoformat(fields["followup_ended_on"])
+    for name in ("followup_ended_on", "available_from"):
+        if fields.get(name) is not None:
+            fields[name] = date.fromisoformat(fields[name])
+    if "target_jobs" in fields:
+        fields["target_jobs"] = distinct_target_jobs(fields["target_jobs"])
+    if "appellation_codes" in fields:
+        fields["appellation_codes"] = list(dict.fromkeys(fields["appellation_codes"]))
     return fields

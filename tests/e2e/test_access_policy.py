@@ -5,12 +5,17 @@ A new endpoint fails this test until it is added to POLICY: access is decided on
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from common.identity import Role
+from gateway.session import SESSION_COOKIE
+from gateway.web import person_file
 from maillage.platform import EmbeddedPlatform
 from tests.e2e.conftest import token
 from tests.factories import offer_payload, profile_payload
@@ -155,3 +160,64 @@ def _keys(response) -> set[str]:  # type: ignore[no-untyped-def]
 
     walk(body)
     return found
+
+
+# -- pages --------------------------------------------------------------------------------------------------
+# The person file pages (gateway/web/person_file.py), by role: what each must answer. A page refuses a wrong
+# role itself (403), and the API behind it keeps a référent to their own caseload (404 for others' files).
+PAGE_POLICY: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/referent/nouvelle-personne"): {"referent": 200, "other_referent": 200},
+    ("POST", "/referent/nouvelle-personne"): {"referent": 303, "other_referent": 303},
+    ("GET", "/referent/personnes/{profile_id}/dossier"): {"referent": 200, "other_referent": 404},
+    ("POST", "/referent/personnes/{profile_id}/dossier"): {"referent": 303, "other_referent": 404},
+}
+PERSON_FILE_FORM = {
+    "display_name": "Mme Page",
+    "commune": "Amilly",
+    "radius": "15",
+    "target_jobs": ["agent d'entretien"],
+    "contrainte_sante": "OUI",
+}
+
+
+def _page_call(
+    client: TestClient, platform: EmbeddedPlatform, method: str, path: str, auth: dict[str, str], person: str
+) -> Any:
+    token = auth.get("Authorization", "").removeprefix("Bearer ")
+    secret = platform.app.state.tokens.secret.encode()
+    cookie = (
+        {"Cookie": f"{SESSION_COOKIE}={token}", "Accept": "text/html"} if token else {"Accept": "text/html"}
+    )
+    url = path.format(profile_id=person)
+    if method == "GET":
+        return client.get(url, headers=cookie, follow_redirects=False)
+    csrf = hmac.new(secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest() if token else ""
+    form = {**PERSON_FILE_FORM, "csrf": csrf}
+    return client.post(url, data=form, headers=cookie, follow_redirects=False)
+
+
+def test_the_person_file_pages_open_to_the_persons_referent_only(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    routes = {
+        (method, route.path)
+        for route in person_file.router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
+    assert routes == set(PAGE_POLICY), f"page policy and pages differ: {routes ^ set(PAGE_POLICY)}"
+    person = client.post(
+        "/api/v1/profiles", json=profile_payload(display_name="Mme Secrète"), headers=headers["referent"]
+    ).json()["id"]
+    violations = []
+    for (method, path), allowed in sorted(PAGE_POLICY.items()):
+        for role in ROLES:
+            response = _page_call(client, platform, method, path, headers[role], person)
+            expected = allowed.get(role, 303 if role == "anonymous" else 403)
+            if response.status_code != expected:
+                violations.append(f"{role:15} {method} {path} → {response.status_code}, expected {expected}")
+            elif role == "anonymous" and not response.headers["location"].startswith("/connexion"):
+                violations.append(f"anonymous {method} {path} → {response.headers['location']}")
+            if role not in ("referent", "admin") and "Secrète" in response.text:
+                violations.append(f"{role} {method} {path} sees the person's name")
+    assert not violations, "\n".join(violations)

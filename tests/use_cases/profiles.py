@@ -80,6 +80,41 @@ class ProfilesUseCases:
             )
         assert world.service.get(REFERENT, created.id).version == 1 and len(world.outbox()) == 1
 
+    def test_one_target_job_typed_in_two_cases_or_accents_is_kept_once(self, world: ProfilesWorld) -> None:
+        created = world.service.create(
+            REFERENT,
+            ProfileCreate(
+                **profile_payload(target_jobs=["Cariste", "cariste", "électricien", "Electricien"])
+            ),
+        )
+        assert created.target_jobs == ["Cariste", "électricien"]
+        changed = world.service.update(
+            REFERENT, created.id, ProfileUpdate(target_jobs=["cariste", "CARISTE", "magasinier"])
+        )
+        assert changed.target_jobs == ["cariste", "magasinier"]
+        assert world.service.get(REFERENT, created.id).target_jobs == ["cariste", "magasinier"]
+
+    def test_needs_availability_and_consent_are_kept_and_changed(self, world: ProfilesWorld) -> None:
+        created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
+        assert (created.needs, created.available_from, created.share_with_employers) == ([], None, False)
+        world.service.update(
+            REFERENT,
+            created.id,
+            ProfileUpdate(
+                needs=["solution_de_garde"], available_from=date(2027, 1, 4), share_with_employers=True
+            ),
+        )
+        read = world.service.get(REFERENT, created.id)
+        assert (read.needs, read.available_from, read.share_with_employers) == (
+            ["solution_de_garde"],
+            date(2027, 1, 4),
+            True,
+        )
+        world.service.update(REFERENT, created.id, ProfileUpdate(available_from=None))
+        assert world.service.get(REFERENT, created.id).available_from is None
+        with pytest.raises(ValidationError):
+            ProfileUpdate.model_validate({"share_with_employers": None})
+
     def test_matching_view_has_criteria_but_no_identity(self, world: ProfilesWorld) -> None:
         created = world.service.create(
             REFERENT,
