@@ -36,6 +36,8 @@ from bench.common import (
     write_result,
 )
 from bench.stack import Distributed, Embedded, first_get, server_rss_mb
+from common.identity import Caller, Role
+from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.ports import IndexedOffer, Vector
@@ -236,10 +238,9 @@ def _distributed_latency(
     client: httpx.Client, stack: Distributed, referent: dict[str, str], pids: list[str], requests: int
 ) -> dict[str, Any]:
     """Suggestions through the gateway and straight at matching, and the caseload check alone."""
+    # A bench outlives the one-minute tokens the gateway signs: its own last an hour.
     direct = {
-        "X-Maillage-Internal-Token": stack.token,
-        "X-Maillage-Subject": "bench",
-        "X-Maillage-Role": "system",
+        SERVICE_TOKEN_HEADER: sign_service_token(stack.token, "matching", Caller("bench", Role.SYSTEM), 3600)
     }
     targets: dict[str, Target | PostTarget] = {
         "direct": (f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}", direct),
@@ -247,7 +248,9 @@ def _distributed_latency(
     }
     # The gateway's caseload check, a consultation recorded at the profiles service (checked and
     # audited), runs beside the search: timed alone, it shows what it costs.
-    admin = {**direct, "X-Maillage-Role": "admin"}
+    admin = {
+        SERVICE_TOKEN_HEADER: sign_service_token(stack.token, "profiles", Caller("bench", Role.ADMIN), 3600)
+    }
     check = f"{stack.urls['profiles']}/profiles/{{pid}}/consultations/suggestions"
     if client.post(check.format(pid=pids[0]), headers=admin).status_code == 204:
         targets["profiles_check"] = (check, admin, "POST")

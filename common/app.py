@@ -33,6 +33,8 @@ def create_service_app(
     state: dict[str, Any],
     internal_token: str,
     readiness: dict[str, HealthCheck],
+    *,
+    audience: str,
     on_startup: Callable[[], None] = lambda: None,
     on_shutdown: Callable[[], None] = lambda: None,
     max_body_bytes: int = 1_000_000,
@@ -49,7 +51,7 @@ def create_service_app(
     app = FastAPI(title=title, lifespan=lifespan)
     for name, value in state.items():
         setattr(app.state, name, value)
-    app.state.caller_resolver = caller_dependency(internal_token)
+    app.state.caller_resolver = caller_dependency(internal_token, audience)
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)
@@ -92,6 +94,7 @@ def create_publishing_service_app(
         routers,
         state,
         settings.internal_token,
+        audience=name,
         readiness={
             "database": lambda: database_reachable(engine),
             "outbox": lambda: relay.last_error is None,

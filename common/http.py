@@ -7,7 +7,6 @@ unexpected exception becomes a 500 in the same envelope (and is logged with its 
 
 from __future__ import annotations
 
-import hmac
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,14 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.errors import AppError, Unauthorized
-from common.identity import (
-    INTERNAL_TOKEN_HEADER,
-    REQUEST_ID_HEADER,
-    ROLE_HEADER,
-    SUBJECT_HEADER,
-    Caller,
-    Role,
-)
+from common.identity import REQUEST_ID_HEADER, Caller
+from common.service_tokens import SERVICE_TOKEN_HEADER, verify_service_token
 
 log = logging.getLogger("maillage.http")
 
@@ -234,21 +227,12 @@ async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-def caller_dependency(internal_token: str) -> Callable[[Request], Awaitable[Caller]]:
-    """A FastAPI dependency that reads the caller the gateway vouched for, or refuses the request."""
+def caller_dependency(internal_token: str, service: str) -> Callable[[Request], Awaitable[Caller]]:
+    """A FastAPI dependency that reads the caller from the service token the gateway signed for this
+    service (common/service_tokens.py), or refuses the request."""
 
     async def current_caller(request: Request) -> Caller:
-        token = request.headers.get(INTERNAL_TOKEN_HEADER, "")
-        if not hmac.compare_digest(token.encode(), internal_token.encode()):
-            raise Unauthorized("Services only answer requests relayed by the gateway.")
-        subject = request.headers.get(SUBJECT_HEADER, "")
-        try:
-            role = Role(request.headers.get(ROLE_HEADER, ""))
-        except ValueError as exc:
-            raise Unauthorized("Unknown role.") from exc
-        if not subject:
-            raise Unauthorized("Missing caller.")
-        return Caller(subject=subject, role=role)
+        return verify_service_token(internal_token, service, request.headers.get(SERVICE_TOKEN_HEADER, ""))
 
     return current_caller
 

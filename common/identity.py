@@ -1,7 +1,6 @@
-"""Who is calling. The gateway authenticates; services receive the caller in trusted headers.
-
-Services only trust those headers when the request also carries the internal token that the gateway
-holds, so a service cannot be driven around the gateway even if its port were reachable.
+"""Who is calling. The gateway authenticates; services receive the caller inside a short-lived token the
+gateway signs for them (common/service_tokens.py), so a service cannot be driven around the gateway even
+if its port were reachable.
 """
 
 from __future__ import annotations
@@ -19,9 +18,6 @@ class Role(StrEnum):
     SYSTEM = "system"
 
 
-SUBJECT_HEADER = "X-Maillage-Subject"
-ROLE_HEADER = "X-Maillage-Role"
-INTERNAL_TOKEN_HEADER = "X-Maillage-Internal-Token"
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
@@ -33,9 +29,6 @@ class Caller:
     @property
     def is_admin(self) -> bool:
         return self.role in (Role.ADMIN, Role.SYSTEM)
-
-    def headers(self) -> dict[str, str]:
-        return {SUBJECT_HEADER: self.subject, ROLE_HEADER: self.role.value}
 
 
 SYSTEM_CALLER = Caller(subject="system", role=Role.SYSTEM)

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
 
 from common.db import make_engine, migrate
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
 from gateway.client_address import trusted_networks
-from gateway.ratelimit import AccountLockout, RateLimits
+from gateway.ratelimit import AccountLockout, RateLimiter, RateLimits
 from gateway.settings import GatewaySettings
+from gateway.shared_limits import SharedAccountLockout, SharedRateLimiter
 from gateway.upstream import InProcessTransport, NetworkTransport, Upstream, UpstreamTransport
 from gateway.users import UserStore
 
@@ -22,13 +24,33 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICES = ("offers", "profiles", "matching")
 
 
-def build_users(settings: GatewaySettings) -> UserStore:
-    engine = make_engine(settings.gateway_database_url)
+def build_users(settings: GatewaySettings, engine: Engine | None = None) -> UserStore:
+    engine = engine or make_engine(settings.gateway_database_url)
     migrate(engine, MIGRATIONS, version_table="gateway_schema_version")
     users = UserStore(engine, cache_seconds=settings.auth_cache_seconds)
     if settings.demo_accounts:
         users.ensure_demo_accounts()
     return users
+
+
+def rate_limits(settings: GatewaySettings, shared_in: Engine | None) -> RateLimits:
+    """Sign-in limits in the gateway's PostgreSQL database when `shared_in` is one (distributed mode:
+    every replica sees the same buckets and lockouts), else in this process's memory. The suggestions
+    limit stays per replica: it guards an async route, where a database round trip per call would hold
+    the event loop, and it is a load guard rather than a defence against guessing passwords."""
+    per_user, per_ip = settings.login_attempts_per_minute, settings.login_attempts_per_minute_per_ip
+    threshold = settings.login_lockout_after_failures or per_user
+    first, longest = settings.login_lockout_first_seconds, settings.login_lockout_longest_seconds
+    suggestions = RateLimiter(settings.suggestions_per_minute, 60)
+    if shared_in is None or shared_in.dialect.name != "postgresql":
+        lockout = AccountLockout(threshold, first, longest)
+        return RateLimits(RateLimiter(per_user, 60), RateLimiter(per_ip, 60), suggestions, lockout)
+    return RateLimits(
+        SharedRateLimiter(shared_in, "login_user", per_user, 60),
+        SharedRateLimiter(shared_in, "login_ip", per_ip, 60),
+        suggestions,
+        SharedAccountLockout(shared_in, threshold, first, longest),
+    )
 
 
 def bootstrap(
@@ -42,7 +64,8 @@ def bootstrap(
     ASGI apps, called in process, so the same routes run in both."""
     if not settings.jwt_secret:
         raise RuntimeError("MAILLAGE_JWT_SECRET must be set for the gateway.")
-    users = build_users(settings)
+    engine = make_engine(settings.gateway_database_url)
+    users = build_users(settings, engine)
     tokens = TokenIssuer(
         secret=settings.jwt_secret,
         issuer=settings.jwt_issuer,
@@ -67,16 +90,7 @@ def bootstrap(
         users,
         tokens,
         upstreams,
-        RateLimits.per_minute(
-            settings.login_attempts_per_minute,
-            settings.login_attempts_per_minute_per_ip,
-            settings.suggestions_per_minute,
-            AccountLockout(
-                settings.login_lockout_after_failures or settings.login_attempts_per_minute,
-                settings.login_lockout_first_seconds,
-                settings.login_lockout_longest_seconds,
-            ),
-        ),
+        rate_limits(settings, engine if in_process is None else None),
         trusted_proxies=trusted_networks(settings.trusted_proxies),
         readiness=readiness,
         on_startup=on_startup,

@@ -1,6 +1,6 @@
 """Rate limits: token buckets per key, and a per-account sign-in lockout, in memory (one gateway replica's
-view; behind several replicas each enforces its own share — a limits store shared by the replicas is a
-later step, see docs/security.md)."""
+view: embedded mode, and the suggestions limit). The arithmetic is shared with gateway/shared_limits.py,
+which keeps the sign-in limits in the gateway's PostgreSQL database, shared by every replica."""
 
 from __future__ import annotations
 
@@ -9,8 +9,50 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from common.errors import TooManyRequests
+
+
+class Limiter(Protocol):
+    def hit(self, key: str, what: str = "requests") -> None:
+        """Take one token of `key`'s bucket, or raise TooManyRequests (with Retry-After)."""
+        ...
+
+
+class Lockout(Protocol):
+    def check(self, account: str) -> None: ...
+
+    def failed(self, account: str) -> None: ...
+
+    def succeeded(self, account: str) -> None: ...
+
+
+def refilled(tokens: float, updated: float, now: float, capacity: int, refill_per_second: float) -> float:
+    return min(capacity, tokens + max(0.0, now - updated) * refill_per_second)
+
+
+def refusal_if_empty(tokens: float, refill_per_second: float, what: str) -> TooManyRequests | None:
+    if tokens >= 1:
+        return None
+    wait = math.ceil((1 - tokens) / refill_per_second)
+    return TooManyRequests(f"Too many {what}; try again in {wait} s.", headers={"Retry-After": str(wait)})
+
+
+def refusal_if_locked(locked_until: float, now: float) -> TooManyRequests | None:
+    if locked_until <= now:
+        return None
+    wait = math.ceil(locked_until - now)
+    return TooManyRequests(
+        f"Too many failed sign-ins for this account; try again in {wait} s.",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def lock_for(failures_in_a_row: int, threshold: int, first_lock_s: float, longest_lock_s: float) -> float:
+    """How long the account is locked after this failure (0: not yet)."""
+    beyond = failures_in_a_row - threshold
+    return min(longest_lock_s, first_lock_s * 2 ** min(beyond, 32)) if beyond >= 0 else 0.0
 
 
 @dataclass
@@ -35,15 +77,13 @@ class RateLimiter:
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = self._buckets[key] = _Bucket(float(self.capacity), now)
-            bucket.tokens = min(
-                self.capacity, bucket.tokens + (now - bucket.updated) * self.refill_per_second
+            bucket.tokens = refilled(
+                bucket.tokens, bucket.updated, now, self.capacity, self.refill_per_second
             )
             bucket.updated = now
-            if bucket.tokens < 1:
-                wait = math.ceil((1 - bucket.tokens) / self.refill_per_second)
-                raise TooManyRequests(
-                    f"Too many {what}; try again in {wait} s.", headers={"Retry-After": str(wait)}
-                )
+            refusal = refusal_if_empty(bucket.tokens, self.refill_per_second, what)
+            if refusal is not None:
+                raise refusal
             bucket.tokens -= 1
             if len(self._buckets) > 50_000:
                 self._forget_full_buckets(now)
@@ -85,12 +125,9 @@ class AccountLockout:
         now = self._clock()
         with self._lock:
             failures = self._accounts.get(account)
-            if failures is not None and failures.locked_until > now:
-                wait = math.ceil(failures.locked_until - now)
-                raise TooManyRequests(
-                    f"Too many failed sign-ins for this account; try again in {wait} s.",
-                    headers={"Retry-After": str(wait)},
-                )
+            refusal = refusal_if_locked(failures.locked_until, now) if failures is not None else None
+            if refusal is not None:
+                raise refusal
 
     def failed(self, account: str) -> None:
         now = self._clock()
@@ -100,9 +137,8 @@ class AccountLockout:
                 failures = self._accounts[account] = _Failures()
             failures.count += 1
             failures.last = now
-            beyond = failures.count - self.threshold
-            if beyond >= 0:
-                lock = min(self.longest_lock_s, self.first_lock_s * 2 ** min(beyond, 32))
+            lock = lock_for(failures.count, self.threshold, self.first_lock_s, self.longest_lock_s)
+            if lock:
                 failures.locked_until = now + lock
             if len(self._accounts) > 50_000:
                 self._forget_old(now)
@@ -118,10 +154,10 @@ class AccountLockout:
 
 @dataclass
 class RateLimits:
-    login_per_user: RateLimiter
-    login_per_ip: RateLimiter
-    suggestions: RateLimiter
-    login_lockout: AccountLockout = field(default_factory=AccountLockout)
+    login_per_user: Limiter
+    login_per_ip: Limiter
+    suggestions: Limiter
+    login_lockout: Lockout = field(default_factory=AccountLockout)
 
     @classmethod
     def per_minute(

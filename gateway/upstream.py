@@ -19,7 +19,8 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from common.errors import AppError, BadRequest, Unavailable
-from common.identity import INTERNAL_TOKEN_HEADER, REQUEST_ID_HEADER, Caller
+from common.identity import REQUEST_ID_HEADER, Caller
+from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
 
 log = logging.getLogger("maillage.gateway")
 
@@ -158,10 +159,11 @@ class InProcessTransport:
 
 
 class Upstream:
-    def __init__(self, name: str, transport: UpstreamTransport, internal_token: str) -> None:
+    def __init__(self, name: str, transport: UpstreamTransport, signing_key: str) -> None:
+        """`signing_key` signs each call's service token (MAILLAGE_INTERNAL_TOKEN)."""
         self.name = name
         self._transport = transport
-        self._token = internal_token
+        self._key = signing_key
 
     async def call(
         self,
@@ -172,7 +174,8 @@ class Upstream:
         json_body: Any = None,
         params: dict[str, Any] | None = None,
     ) -> UpstreamAnswer:
-        headers = {INTERNAL_TOKEN_HEADER: self._token, **caller.headers()}
+        # A token of its own for each call: for this service only, this caller, a minute at most.
+        headers = {SERVICE_TOKEN_HEADER: sign_service_token(self._key, self.name, caller)}
         if request is not None:
             rid = request.scope.get("state", {}).get("request_id")
             if rid:

@@ -4,6 +4,8 @@ maillage run                       whole platform in one process (embedded defau
 maillage serve offers|profiles|matching|gateway [--host H --port P]   distributed mode, one service
 maillage consume matching          distributed mode, the matching consumer
 maillage create-user NAME ROLE     an account on the gateway (password read from stdin or prompt)
+maillage audit verify|purge        check the audit log's hash chain, or trim it (maillage/audit_cli.py)
+maillage backup DIR | restore DIR  pg_dump / pg_restore of the services' databases (maillage/backup.py)
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import uvicorn
 
 from common.identity import Role
-from maillage import deadletters, eval_matching, importer, ops
+from maillage import audit_cli, backup, deadletters, eval_matching, importer, ops
 from maillage.eval_linking import add_parser as add_eval_linking_parser
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
@@ -133,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--display-name", default="")
     user.set_defaults(func=cmd_create_user)
 
+    audit_cli.add_parser(sub)
+    backup.add_parser(sub)
     deadletters.add_parser(sub)
     importer.add_parser(sub)
     ops.add_parser(sub)

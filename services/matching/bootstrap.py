@@ -112,6 +112,7 @@ def bootstrap(
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
         },
         settings.internal_token,
+        audience="matching",
         readiness=_readiness(engine, index),
         on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),
         on_shutdown=relay.stop if start_relay else (lambda: None),

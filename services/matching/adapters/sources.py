@@ -1,5 +1,5 @@
 """Where matching reads offers (for rebuilds) and profile criteria from in distributed mode: the owning
-services' internal HTTP endpoints, as the system caller with the internal token.
+services' internal HTTP endpoints, as the system caller, each request with a short-lived service token.
 
 These adapt matching's ports (OfferSource, ProfileSource in services/matching/ports.py). In embedded mode
 the composition root wires in-process adapters instead (maillage/in_process.py).
@@ -7,20 +7,33 @@ the composition root wires in-process adapters instead (maillage/in_process.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import httpx
 
 from common.errors import Unavailable
-from common.identity import INTERNAL_TOKEN_HEADER, SYSTEM_CALLER
+from common.identity import SYSTEM_CALLER
+from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
 from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
 
 
+class _Signing(httpx.Auth):
+    """Every request gets a fresh token (a rebuild that reads offers for minutes outlives any one)."""
+
+    def __init__(self, key: str, service: str) -> None:
+        self._key = key
+        self._service = service
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[SERVICE_TOKEN_HEADER] = sign_service_token(self._key, self._service, SYSTEM_CALLER)
+        yield request
+
+
 class HttpProfileSource:
     def __init__(self, base_url: str, internal_token: str, timeout_s: float = 5.0) -> None:
-        headers = {INTERNAL_TOKEN_HEADER: internal_token, **SYSTEM_CALLER.headers()}
-        self._client = httpx.Client(base_url=base_url, headers=headers, timeout=timeout_s)
+        auth = _Signing(internal_token, "profiles")
+        self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
     def matching_view(self, profile_id: str) -> MatchingView | None:
         try:
@@ -37,8 +50,8 @@ class HttpProfileSource:
 
 class HttpOfferSource:
     def __init__(self, base_url: str, internal_token: str, timeout_s: float = 30.0) -> None:
-        headers = {INTERNAL_TOKEN_HEADER: internal_token, **SYSTEM_CALLER.headers()}
-        self._client = httpx.Client(base_url=base_url, headers=headers, timeout=timeout_s)
+        auth = _Signing(internal_token, "offers")
+        self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
     def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]:
         after = ""

@@ -112,6 +112,11 @@ class SqlProfilesUnitOfWork(SqlUnitOfWork):
         self.profiles = SqlProfileRepository(self.session, self.outbox)
         self.audit = AuditLog(self.session)
 
+    def commit(self) -> None:
+        # Audit rows are chained last, so the chain's lock is held only from here to the commit.
+        self.audit.seal()
+        super().commit()
+
 
 def sql_units_of_work(
     engine: Engine, on_commit: Callable[[], None] = lambda: None
