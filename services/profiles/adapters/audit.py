@@ -1,7 +1,7 @@
 """Audit log of sensitive actions on personal files: who, what, which file, when. Append-only and
 hash-chained (adapters/audit_chain.py): rows are written at commit, under a lock, each carrying the hash
 of the one before; the database refuses to update them or to delete any not covered by a checkpoint
-(migration 0002_h17_audit_chain)."""
+(migration 0003_audit_chain)."""
 
 from __future__ import annotations
 

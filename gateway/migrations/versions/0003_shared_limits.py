@@ -1,6 +1,6 @@
 """sign-in limits shared by the gateway replicas (gateway/shared_limits.py)
 
-Revision ID: 0003_h17_shared_limits
+Revision ID: 0003_shared_limits
 Revises: 0002
 Create Date: 2026-11-30
 """
@@ -8,7 +8,7 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_h17_shared_limits"
+revision = "0003_shared_limits"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """the person file: needs agreed in the diagnostic, availability date, consent to share with employers
 
-Revision ID: 0002_h13a_person_file
+Revision ID: 0002_person_file
 Revises: 0001
 Create Date: 2026-11-30
 """
@@ -8,7 +8,7 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_h13a_person_file"
+revision = "0002_person_file"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -4,8 +4,8 @@ Existing rows are chained in id order. The database then refuses any UPDATE of a
 checkpoint, and any DELETE of an audit row that no checkpoint covers (id below a checkpoint's
 first_kept_id: the retention purge, `maillage audit purge`, writes the checkpoint first).
 
-Revision ID: 0002_h17_audit_chain
-Revises: 0001
+Revision ID: 0003_audit_chain
+Revises: 0002_person_file
 Create Date: 2026-11-30
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 from services.profiles.adapters.audit_chain import GENESIS, row_hash
 
-revision = "0002_h17_audit_chain"
-down_revision = "0001"
+revision = "0003_audit_chain"
+down_revision = "0002_person_file"
 branch_labels = None
 depends_on = None
 
