@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.web import admin, dashboard, employer, occupations, referent, signin
+from gateway.web import (
+    admin,
+    dashboard,
+    employer,
+    employer_proposals,
+    occupations,
+    referent,
+    referent_answers,
+    signin,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
     employer.router,
+    employer_proposals.router,
     referent.router,
+    referent_answers.router,
     dashboard.router,
     admin.router,
     occupations.router,
