@@ -64,6 +64,7 @@ class OutcomeWording:
 # By the matching service's outcome statuses, in the order a proposal goes through them.
 OUTCOMES: dict[str, OutcomeWording] = {
     "proposed": OutcomeWording(single="Proposée", tally="propositions"),
+    "interview": OutcomeWording(single="Entretien proposé", tally="entretiens"),
     "accepted": OutcomeWording(single="Acceptée", tally="acceptées"),
     "refused": OutcomeWording(single="Refusée", tally="refusées"),
     "withdrawn": OutcomeWording(single="Retirée", tally="retirées"),
@@ -153,6 +154,35 @@ OCCUPATION_HINTS: dict[str, str] = {
     "correspondance incertaine": "Aucun métier du répertoire ROME ne correspond nettement.",
 }
 
+# -- proposals shared with employers, and their answers ---------------------------------------------------
+# What the person agreed to let employers see (contracts.profiles.EmployerSharing).
+EMPLOYER_SHARING_LABELS: dict[str, str] = {
+    "none": "Ne rien transmettre aux employeurs (la proposition reste chez le référent)",
+    "anonymous": "Transmettre une fiche anonyme (compétences utiles, disponibilité)",
+    "initials": "Transmettre la fiche avec les initiales",
+    "first_name": "Transmettre la fiche avec le prénom",
+}
+# The employer's answers (contracts.proposals.EmployerAnswer), as the employer picks them and the
+# référent reads them.
+EMPLOYER_ANSWER_LABELS: dict[str, str] = {
+    "interview": "Entretien proposé",
+    "hired": "Embauché(e)",
+    "not_retained": "Pas retenu(e)",
+    "question": "Question au référent",
+}
+RESPONSIVENESS_NONE_YET = "Aucune proposition encore transmise à cet employeur."
+RESPONSIVENESS_TOO_FEW = "Moins de 5 propositions reçues : l'indicateur s'affichera au-delà."
+RESPONSIVENESS_ANSWERED = "{answered} proposition(s) sur {shared} ont reçu une réponse"
+
+
+def responsiveness_delay(hours: float) -> str:
+    """The median time to a first answer, in words a référent reads at a glance."""
+    if hours < 24:
+        return "Répond en général dans la journée"
+    days = round(hours / 24)
+    return f"Répond en général sous {days} jour{'s' if days > 1 else ''}"
+
+
 # -- notices (the ?ok= of a redirect after a form succeeded) ----------------------------------------------
 NOTICES: dict[str, str] = {
     "offre-creee": "L'offre est publiée.",
@@ -168,6 +198,9 @@ NOTICES: dict[str, str] = {
     "metier-offre": "Le métier de l'offre est confirmé.",
     "personne-creee": "La personne est ajoutée à votre portefeuille.",
     "dossier": "Le dossier est enregistré.",
+    "partage": "Le choix de la personne sur le partage avec les employeurs est enregistré.",
+    "reponse-envoyee": "Votre réponse est transmise au référent.",
+    "reponses-lues": "Les réponses sont marquées comme lues.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.
@@ -183,6 +216,7 @@ SCORE_COMPONENT_LABELS: dict[str, str] = {
 FIELD_REQUIRED = "Ce champ est obligatoire."
 NUMBER_EXPECTED = "Un nombre est attendu."
 DISTANCE_EXPECTED = "Indiquez une distance en kilomètres."
+DATE_EXPECTED = "Indiquez une date (jj/mm/aaaa)."
 COMMUNE_NOT_FOUND = "Choisissez une commune du Loiret dans la liste."
 METIER_NOT_FOUND = "Choisissez un métier du ROME dans la liste."
 PICK_ONE_OCCUPATION = "Choisissez un des métiers proposés."
@@ -234,6 +268,14 @@ ERROR_CODES: dict[str, str] = {
     "outcome.proposal_first": "Enregistrez d'abord la proposition, puis ce qu'elle a donné.",
     "outcome.already_closed": "Cette proposition est déjà close.",
     "outcome.already_proposed": "Cette offre a déjà été proposée.",
+    "outcome.already_interview": "Un entretien est déjà proposé.",
+    "proposal.closed": "Cette proposition est close : elle ne prend plus de réponse.",
+    "proposal.not_found": "Cette proposition n'existe pas ou ne vous a pas été adressée.",
+    "proposal.reason_needed": "Indiquez pourquoi la personne n'est pas retenue.",
+    "proposal.reason_not_for_employers": "Choisissez un motif de la liste.",
+    "proposal.reason_only_when_not_retained": "Seul « pas retenu(e) » prend un motif.",
+    "proposal.question_needed": "Écrivez votre question au référent.",
+    "proposal.text_only_with_question": "Seule une question prend un texte.",
     "offer.not_found": "Cette offre est introuvable.",
     "offer.owner_only": "Seul l'employeur de l'offre peut la modifier.",
     "offer.invalid_transition": "Cette action n'est pas possible dans l'état actuel de l'offre.",

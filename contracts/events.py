@@ -238,12 +238,54 @@ class OutcomeRecordedV1(EventEnvelope):
     payload: OutcomeRecorded
 
 
+# -- proposal.made, proposal.answered --------------------------------------------------------------------
+class ProposalMade(BaseModel):
+    """The payload of `proposal.made` v1: a proposal was shared with the offer's employer (the person
+    agreed). Ids only: the card itself stays in matching's store."""
+
+    proposal_id: str
+    profile_id: str
+    offer_id: str
+    employer_id: str
+
+
+class ProposalMadeV1(EventEnvelope):
+    """A référent's proposal reached the employer; the key is the profile's id (like outcome.recorded)."""
+
+    type: Literal["proposal.made"] = "proposal.made"
+    schema_version: Literal[1] = 1
+    payload: ProposalMade
+
+
+class ProposalAnswered(BaseModel):
+    """The payload of `proposal.answered` v1. `answer` and `reason` are the values of
+    contracts.proposals' EmployerAnswer and contracts.matching's RefusalReason, kept as text; a question's
+    words are never in the event."""
+
+    proposal_id: str
+    profile_id: str
+    offer_id: str
+    employer_id: str
+    answer: str
+    reason: str | None = None
+
+
+class ProposalAnsweredV1(EventEnvelope):
+    """The employer answered a proposal; the key is the profile's id."""
+
+    type: Literal["proposal.answered"] = "proposal.answered"
+    schema_version: Literal[1] = 1
+    payload: ProposalAnswered
+
+
 # -- every event, as one discriminated union -------------------------------------------------------------
 EVENT_MODELS: tuple[type[EventEnvelope], ...] = (
     OfferUpsertedV1,
     ProfileUpsertedV1,
     ProfileDeletedV1,
     OutcomeRecordedV1,
+    ProposalMadeV1,
+    ProposalAnsweredV1,
 )
 
 
@@ -264,7 +306,9 @@ Event = Annotated[
     Annotated[OfferUpsertedV1, Tag(event_tag("offer.upserted", 1))]
     | Annotated[ProfileUpsertedV1, Tag(event_tag("profile.upserted", 1))]
     | Annotated[ProfileDeletedV1, Tag(event_tag("profile.deleted", 1))]
-    | Annotated[OutcomeRecordedV1, Tag(event_tag("outcome.recorded", 1))],
+    | Annotated[OutcomeRecordedV1, Tag(event_tag("outcome.recorded", 1))]
+    | Annotated[ProposalMadeV1, Tag(event_tag("proposal.made", 1))]
+    | Annotated[ProposalAnsweredV1, Tag(event_tag("proposal.answered", 1))],
     Discriminator(_tag_of),
 ]
 """Any event of any known type and version; an unknown (type, schema_version) fails validation."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class OutcomeStatus(StrEnum):
     PROPOSED = "proposed"
+    INTERVIEW = "interview"  # the employer offered the person an interview: still open
     ACCEPTED = "accepted"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
@@ -55,6 +56,12 @@ class SuggestionOut(BaseModel):
     tier: Literal["metier", "metier_proche"] = Field(
         description="`metier`: an offer of the person's own métiers; `metier_proche`: of a neighbouring "
         "métier they could move to (ROME mobility links), listed after the others."
+    )
+    employer_responsiveness: str | None = Field(
+        default=None,
+        description="How the offer's employer answers the proposals shared with them, in plain French "
+        "(« Répond en général sous 3 jours ; 8 propositions sur 10 ont eu une réponse. »); null when none "
+        "was shared with them yet.",
     )
 
 
@@ -108,6 +115,7 @@ class OfferOutcomeCounts(BaseModel):
     accepted: int | None
     refused: int | None
     withdrawn: int | None
+    interview: int | None = None
     suppressed: bool = False
 
 

@@ -22,6 +22,17 @@ AppellationCode = Annotated[str, StringConstraints(min_length=1, max_length=12),
 NeedCode = Annotated[str, StringConstraints(min_length=1, max_length=60), WithoutNul]
 
 
+class EmployerSharing(StrEnum):
+    """What the person agreed to let employers see when their référent proposes them an offer. Without
+    their agreement (`none`) a proposal stays with the référent; with it the employer gets an anonymised
+    card: relevant skills and availability, and the name only as far as the person allowed."""
+
+    NONE = "none"
+    ANONYMOUS = "anonymous"  # a card with no name at all
+    INITIALS = "initials"
+    FIRST_NAME = "first_name"
+
+
 class Mobility(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -60,11 +71,12 @@ class ProfileBase(BaseModel):
     # Neutral restrictions agreed with the person: conditions an offer must not require.
     excluded_conditions: list[WorkCondition] = Field(default_factory=list, max_length=10)
     needs: list[NeedCode] = Field(default_factory=list, max_length=15)
-    available_from: date | None = Field(default=None, description="From when the person can start.")
-    share_with_employers: bool = Field(
-        default=False,
-        description="The person agreed that their référent presents them to employers (consent, revocable).",
+    employer_sharing: EmployerSharing = Field(
+        default=EmployerSharing.NONE,
+        description="The person's consent to share an anonymised card with the employers of the offers "
+        "proposed to them; `none` keeps proposals with the référent.",
     )
+    available_from: date | None = Field(default=None, description="When the person can start.")
 
     @model_validator(mode="after")
     def _hours_in_order(self) -> ProfileBase:
@@ -93,8 +105,8 @@ class ProfileUpdate(BaseModel):
     contraintes: list[ContrainteEntry] | None = Field(default=None, max_length=7)
     excluded_conditions: list[WorkCondition] | None = Field(default=None, max_length=10)
     needs: list[NeedCode] | None = Field(default=None, max_length=15)
+    employer_sharing: EmployerSharing | None = None
     available_from: date | None = None
-    share_with_employers: bool | None = None
     followup_ended_on: date | None = None
 
     # What every file has: absent from a PATCH keeps it, null would leave the file without it.
@@ -109,7 +121,7 @@ class ProfileUpdate(BaseModel):
         "contraintes",
         "excluded_conditions",
         "needs",
-        "share_with_employers",
+        "employer_sharing",
         mode="before",
     )(refuse_null)
 
@@ -137,6 +149,18 @@ class MatchingView(BaseModel):
     min_hours_per_week: float | None
     max_hours_per_week: float | None
     excluded_conditions: list[WorkCondition]
+
+
+class CandidateCard(BaseModel):
+    """What an employer may learn of a person proposed to them, and only with the person's consent: the
+    name as far as they allowed (initials, first name, or nothing), their skills and availability. Never
+    the diagnostic, the contraintes, the commune or anything else. Matching keeps the skills the offer
+    asks for and drops the rest."""
+
+    profile_id: str
+    shown_name: str | None
+    skills: list[str]
+    available_from: date | None
 
 
 class Consultation(StrEnum):

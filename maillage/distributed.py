@@ -39,11 +39,13 @@ __all__ = ["InsecureSecret", "build_matching_consumer", "build_service_app"]
 def _matching() -> MatchingComponents:
     settings = MatchingSettings()
     require_distributed_secrets(settings.internal_token)
+    profiles = HttpProfileSource(settings.profiles_url, settings.internal_token)
     components = matching_bootstrap(
         settings,
         _bus(settings, "maillage-matching"),
-        profiles=HttpProfileSource(settings.profiles_url, settings.internal_token),
+        profiles=profiles,
         offers=HttpOfferSource(settings.offers_url, settings.internal_token),
+        cards=profiles,  # the card comes from the profiles service too
     )
     # Build the occupation index before serving or consuming, so the first request does not wait for it.
     components.service.occupations.warm_up()

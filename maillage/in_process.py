@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from common.errors import NotFound
 from common.identity import SYSTEM_CALLER
 from contracts.offers import OfferPublic
-from contracts.profiles import MatchingView
+from contracts.profiles import CandidateCard, MatchingView
 from services.offers.service import OffersService
 from services.profiles.service import ProfilesService
 
@@ -23,6 +23,12 @@ class InProcessProfileSource:
     def matching_view(self, profile_id: str) -> MatchingView | None:
         try:
             return self._service.matching_view(SYSTEM_CALLER, profile_id)
+        except NotFound:
+            return None
+
+    def candidate_card(self, profile_id: str) -> CandidateCard | None:
+        try:
+            return self._service.candidate_card(SYSTEM_CALLER, profile_id)
         except NotFound:
             return None
 

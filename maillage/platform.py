@@ -137,6 +137,7 @@ def build_embedded(
         bus,
         profiles=InProcessProfileSource(profiles.service),
         offers=InProcessOfferSource(offers.service),
+        cards=InProcessProfileSource(profiles.service),  # what the person agreed to show employers
         encoder=encoder,
         start_relay=False,
     )

@@ -187,6 +187,23 @@ class OutcomeForm(BaseModel):
     csrf: str = ""
 
 
+class EmployerAnswerForm(BaseModel):
+    """An employer's answer to a proposal: interview, hired, not retained (with a reason) or a question."""
+
+    answer: str = Field(default="", max_length=20)
+    reason: str = Field(default="", max_length=40)
+    question: str = Field(default="", max_length=2000)  # the API's 500 says it in French
+    csrf: str = ""
+
+
+class SharingForm(BaseModel):
+    """What the person agreed to share with employers, and from when they can start (jj/mm/aaaa or ISO)."""
+
+    employer_sharing: str = Field(default="none", max_length=20)
+    available_from: str = Field(default="", max_length=20)
+    csrf: str = ""
+
+
 class OccupationChoiceForm(BaseModel):
     """The métier chosen for an ambiguous target job (`text`) or offer title (no text)."""
 
@@ -211,5 +228,7 @@ OfferBody = Annotated[OfferForm, Form()]
 ProjectBody = Annotated[ProjectForm, Form()]
 DiagnosticBody = Annotated[DiagnosticForm, Form()]
 OutcomeBody = Annotated[OutcomeForm, Form()]
+EmployerAnswerBody = Annotated[EmployerAnswerForm, Form()]
+SharingBody = Annotated[SharingForm, Form()]
 OccupationChoiceBody = Annotated[OccupationChoiceForm, Form()]
 ImportBody = Annotated[ImportForm, Form()]

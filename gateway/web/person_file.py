@@ -54,6 +54,7 @@ def person_file_page(
         occupation_choices=occupation_choices or [],
         contrainte_labels=[(code.value, fr.CONTRAINTE_LABELS[code]) for code in Contrainte],
         situations_by_contrainte={c.value: s for c, s in fr.SITUATIONS_BY_CONTRAINTE.items()},
+        sharing_labels=fr.EMPLOYER_SHARING_LABELS,
         situation_labels=fr.SITUATION_LABELS,
         need_labels=fr.NEED_LABELS,
         contracts=list(fr.CONTRACT_LABELS.items()),

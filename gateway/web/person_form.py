@@ -25,7 +25,7 @@ from gateway.web.person_view import project_values
 from gateway.web.referent import PROJECT_FIELDS, project_change
 
 # The profile's fields, as the person file form names them.
-PERSON_FIELDS = {**PROJECT_FIELDS, "contraintes": "diagnostic", "share_with_employers": "consent"}
+PERSON_FIELDS = {**PROJECT_FIELDS, "contraintes": "diagnostic", "employer_sharing": "employer_sharing"}
 
 
 class PersonFileForm(ProjectForm, DiagnosticForm):
@@ -37,7 +37,7 @@ class PersonFileForm(ProjectForm, DiagnosticForm):
     situations: list[str] = Field(default_factory=list)  # checkboxes: the name repeats
     needs: list[str] = Field(default_factory=list)
     available_from: str = Field(default="", max_length=40)
-    consent: str = ""  # a checkbox: "on" when ticked
+    employer_sharing: str = Field(default="none", max_length=20)
 
     def values(self) -> dict[str, Any]:
         return {
@@ -48,7 +48,7 @@ class PersonFileForm(ProjectForm, DiagnosticForm):
             "situations": self.situations,
             "needs": self.needs,
             "available_from": self.available_from.strip(),
-            "consent": self.consent == "on",
+            "employer_sharing": self.employer_sharing,
         }
 
 
@@ -79,7 +79,7 @@ def person_file_body(
         contraintes=_contraintes(form, (current or {}).get("contraintes", [])),
         needs=[need for need in form.needs if need in fr.NEED_LABELS],
         available_from=form.available_from.strip() or None,
-        share_with_employers=form.consent == "on",
+        employer_sharing=form.employer_sharing,
     )
     located = commune_location(form.commune)
     if located is None:
@@ -113,7 +113,7 @@ def person_file_values(profile: dict[str, Any] | None) -> dict[str, Any]:
             "situations": [],
             "needs": [],
             "available_from": "",
-            "consent": False,
+            "employer_sharing": "none",
         }
     place = profile["location"]
     code = place.get("insee_code")
@@ -126,7 +126,7 @@ def person_file_values(profile: dict[str, Any] | None) -> dict[str, Any]:
         "situations": [s for c in profile.get("contraintes", []) for s in c.get("situations", [])],
         "needs": profile.get("needs", []),
         "available_from": profile.get("available_from") or "",
-        "consent": bool(profile.get("share_with_employers")),
+        "employer_sharing": profile.get("employer_sharing", "none"),
     }
 
 

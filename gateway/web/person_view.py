@@ -18,6 +18,9 @@ from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
 from gateway.web.rendering import plain_number, render
 
+# A proposal waits for its result while it is proposed, or at the interview the employer offered.
+OPEN_STATUSES = ("proposed", "interview")
+
 
 def contraintes_view(profile: dict[str, Any]) -> list[dict[str, Any]]:
     """The seven contraintes in order, with neutral wording; health details are never shown."""
@@ -71,7 +74,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "history": history,
         "titles": titles,
         "latest": latest,
-        "open_proposals": [oid for oid, status in latest.items() if status == "proposed"],
+        "open_proposals": [oid for oid, status in latest.items() if status in OPEN_STATUSES],
         "occupation_choices": await person_choices(client, profile),
         "occupation_errors": {},
     }
@@ -107,6 +110,7 @@ def person_page(
     project: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     outcome_errors: dict[str, dict[str, str]] | None = None,
+    sharing_errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -116,6 +120,9 @@ def person_page(
         project=project or project_values(context["profile"]),
         errors=errors or {},
         outcome_errors=outcome_errors or {},
+        sharing_errors=sharing_errors or {},
+        sharing_labels=fr.EMPLOYER_SHARING_LABELS,
+        open_statuses=OPEN_STATUSES,
         reasons=list(fr.REFUSAL_REASON_LABELS.items()),
         contracts=list(fr.CONTRACT_LABELS.items()),
         transports=[(t.value, fr.TRANSPORT_LABELS_FR[t]) for t in Transport],

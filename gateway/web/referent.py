@@ -47,9 +47,17 @@ async def caseload(request: Request, caller: ReferentCaller) -> Response:
     try:
         async with api(request) as client:
             page = ok(await client.get("/api/v1/profiles", params={"limit": 200}))
+            answers = ok(await client.get("/api/v1/referent/employer-answers"))
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
-    return render(request, "referent.html", caller=caller, people=page["items"], total=page["total"])
+    return render(
+        request,
+        "referent.html",
+        caller=caller,
+        people=page["items"],
+        total=page["total"],
+        answers_unread=answers["unread"],
+    )
 
 
 @router.get("/referent/personnes/{profile_id}", response_class=HTMLResponse)

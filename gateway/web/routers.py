@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.web import admin, dashboard, employer, occupations, person_file, referent, signin
+from gateway.web import (
+    admin,
+    dashboard,
+    employer,
+    employer_proposals,
+    occupations,
+    person_file,
+    referent,
+    referent_answers,
+    signin,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
     employer.router,
+    employer_proposals.router,
     referent.router,
+    referent_answers.router,
     dashboard.router,
     admin.router,
     occupations.router,

@@ -22,7 +22,9 @@ from contracts.matching import (
     SuggestionOut,
     Suggestions,
 )
+from services.matching.api_proposals import ProposalsDep
 from services.matching.domain.outcomes import counts_for_the_employer
+from services.matching.domain.proposals import ResponsivenessFigures
 from services.matching.domain.ranking import Suggestion
 from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
@@ -55,17 +57,19 @@ def suggestions(
     profile_id: EntityId,
     caller: CallerDep,
     service: ServiceDep,
+    proposals: ProposalsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     min_version: MinVersion = None,
 ) -> Suggestions:
     if caller.role not in (Role.REFERENT, Role.ADMIN, Role.SYSTEM):
         raise Forbidden("Suggestions are for the person's référent.")
     ranked = service.suggest(profile_id, limit, min_version or 0)
-    items = [suggestion_out(s) for s in ranked.items]
+    answering = proposals.responsiveness({s.employer_id for s in ranked.items if s.employer_id})
+    items = [suggestion_out(s, answering.get(s.employer_id)) for s in ranked.items]
     return Suggestions(profile_id=profile_id, items=items, end_of_list=ranked.end_of_list)
 
 
-def suggestion_out(s: Suggestion) -> SuggestionOut:
+def suggestion_out(s: Suggestion, answering: ResponsivenessFigures | None = None) -> SuggestionOut:
     return SuggestionOut(
         offer_id=s.offer_id,
         score=s.score,
@@ -78,6 +82,7 @@ def suggestion_out(s: Suggestion) -> SuggestionOut:
         components={k: round(v, 4) for k, v in s.components.items()},
         reasons=[ReasonOut(code=r.code, text=r.text, effect=r.effect, detail=r.detail) for r in s.reasons],
         tier=s.tier,
+        employer_responsiveness=answering.summary() if answering and answering.shared else None,
     )
 
 

@@ -15,14 +15,15 @@ from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
-from services.matching import api, api_analytics, api_occupations
+from services.matching import api, api_analytics, api_occupations, api_proposals
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.adapters.sql import sql_units_of_work
+from services.matching.employer_proposals import EmployerProposals
 from services.matching.occupations import OccupationResolver, shared_linker, shared_skill_linker
-from services.matching.ports import OfferIndex, OfferSource, ProfileSource, TextEncoder
+from services.matching.ports import CandidateCardSource, OfferIndex, OfferSource, ProfileSource, TextEncoder
 from services.matching.reindexing import Reindexer
 from services.matching.service import MatchingService
 from services.matching.settings import MatchingSettings
@@ -71,6 +72,7 @@ def bootstrap(
     offers: OfferSource,
     encoder: TextEncoder | None = None,
     start_relay: bool = True,
+    cards: CandidateCardSource | None = None,
 ) -> MatchingComponents:
     engine = make_engine(settings.matching_database_url)
     migrate(engine, MIGRATIONS, version_table="matching_schema_version")
@@ -78,20 +80,16 @@ def bootstrap(
     index = make_index(settings, encoder.dimensions)
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
-    linker = shared_linker(settings.linker, settings.linking_cache)
-    occupations = OccupationResolver(
-        linker,
-        shared_skill_linker(settings.linker, settings.linking_cache),
-        # Both are the multilingual USE: a title's index vector is the one linking would compute.
-        index_vectors_serve_linking=settings.encoder == settings.linker == "use",
-    )
+    occupations = _occupation_resolver(settings)
+    units_of_work = sql_units_of_work(engine, on_commit=relay.notify)
     service = MatchingService(
-        units_of_work=sql_units_of_work(engine, on_commit=relay.notify),
+        units_of_work=units_of_work,
         index=index,
         encoder=encoder,
         profiles=profiles,
         offers=offers,
         occupations=occupations,
+        cards=cards,
     )
 
     workers: list[ConsumerWorker] = []
@@ -104,10 +102,12 @@ def bootstrap(
 
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router, api_occupations.router],
+        [api.router, api_analytics.router, api_occupations.router, api_proposals.router],
         {
             "matching": service,
-            "occupation_linker": linker,  # the resolver's own: candidates read what the product links with
+            "proposals": EmployerProposals(units_of_work),
+            # The resolver's own linker: candidates read what the product links with.
+            "occupation_linker": occupations.linker,
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
         },
@@ -120,6 +120,15 @@ def bootstrap(
         metrics=lambda: _metrics(service, consumer_stats(), relay, bus),
     )
     return MatchingComponents(engine, service, relay, app, bus, settings, workers)
+
+
+def _occupation_resolver(settings: MatchingSettings) -> OccupationResolver:
+    return OccupationResolver(
+        shared_linker(settings.linker, settings.linking_cache),
+        shared_skill_linker(settings.linker, settings.linking_cache),
+        # Both are the multilingual USE: a title's index vector is the one linking would compute.
+        index_vectors_serve_linking=settings.encoder == settings.linker == "use",
+    )
 
 
 def _remembering(encoder: TextEncoder, settings: MatchingSettings) -> TextEncoder:

@@ -78,6 +78,10 @@ class OccupationResolver:
         self._fiche_label = {code: fiche.label for code, fiche in taxonomy.fiches.items()}
         self._appellations = {a.code_ogr: a for a in taxonomy.appellations}
 
+    @property
+    def linker(self) -> OccupationLinker | None:
+        return self._linker
+
     def warm_up(self) -> None:
         if self._linker is not None:
             log.info("building the occupation index (first start: a minute or two; cached afterwards)")

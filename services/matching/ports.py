@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from contracts.offers import OfferPublic
-from contracts.profiles import MatchingView
+from contracts.profiles import CandidateCard, MatchingView
 from services.matching.domain.occupations import OfferOccupation
 
 Vector = npt.NDArray[np.float32]
@@ -178,6 +178,12 @@ class OfferIndex(Protocol):
 
 class ProfileSource(Protocol):
     def matching_view(self, profile_id: str) -> MatchingView | None: ...
+
+
+class CandidateCardSource(Protocol):
+    """What the person agreed to show an employer when proposed one of their offers (None: nothing)."""
+
+    def candidate_card(self, profile_id: str) -> CandidateCard | None: ...
 
 
 class OfferSource(Protocol):

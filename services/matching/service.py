@@ -5,23 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from common.clock import utcnow
 from common.errors import Conflict, NotFound
 from common.messaging.handlers import HandlerRegistry
 from contracts.events import (
-    OUTCOMES_TOPIC,
     OfferUpsertedV1,
-    OutcomeRecorded,
-    OutcomeRecordedV1,
     ProfileChanged,
     ProfileDeletedV1,
     ProfileUpsertedV1,
 )
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.offers import OfferPublic
-from contracts.profiles import MatchingView
+from contracts.profiles import CandidateCard, MatchingView
 from services.matching.domain.constraints import filters_for, usable_means
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import (
@@ -31,9 +29,12 @@ from services.matching.domain.outcomes import (
     employer_penalties,
     outcome_dict,
 )
+from services.matching.domain.proposals import overdue_cutoff, with_overdue
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
+from services.matching.employer_proposals import follow_proposal, write_outcome
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
+    CandidateCardSource,
     HardFilters,
     Hit,
     IndexedOffer,
@@ -68,6 +69,10 @@ class MatchingService:
     offers: OfferSource
     occupations: OccupationResolver = field(default_factory=lambda: OccupationResolver(None))
     today: Callable[[], date] = date.today
+    # Where a proposal's card comes from when the person agreed to share with employers; without it,
+    # proposals stay with the référent.
+    cards: CandidateCardSource | None = None
+    now: Callable[[], datetime] = utcnow
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
     def event_handlers(self) -> HandlerRegistry:
@@ -147,6 +152,7 @@ class MatchingService:
         with self.units_of_work() as uow:
             uow.projections.delete(profile_id)
             uow.outcomes.delete_for_profile(profile_id)
+            uow.proposals.delete_for_profile(profile_id)
             uow.commit()
 
     # -- queries --------------------------------------------------------------------------------------
@@ -157,7 +163,8 @@ class MatchingService:
         view = projection.view
         with self.units_of_work() as uow:
             statuses = uow.outcomes.statuses_for(profile_id)
-            penalties = employer_penalties(uow.outcomes.employer_records())
+            overdue = uow.proposals.overdue_by_employer(overdue_cutoff(self.now()))
+            penalties = employer_penalties(with_overdue(uow.outcomes.employer_records(), overdue))
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
         filters = filters_for(view, self.today(), excluded_offer_ids=closed)
         hits = self._candidates(projection, filters, limit)
@@ -209,19 +216,23 @@ class MatchingService:
         offer = self.index.get_offers([offer_id]).get(offer_id)
         if offer is None:
             raise NotFound(f"No offer {offer_id}.", code="offer.not_found")
+        card = self._card_if_consented(profile_id, offer_id) if status == OutcomeStatus.PROPOSED else None
         with self.units_of_work() as uow:
-            check_outcome(status, reason, uow.outcomes.latest(profile_id, offer_id))
             outcome = Outcome(profile_id, offer_id, offer.employer_id, status, reason, recorded_by)
-            uow.outcomes.add(outcome)
-            payload = OutcomeRecorded(
-                profile_id=profile_id,
-                offer_id=offer_id,
-                status=status.value,
-                reason=reason.value if reason else None,
-            )
-            uow.outbox.add(OUTCOMES_TOPIC, OutcomeRecordedV1(key=profile_id, payload=payload))
+            write_outcome(uow, outcome)
+            follow_proposal(uow, outcome, card, offer.skills)
             uow.commit()
         return outcome_dict(outcome)
+
+    def _card_if_consented(self, profile_id: str, offer_id: str) -> CandidateCard | None:
+        """The card the person agreed to show the employer, asked of the profiles service before the unit
+        of work opens; only once the proposal is known to be a new one, so that the profiles service's
+        audit trail never records a card that was not shared."""
+        if self.cards is None:
+            return None
+        with self.units_of_work() as uow:
+            check_outcome(OutcomeStatus.PROPOSED, None, uow.outcomes.latest(profile_id, offer_id))
+        return self.cards.candidate_card(profile_id)
 
     def outcomes(self, profile_id: str) -> list[dict[str, object]]:
         with self.units_of_work() as uow:

@@ -6,8 +6,9 @@ Kept out of ports.py, which the domain imports: the unit of work brings in the o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from common.unit_of_work import UnitOfWork
@@ -15,6 +16,7 @@ from contracts.matching import OutcomeStatus
 from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.domain.proposals import EmployerProposal
 from services.matching.ports import Vector
 
 
@@ -74,14 +76,52 @@ class OutcomeRepository(Protocol):
         ...
 
 
+class ProposalRepository(Protocol):
+    """The proposals shared with employers (domain/proposals.py's EmployerProposal)."""
+
+    def add(self, proposal: EmployerProposal) -> None: ...
+
+    def save(self, proposal: EmployerProposal) -> None: ...
+
+    def get(self, proposal_id: str, for_update: bool = False) -> EmployerProposal | None: ...
+
+    def open_one(self, profile_id: str, offer_id: str) -> EmployerProposal | None:
+        """The proposal of this offer to this person still open, if it was shared."""
+        ...
+
+    def for_employer(self, employer_id: str, limit: int) -> list[EmployerProposal]:
+        """Newest first."""
+        ...
+
+    def answered_for_referent(self, referent_id: str, limit: int) -> list[EmployerProposal]:
+        """The référent's proposals that an employer answered, latest answer first."""
+        ...
+
+    def mark_read(self, referent_id: str) -> int: ...
+
+    def timings(self, employer_ids: Collection[str]) -> dict[str, list[tuple[datetime, datetime | None]]]:
+        """(proposed_at, first_answered_at) of every proposal shared with each of these employers."""
+        ...
+
+    def overdue_by_employer(self, cutoff: datetime) -> dict[str, int]:
+        """Open proposals shared before `cutoff` and never answered, by employer."""
+        ...
+
+    def delete_for_profile(self, profile_id: str) -> int: ...
+
+
 class MatchingUnitOfWork(UnitOfWork, Protocol):
-    """Outcomes and their `outcome.recorded` events (in the outbox) commit together, or not at all."""
+    """Outcomes and their `outcome.recorded` events (in the outbox) commit together, or not at all; so
+    do proposals shared with employers and their `proposal.*` events."""
 
     @property
     def projections(self) -> ProjectionRepository: ...
 
     @property
     def outcomes(self) -> OutcomeRepository: ...
+
+    @property
+    def proposals(self) -> ProposalRepository: ...
 
 
 MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from common.errors import Forbidden
 from common.http import CallerDep, EntityId
 from common.schemas import Page
-from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
+from contracts.profiles import (
+    CandidateCard,
+    Consultation,
+    MatchingView,
+    ProfileCreate,
+    ProfilePublic,
+    ProfileUpdate,
+)
 from services.profiles.service import ProfilesService
 
 
@@ -98,3 +105,9 @@ internal = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=Fa
 @internal.get("/profiles/{profile_id}/matching-view", response_model=MatchingView)
 def matching_view(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> MatchingView:
     return service.matching_view(caller, profile_id)
+
+
+@internal.get("/profiles/{profile_id}/candidate-card", response_model=CandidateCard | None)
+def candidate_card(profile_id: EntityId, caller: CallerDep, service: ServiceDep) -> CandidateCard | None:
+    """What the person agreed to show an employer (null: they did not agree)."""
+    return service.candidate_card(caller, profile_id)

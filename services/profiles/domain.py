@@ -20,7 +20,17 @@ from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
 from common.text import normalise
 from contracts.events import ProfileDeletedV1, ProfileUpsertedV1
-from contracts.profiles import MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
+from contracts.profiles import (
+    CandidateCard,
+    EmployerSharing,
+    MatchingView,
+    ProfileCreate,
+    ProfilePublic,
+    ProfileUpdate,
+)
+
+# Words of a display name that are no first name: with them the card falls back to initials.
+_CIVILITIES = {"m", "m.", "mme", "mme.", "mlle", "mlle.", "monsieur", "madame", "mademoiselle"}
 
 
 def check_can_read(caller: Caller, profile_id: str, referent_id: str | None) -> None:
@@ -73,8 +83,8 @@ class Profile:
     contraintes: list[dict[str, Any]] = field(default_factory=list)
     excluded_conditions: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+    employer_sharing: str = EmployerSharing.NONE.value
     available_from: date | None = None
-    share_with_employers: bool = False
     followup_ended_on: date | None = None
     version: int = 1
     created_at: datetime = field(default_factory=utcnow)
@@ -138,6 +148,30 @@ class Profile:
                 "excluded_conditions": self.excluded_conditions,
             }
         )
+
+    def candidate_card(self) -> CandidateCard | None:
+        """The card an employer may see when the person is proposed to them; None without consent."""
+        sharing = EmployerSharing(self.employer_sharing)
+        if sharing == EmployerSharing.NONE:
+            return None
+        return CandidateCard(
+            profile_id=self.id,
+            shown_name=shown_name(self.display_name, sharing),
+            skills=list(self.skills),
+            available_from=self.available_from,
+        )
+
+
+def shown_name(display_name: str, sharing: EmployerSharing) -> str | None:
+    """The name as far as the person allowed: 'Sophie Martin' → 'S. M.' (initials) or 'Sophie' (first
+    name). A display name that starts with a civility ('M. B.') has no first name to give: initials."""
+    words = [w for w in display_name.replace("-", " ").split() if w]
+    if sharing == EmployerSharing.FIRST_NAME and words and words[0].lower() not in _CIVILITIES:
+        return words[0]
+    if sharing in (EmployerSharing.FIRST_NAME, EmployerSharing.INITIALS):
+        letters = [w[0].upper() for w in words if w.lower() not in _CIVILITIES and w[0].isalpha()]
+        return " ".join(f"{letter}." for letter in letters) or None
+    return None
 
 
 _PLACE_AND_TIMES = ("commune", "insee_code", "lat", "lon", "created_at", "updated_at")

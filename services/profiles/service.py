@@ -10,7 +10,14 @@ from common.clock import utcnow
 from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
 from common.schemas import Page
-from contracts.profiles import Consultation, MatchingView, ProfileCreate, ProfilePublic, ProfileUpdate
+from contracts.profiles import (
+    CandidateCard,
+    Consultation,
+    MatchingView,
+    ProfileCreate,
+    ProfilePublic,
+    ProfileUpdate,
+)
 from services.profiles.domain import Profile, check_can_create, check_can_read, check_can_write
 from services.profiles.ports import ProfilesUnitOfWork, ProfilesUnitOfWorkFactory
 
@@ -110,13 +117,29 @@ class ProfilesService:
 
     def matching_view(self, caller: Caller, profile_id: str) -> MatchingView:
         """For the matching service only (system caller): criteria, no identity."""
-        if caller.role != Role.SYSTEM:
-            check_can_read(caller, profile_id, None)
         with self._units_of_work() as uow:
-            profile = uow.profiles.get(profile_id)
-            if profile is None:
-                raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
-            return profile.matching_view()
+            return _for_the_system(uow, caller, profile_id).matching_view()
+
+    def candidate_card(self, caller: Caller, profile_id: str) -> CandidateCard | None:
+        """For the matching service only (system caller), when a référent proposes an offer: the card the
+        person agreed to show the employer, or None when they did not agree. The sharing is audited."""
+        with self._units_of_work() as uow:
+            card = _for_the_system(uow, caller, profile_id).candidate_card()
+            if card is not None:
+                uow.audit.record(caller.subject, caller.role, "share card", profile_id)
+                uow.commit()
+            return card
+
+
+def _for_the_system(uow: ProfilesUnitOfWork, caller: Caller, profile_id: str) -> Profile:
+    """The file, for a read only a sibling service makes (the system caller); anyone else is refused as
+    a read of someone else's file would be."""
+    if caller.role != Role.SYSTEM:
+        check_can_read(caller, profile_id, None)
+    profile = uow.profiles.get(profile_id)
+    if profile is None:
+        raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
+    return profile
 
 
 def _checked(

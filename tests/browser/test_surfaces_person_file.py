@@ -72,7 +72,7 @@ def test_the_referent_adds_a_person_through_the_form(new_page: Any, live_server:
     page.get_by_label("aide à la mobilité (permis, transport)").check()
     page.get_by_label("vélo").check()
     page.get_by_label("Disponible à partir du").fill("2027-01-04")
-    page.get_by_label(re.compile("La personne accepte que son référent la présente")).check()
+    page.get_by_label("Transmettre la fiche avec les initiales").check()
     page.get_by_role("button", name="Ajouter la personne").click()
 
     page.wait_for_url(re.compile(r"ok=personne-creee"))
@@ -85,7 +85,7 @@ def test_the_referent_adds_a_person_through_the_form(new_page: Any, live_server:
     assert "permis non valide" in page.locator("#contraintes").inner_text()
     saved = api_call(live_server, "referent", "GET", f"/api/v1/profiles/{profile_id_of(page)}")
     assert saved["target_jobs"] == ["cariste"] and saved["location"]["commune"] == "Pithiviers"
-    assert saved["needs"] == ["aide_a_la_mobilite"] and saved["share_with_employers"] is True
+    assert saved["needs"] == ["aide_a_la_mobilite"] and saved["employer_sharing"] == "initials"
 
     page.get_by_role("link", name="Mon portefeuille").first.click()
     page.get_by_role("link", name=name).click()

@@ -16,10 +16,14 @@ from contracts.events import (
     OfferUpsertedV1,
     OfferV1,
     ProfileUpsertedV1,
+    ProposalAnswered,
+    ProposalAnsweredV1,
+    ProposalMade,
     decode_event,
     event_tag,
 )
 from contracts.offers import OfferPublic
+from contracts.proposals import EMPLOYER_REFUSAL_REASONS, EmployerAnswer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 
@@ -94,3 +98,20 @@ def test_profile_events_carry_an_id_and_a_version_only() -> None:
     event = decode_event(compact(EXAMPLES / "profile.upserted.v1.json"))
     assert isinstance(event, ProfileUpsertedV1)
     assert set(event.payload.model_dump()) == {"profile_id", "version"}
+
+
+def test_proposal_events_carry_ids_and_codes_only() -> None:
+    """Never the card (name, skills), never the employer's question: consumers ask matching for more."""
+    assert set(ProposalMade.model_fields) == {"proposal_id", "profile_id", "offer_id", "employer_id"}
+    assert set(ProposalAnswered.model_fields) == {
+        "proposal_id",
+        "profile_id",
+        "offer_id",
+        "employer_id",
+        "answer",
+        "reason",
+    }
+    answered = decode_event(compact(EXAMPLES / "proposal.answered.v1.json"))
+    assert isinstance(answered, ProposalAnsweredV1)
+    assert answered.payload.answer in {a.value for a in EmployerAnswer}
+    assert answered.payload.reason in {r.value for r in EMPLOYER_REFUSAL_REASONS}

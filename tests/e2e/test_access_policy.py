@@ -22,7 +22,16 @@ from tests.factories import offer_payload, profile_payload
 
 EVERYONE = {"referent", "other_referent", "employer", "other_employer", "analyst", "admin"}
 ROLES = ["anonymous", "referent", "other_referent", "employer", "other_employer", "analyst", "admin"]
-PERSONAL_KEYS = {"display_name", "contraintes", "referent_id", "profile_id", "skills_available_by_person"}
+PERSONAL_KEYS = {
+    "display_name",
+    "contraintes",
+    "situations",
+    "excluded_conditions",
+    "mobility",
+    "referent_id",
+    "profile_id",
+    "skills_available_by_person",
+}
 
 # Who may call what. Everyone not listed is refused (401 anonymous, 403 wrong role, 404 not theirs).
 # "referent" owns the person used in the call; "employer" owns the offer.
@@ -43,6 +52,12 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/profiles/{profile_id}/suggestions"): {"referent"},
     ("POST", "/api/v1/profiles/{profile_id}/outcomes"): {"referent"},
     ("GET", "/api/v1/profiles/{profile_id}/outcomes"): {"referent", "admin"},
+    ("GET", "/api/v1/employer/proposals"): {"employer", "other_employer"},
+    ("POST", "/api/v1/employer/proposals/{proposal_id}/answer"): {"employer"},
+    ("GET", "/api/v1/employer/responsiveness"): {"employer", "other_employer"},
+    ("GET", "/api/v1/employers/{employer_id}/responsiveness"): {"referent", "other_referent", "admin"},
+    ("GET", "/api/v1/referent/employer-answers"): {"referent", "other_referent"},
+    ("POST", "/api/v1/referent/employer-answers/read"): {"referent", "other_referent"},
     ("POST", "/api/v1/admin/retention/purge"): {"admin"},
     ("GET", "/api/v1/matching/status"): {"admin"},
     ("POST", "/api/v1/matching/reindex"): {"admin"},
@@ -85,7 +100,13 @@ def headers(client: TestClient, platform: EmbeddedPlatform) -> dict[str, dict[st
 
 
 def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids: dict[str, str]):  # type: ignore[no-untyped-def]
-    url = path.format(offer_id=ids["offer_id"], profile_id=ids["profile_id"], action="pause")
+    url = path.format(
+        offer_id=ids["offer_id"],
+        profile_id=ids["profile_id"],
+        action="pause",
+        proposal_id=ids.get("proposal_id", "none"),
+        employer_id="employer",
+    )
     body: Any = None
     files = None
     if (method, path) == ("POST", "/api/v1/offers"):
@@ -98,6 +119,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"skills": ["accueil"]}
     elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/outcomes"):
         body = {"offer_id": ids["offer_id"], "status": "proposed"}
+    elif (method, path) == ("POST", "/api/v1/employer/proposals/{proposal_id}/answer"):
+        body = {"answer": "interview"}
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -111,17 +134,20 @@ def test_every_endpoint_for_every_role_follows_the_policy(
     } - NOT_WALKED
     assert operations == set(POLICY), f"policy and API differ: {operations ^ set(POLICY)}"
 
-    def fresh() -> dict[str, str]:
+    def fresh(path: str) -> dict[str, str]:
         offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
         person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
         platform.settle()  # the offer is indexed, so outcomes can point at it
-        return {"offer_id": offer["id"], "profile_id": person["id"]}
+        ids = {"offer_id": offer["id"], "profile_id": person["id"]}
+        if "{proposal_id}" in path:  # a proposal shared with the employer, to answer
+            ids["proposal_id"] = share_a_proposal(client, headers, ids)
+        return ids
 
     checked, violations = 0, []
     for (method, path), allowed in sorted(POLICY.items()):
         # One offer and one person per endpoint. Roles are walked from the least to the most entitled, so
         # a change made by an allowed caller (a pause, say) cannot open or close the door for the next.
-        ids = fresh()
+        ids = fresh(path)
         for role in ROLES:
             response = _call(client, method, path, headers[role], ids)
             checked += 1
@@ -140,6 +166,53 @@ def test_every_endpoint_for_every_role_follows_the_policy(
                     violations.append(f"{role} {method} {path} sees personal data: {leaked}")
     print(f"\n{checked} policy cells checked, {len(violations)} violations")
     assert not violations, "\n".join(violations)
+
+
+def share_a_proposal(client: TestClient, headers: dict[str, dict[str, str]], ids: dict[str, str]) -> str:
+    """The person agrees to share, the référent proposes the offer: the employer's proposal id."""
+    profile = f"/api/v1/profiles/{ids['profile_id']}"
+    agreed = client.patch(profile, json={"employer_sharing": "initials"}, headers=headers["referent"])
+    assert agreed.status_code == 200, agreed.text
+    body = {"offer_id": ids["offer_id"], "status": "proposed"}
+    proposed = client.post(f"{profile}/outcomes", json=body, headers=headers["referent"])
+    assert proposed.status_code == 201, proposed.text
+    shared = client.get("/api/v1/employer/proposals", headers=headers["employer"]).json()["items"]
+    return str(next(p["id"] for p in shared if p["offer_id"] == ids["offer_id"]))
+
+
+def test_an_employer_never_sees_the_file_the_diagnostic_or_the_name_beyond_the_consent(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
+    diagnostic = [{"code": "sante", "status": "OUI", "situations": ["garde_enfant"]}]
+    start = "2027-01-04"
+    payload = profile_payload(display_name="Sophie Testeuse", contraintes=diagnostic, available_from=start)
+    person = client.post("/api/v1/profiles", json=payload, headers=headers["referent"]).json()
+    platform.settle()
+    ids = {"offer_id": offer["id"], "profile_id": person["id"]}
+    proposal_id = share_a_proposal(client, headers, ids)
+    answered = client.post(
+        f"/api/v1/employer/proposals/{proposal_id}/answer",
+        json={"answer": "question", "question": "Quelles sont ses disponibilités ?"},
+        headers=headers["employer"],
+    )
+    assert answered.status_code == 200, answered.text
+    listing = client.get("/api/v1/employer/proposals", headers=headers["employer"])
+    (card,) = [p for p in listing.json()["items"] if p["id"] == proposal_id]
+    assert card["shown_name"] == "S. T." and card["available_from"] == start
+    assert card["relevant_skills"] == ["nettoyage des locaux"] and card["referent_name"]
+    for response in (listing, answered):
+        assert not PERSONAL_KEYS & _keys(response)
+        for word in ("Sophie", "Testeuse", "sante", "garde_enfant", "contrainte", "Amilly", person["id"]):
+            assert word not in response.text, word
+    # The other employer sees nothing of it, and cannot answer it.
+    assert proposal_id not in client.get("/api/v1/employer/proposals", headers=headers["other_employer"]).text
+    refused = client.post(
+        f"/api/v1/employer/proposals/{proposal_id}/answer",
+        json={"answer": "hired"},
+        headers=headers["other_employer"],
+    )
+    assert refused.status_code == 404
 
 
 def _keys(response) -> set[str]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from common.db import make_engine, migrate
 from common.outbox import OutboxMessage
-from contracts.events import OfferUpsertedV1, OutcomeRecordedV1, decode_event
+from contracts.events import EventEnvelope, OfferUpsertedV1, OutcomeRecordedV1, decode_event
 from services.matching.adapters import sql as matching_sql
 from services.matching.bootstrap import MIGRATIONS as MATCHING_MIGRATIONS
 from services.offers.adapters import sql as offers_sql
@@ -20,6 +20,7 @@ from services.offers.service import OffersService
 from services.profiles.adapters import sql as profiles_sql
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
+from tests.use_cases.employer_loop import EmployerLoopUseCases, Loop, LoopWorld
 from tests.use_cases.matching import MatchingUseCases, MatchingWorld, matching_service
 from tests.use_cases.offers import OffersUseCases, OffersWorld
 from tests.use_cases.profiles import ProfilesUseCases, ProfilesWorld
@@ -84,3 +85,15 @@ class TestMatchingOnPostgres(MatchingUseCases):
     @pytest.fixture
     def world(self, fresh_postgres_db: str, tmp_path: Path) -> MatchingWorld:
         return SqlMatchingWorld(fresh_postgres_db, tmp_path)
+
+
+class TestEmployerLoopOnPostgres(EmployerLoopUseCases):
+    @pytest.fixture
+    def world(self, fresh_postgres_db: str, tmp_path: Path) -> LoopWorld:
+        engine = make_engine(fresh_postgres_db)
+        migrate(engine, MATCHING_MIGRATIONS, "matching_schema_version")
+
+        def events() -> list[EventEnvelope]:
+            return [decode_event(raw) for raw in outbox(engine)]
+
+        return Loop(matching_sql.sql_units_of_work(engine), tmp_path, events)

@@ -202,12 +202,14 @@ class MatchingUseCases:
         service.record_outcome("p1", "o2", PROPOSED, None, "r1")
         assert service.offer_outcome_counts("o1") == {
             "proposed": 3,
+            "interview": 0,
             "accepted": 1,
             "refused": 1,
             "withdrawn": 0,
         }
         assert service.offer_outcome_counts("unknown") == {
             "proposed": 0,
+            "interview": 0,
             "accepted": 0,
             "refused": 0,
             "withdrawn": 0,

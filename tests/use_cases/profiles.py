@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from common.errors import Forbidden, NotFound
 from common.identity import SYSTEM_CALLER, Caller, Role
 from contracts.events import ProfileChanged, ProfileDeletedV1, ProfileUpsertedV1, decode_event
-from contracts.profiles import Consultation, ProfileCreate, ProfileUpdate
+from contracts.profiles import Consultation, EmployerSharing, ProfileCreate, ProfileUpdate
 from services.profiles.service import ProfilesService
 from tests.factories import profile_payload
 
@@ -96,24 +96,26 @@ class ProfilesUseCases:
 
     def test_needs_availability_and_consent_are_kept_and_changed(self, world: ProfilesWorld) -> None:
         created = world.service.create(REFERENT, ProfileCreate(**profile_payload()))
-        assert (created.needs, created.available_from, created.share_with_employers) == ([], None, False)
+        assert (created.needs, created.available_from, created.employer_sharing) == ([], None, "none")
         world.service.update(
             REFERENT,
             created.id,
             ProfileUpdate(
-                needs=["solution_de_garde"], available_from=date(2027, 1, 4), share_with_employers=True
+                needs=["solution_de_garde"],
+                available_from=date(2027, 1, 4),
+                employer_sharing=EmployerSharing.INITIALS,
             ),
         )
         read = world.service.get(REFERENT, created.id)
-        assert (read.needs, read.available_from, read.share_with_employers) == (
+        assert (read.needs, read.available_from, read.employer_sharing) == (
             ["solution_de_garde"],
             date(2027, 1, 4),
-            True,
+            "initials",
         )
         world.service.update(REFERENT, created.id, ProfileUpdate(available_from=None))
         assert world.service.get(REFERENT, created.id).available_from is None
         with pytest.raises(ValidationError):
-            ProfileUpdate.model_validate({"share_with_employers": None})
+            ProfileUpdate.model_validate({"employer_sharing": None})
 
     def test_matching_view_has_criteria_but_no_identity(self, world: ProfilesWorld) -> None:
         created = world.service.create(
@@ -125,6 +127,38 @@ class ProfilesUseCases:
         assert view["mobility"]["max_distance_km"] == 15
         with pytest.raises(NotFound):
             world.service.matching_view(REFERENT, created.id)
+
+    def test_a_candidate_card_holds_only_what_the_person_agreed_to_share(self, world: ProfilesWorld) -> None:
+        service = world.service
+        payload = profile_payload(
+            display_name="Sophie Martin",
+            skills=["nettoyage des locaux", "repassage"],
+            contraintes=[{"code": "sante", "status": "OUI"}],
+        )
+        created = service.create(REFERENT, ProfileCreate(**payload))
+        assert created.employer_sharing == EmployerSharing.NONE
+        assert service.candidate_card(SYSTEM_CALLER, created.id) is None  # no consent: nothing leaves
+
+        start = date(2027, 1, 4)
+        sharing = ProfileUpdate(employer_sharing=EmployerSharing.INITIALS, available_from=start)
+        service.update(REFERENT, created.id, sharing)
+        card = service.candidate_card(SYSTEM_CALLER, created.id)
+        assert card is not None and card.model_dump() == {
+            "profile_id": created.id,
+            "shown_name": "S. M.",
+            "skills": ["nettoyage des locaux", "repassage"],
+            "available_from": start,
+        }
+        service.update(REFERENT, created.id, ProfileUpdate(employer_sharing=EmployerSharing.FIRST_NAME))
+        assert (card := service.candidate_card(SYSTEM_CALLER, created.id)) and card.shown_name == "Sophie"
+        service.update(REFERENT, created.id, ProfileUpdate(employer_sharing=EmployerSharing.ANONYMOUS))
+        assert (card := service.candidate_card(SYSTEM_CALLER, created.id)) and card.shown_name is None
+        with pytest.raises(Forbidden):
+            service.candidate_card(Caller("e1", Role.EMPLOYER), created.id)
+        with pytest.raises(NotFound):
+            service.candidate_card(REFERENT, created.id)  # only matching asks, as the system
+        actions = [entry["action"] for entry in service.audit_trail(REFERENT, created.id)]
+        assert actions.count("share card") == 3
 
     def test_a_consultation_is_allowed_as_a_read_would_be_and_audited_under_its_name(
         self, world: ProfilesWorld

@@ -15,8 +15,10 @@ from common.text import normalise
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.profiles import MatchingView
+from services.matching.adapters.proposals_memory import MemoryProposalRepository
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.domain.proposals import EmployerProposal
 from services.matching.ports import Vector
 from services.matching.units import Projection
 
@@ -27,6 +29,7 @@ class MemoryMatchingStore:
 
     projections: dict[str, Projection] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
+    proposals: dict[str, EmployerProposal] = field(default_factory=dict)
     outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
 
 
@@ -114,10 +117,12 @@ class MemoryMatchingUnitOfWork(MemoryUnitOfWork):
     def _open(self) -> None:
         self.projections = MemoryProjectionRepository(copy.deepcopy(self._store.projections))
         self.outcomes = MemoryOutcomeRepository(list(self._store.outcomes))
+        self.proposals = MemoryProposalRepository(dict(self._store.proposals))
 
     def _keep(self) -> None:
         self._store.projections = copy.deepcopy(self.projections.stored)
         self._store.outcomes = list(self.outcomes.stored)
+        self._store.proposals = dict(self.proposals.stored)
 
 
 def memory_units_of_work(store: MemoryMatchingStore) -> Callable[[], MemoryMatchingUnitOfWork]:

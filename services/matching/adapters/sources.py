@@ -15,7 +15,7 @@ from common.errors import Unavailable
 from common.identity import SYSTEM_CALLER
 from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
 from contracts.offers import OfferPublic
-from contracts.profiles import MatchingView
+from contracts.profiles import CandidateCard, MatchingView
 
 
 class _Signing(httpx.Auth):
@@ -35,9 +35,10 @@ class HttpProfileSource:
         auth = _Signing(internal_token, "profiles")
         self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
-    def matching_view(self, profile_id: str) -> MatchingView | None:
+    def _get(self, path: str) -> httpx.Response | None:
+        """The answer, None for a 404 (no such profile); Unavailable when the service is not there."""
         try:
-            response = self._client.get(f"/internal/profiles/{profile_id}/matching-view")
+            response = self._client.get(path)
         except httpx.HTTPError as exc:
             raise Unavailable(f"The profiles service cannot be reached: {exc}") from exc
         if response.status_code == 404:
@@ -45,7 +46,17 @@ class HttpProfileSource:
         if response.status_code >= 500:
             raise Unavailable(f"The profiles service answered {response.status_code}.")
         response.raise_for_status()
-        return MatchingView.model_validate(response.json())
+        return response
+
+    def matching_view(self, profile_id: str) -> MatchingView | None:
+        response = self._get(f"/internal/profiles/{profile_id}/matching-view")
+        return MatchingView.model_validate(response.json()) if response is not None else None
+
+    def candidate_card(self, profile_id: str) -> CandidateCard | None:
+        """What the person agreed to show an employer; None without consent (or without the person)."""
+        response = self._get(f"/internal/profiles/{profile_id}/candidate-card")
+        body = response.json() if response is not None else None
+        return CandidateCard.model_validate(body) if body is not None else None
 
 
 class HttpOfferSource:

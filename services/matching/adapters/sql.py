@@ -18,6 +18,7 @@ from common.sql_unit_of_work import SqlUnitOfWork
 from common.text import normalise
 from contracts.profiles import MatchingView
 from services.matching.adapters.outcomes_sql import SqlOutcomeRepository
+from services.matching.adapters.proposals_sql import SqlProposalRepository
 from services.matching.domain.occupations import OccupationLink
 from services.matching.ports import Vector
 from services.matching.units import Projection
@@ -87,10 +88,12 @@ class SqlProjectionRepository:
 class SqlMatchingUnitOfWork(SqlUnitOfWork):
     projections: SqlProjectionRepository
     outcomes: SqlOutcomeRepository
+    proposals: SqlProposalRepository
 
     def _repositories(self) -> None:
         self.projections = SqlProjectionRepository(self.session)
         self.outcomes = SqlOutcomeRepository(self.session)
+        self.proposals = SqlProposalRepository(self.session)
 
 
 def sql_units_of_work(

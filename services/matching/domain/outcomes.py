@@ -1,4 +1,5 @@
-"""What happened to a suggestion: proposed to the person, then accepted, refused (and why) or withdrawn.
+"""What happened to a suggestion: proposed to the person, perhaps an interview, then accepted, refused
+(and why) or withdrawn.
 
 Outcomes feed back into ranking: an offer refused or already accepted is not suggested again to that
 person, and employers who leave proposals unanswered drift down for everyone.
@@ -42,10 +43,15 @@ def check_outcome(
             [{"field": "status", "message": f"This proposal is already {previous}."}],
             code="outcome.already_closed",
         )
-    if status == OutcomeStatus.PROPOSED and previous == OutcomeStatus.PROPOSED:
+    if status == OutcomeStatus.PROPOSED and previous is not None:  # proposed, or at the interview
         raise ValidationFailed(
             [{"field": "status", "message": "This offer was already proposed."}],
             code="outcome.already_proposed",
+        )
+    if status == OutcomeStatus.INTERVIEW and previous == OutcomeStatus.INTERVIEW:
+        raise ValidationFailed(
+            [{"field": "status", "message": "An interview is already planned."}],
+            code="outcome.already_interview",
         )
 
 

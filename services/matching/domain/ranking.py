@@ -77,6 +77,7 @@ class Suggestion:
     components: dict[str, float]
     reasons: list[Reason] = field(default_factory=list)
     tier: str = TIER_OWN
+    employer_id: str = ""  # whose responsiveness the référent is told about (never shown as such)
 
 
 @dataclass
@@ -177,6 +178,7 @@ class _Scorer:
             employer_name=offer.employer_name,
             components=components,
             tier=tier,
+            employer_id=offer.employer_id,
         )
         return _Scored(suggestion, occupation, fit, penalty < 1.0, offer.id in person.already_proposed)
 

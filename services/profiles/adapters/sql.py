@@ -39,8 +39,8 @@ class ProfileRow(SQLModel, table=True):
     contraintes: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     excluded_conditions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    employer_sharing: str = Field(default="none", max_length=20)
     available_from: date | None = None
-    share_with_employers: bool = False
     followup_ended_on: date | None = Field(default=None, index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

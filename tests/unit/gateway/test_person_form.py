@@ -23,7 +23,7 @@ def filled(**overrides: Any) -> PersonFileForm:
         "situations": ["garde_enfant", "aucun_moyen_de_transport"],
         "needs": ["solution_de_garde", "inconnu"],
         "available_from": "2027-01-04",
-        "consent": "on",
+        "employer_sharing": "initials",
         "contrainte_contraintes_familiales": "OUI",
         "contrainte_mobilite": "CLOTUREE",
         "contrainte_sante": "n'importe quoi",
@@ -40,7 +40,7 @@ def test_a_filled_form_makes_a_valid_new_file() -> None:
     assert created.mobility.max_distance_km == 12.5 and created.max_hours_per_week == 30
     assert created.skills == ["conduite de chariot", "manutention"]
     assert created.needs == ["solution_de_garde"]  # a need the form does not offer is dropped
-    assert str(created.available_from) == "2027-01-04" and created.share_with_employers is True
+    assert str(created.available_from) == "2027-01-04" and created.employer_sharing == "initials"
     contraintes = {c.code.value: (c.status.value, c.situations) for c in created.contraintes}
     assert contraintes == {
         "mobilite": ("CLOTUREE", ["aucun_moyen_de_transport"]),
@@ -84,7 +84,7 @@ def test_a_file_shows_back_as_the_form_reads_it() -> None:
     profile = {**ProfileCreate.model_validate(body).model_dump(mode="json"), "appellation_codes": []}
     values = person_file_values(profile)
     assert values["commune"] == "Montargis (45208)" and values["radius"] == "12.5"
-    assert values["statuses"]["contraintes_familiales"] == "OUI" and values["consent"] is True
+    assert values["statuses"]["contraintes_familiales"] == "OUI" and values["employer_sharing"] == "initials"
     assert set(values["situations"]) == {"garde_enfant", "aucun_moyen_de_transport"}
     assert values["available_from"] == "2027-01-04"
     assert person_file_values(None)["target_jobs"] == ["", "", ""]

@@ -15,17 +15,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Existing files get the empty values a new file starts with: no need recorded, no date, no consent.
+    # Existing files get the empty values a new file starts with: no need recorded, no date.
     with op.batch_alter_table("profile") as batch:
         batch.add_column(sa.Column("needs", sa.JSON(), nullable=False, server_default="[]"))
         batch.add_column(sa.Column("available_from", sa.Date(), nullable=True))
-        batch.add_column(
-            sa.Column("share_with_employers", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        # No consent recorded: nothing of the person reaches an employer.
+        batch.add_column(sa.Column("employer_sharing", sa.String(20), nullable=False, server_default="none"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("profile") as batch:
-        batch.drop_column("share_with_employers")
+        batch.drop_column("employer_sharing")
         batch.drop_column("available_from")
         batch.drop_column("needs")
