@@ -15,6 +15,7 @@ from common.rome import appellation
 from common.vocabulary import Contrainte, Transport, WorkCondition
 from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
+from gateway.web.offer_sheet import proposal_dates
 from gateway.web.rendering import plain_number, render
 
 
@@ -45,7 +46,11 @@ async def _titles(
         answer = await client.get(f"/api/v1/offers/{quote(offer_id)}")
         if answer.status_code == 200:
             offer = answer.json()
-            titles[offer_id] = {"title": offer["title"], "commune": offer["location"]["commune"]}
+            titles[offer_id] = {
+                "title": offer["title"],
+                "commune": offer["location"]["commune"],
+                "employer_name": offer.get("employer_name"),
+            }
     return titles
 
 
@@ -68,6 +73,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "suggestions": suggestions,
         "end_of_list": ranked.get("end_of_list"),
         "history": history,
+        "proposed_on": proposal_dates(history),
         "titles": titles,
         "latest": latest,
         "open_proposals": [oid for oid, status in latest.items() if status == "proposed"],
