@@ -212,6 +212,19 @@ SCORE_COMPONENT_LABELS: dict[str, str] = {
     "freshness": "fraîcheur de l'offre",
 }
 
+# How to apply, as an offer's `contact` names its parts (France Travail's keys, and the CSV import's).
+CONTACT_LABELS: dict[str, str] = {
+    "nom": "Contact",
+    "coordonnees1": "Adresse",
+    "coordonnees2": "Adresse (suite)",
+    "coordonnees3": "Adresse (suite)",
+    "telephone": "Téléphone",
+    "courriel": "Courriel",
+    "commentaire": "À savoir",
+    "urlRecruteur": "Site du recruteur",
+    "urlPostulation": "Postuler en ligne",
+}
+
 # -- messages of the pages --------------------------------------------------------------------------------
 FIELD_REQUIRED = "Ce champ est obligatoire."
 NUMBER_EXPECTED = "Un nombre est attendu."
@@ -224,6 +237,11 @@ SIGN_IN_REFUSED = "Identifiant ou mot de passe incorrect."
 REQUEST_FAILED = "La demande a échoué."
 REQUEST_NOT_DONE = "La demande n'a pas abouti."
 UNKNOWN_ACTION = "Action inconnue."
+PISTES_NEED_AN_OFFER = "Cochez au moins une offre pour préparer la fiche « Mes pistes »."
+PISTES_TOO_MANY = "La fiche « Mes pistes » tient {max} offres au plus : décochez-en quelques-unes."
+PISTES_STEPS_TOO_LONG = "Les prochaines étapes tiennent en {max} caractères au plus."
+PISTES_CONTACT_TOO_LONG = "Vos coordonnées tiennent en {max} caractères au plus."
+PISTES_UNKNOWN_OFFER = "Une des offres choisies n'est pas reconnue : refaites la sélection."
 ACCESS_REFUSED = "Accès refusé"
 RESERVED_PAGE = "Cette page est réservée aux comptes : {roles}."
 ERROR_PAGE_TITLES: dict[int, str] = {403: ACCESS_REFUSED, 404: "Introuvable", 503: "Service indisponible"}

@@ -3,6 +3,7 @@ python -m scripts.screenshots [BASE_URL] [OUT_DIR]"""
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +19,25 @@ def sign_in(page: Page, user: str) -> None:
     page.get_by_label("Mot de passe").fill("demo")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+def offer_pages(page: Page, out: Path) -> None:
+    """From a person's page: the first suggestion's offer page, then « Mes pistes » of the first two,
+    as printed (print media)."""
+    person = page.url
+    page.locator("li.suggestion").first.get_by_role("link", name=re.compile("Voir l'offre")).click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(out / "offer-sheet.png"), full_page=True)
+    page.goto(person)
+    for card in page.locator("li.suggestion").all()[:2]:
+        card.get_by_role("checkbox").check()
+    page.get_by_label("Prochaines étapes (une par ligne)").fill("Appeler l'employeur lundi\nApporter le CV")
+    page.get_by_label("Vos coordonnées (téléphone, courriel)").fill("02 38 00 00 00")
+    page.get_by_role("button", name="Préparer la fiche « Mes pistes »").click()
+    page.wait_for_load_state()
+    page.emulate_media(media="print")
+    page.screenshot(path=str(out / "mes-pistes.png"), full_page=True)
+    page.emulate_media(media="screen")
 
 
 def main() -> None:
@@ -47,6 +67,9 @@ def main() -> None:
             if page.locator("li.suggestion").count() >= 3:
                 break
         page.screenshot(path=str(out / "referent.png"), full_page=True)
+        person_url = page.url
+        offer_pages(page, out)
+        page.goto(person_url)
         page.get_by_role("link", name="Modifier le dossier").click()  # the person file form, filled in
         page.screenshot(path=str(out / "person-file.png"), full_page=True)
         context.clear_cookies()

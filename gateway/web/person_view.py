@@ -16,6 +16,7 @@ from common.text import normalise
 from common.vocabulary import Contrainte, Transport, WorkCondition
 from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
+from gateway.web.offer_sheet import proposal_dates
 from gateway.web.rendering import plain_number, render
 
 # A proposal waits for its result while it is proposed, or at the interview the employer offered.
@@ -49,7 +50,11 @@ async def _titles(
         answer = await client.get(f"/api/v1/offers/{quote(offer_id)}")
         if answer.status_code == 200:
             offer = answer.json()
-            titles[offer_id] = {"title": offer["title"], "commune": offer["location"]["commune"]}
+            titles[offer_id] = {
+                "title": offer["title"],
+                "commune": offer["location"]["commune"],
+                "employer_name": offer.get("employer_name"),
+            }
     return titles
 
 
@@ -72,6 +77,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "suggestions": suggestions,
         "end_of_list": ranked.get("end_of_list"),
         "history": history,
+        "proposed_on": proposal_dates(history),
         "titles": titles,
         "latest": latest,
         "open_proposals": [oid for oid, status in latest.items() if status in OPEN_STATUSES],

@@ -10,6 +10,7 @@ from gateway.web import (
     employer,
     employer_proposals,
     occupations,
+    offer_sheet,
     person_file,
     referent,
     referent_answers,
@@ -26,4 +27,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     occupations.router,
     person_file.router,
+    offer_sheet.router,
 )

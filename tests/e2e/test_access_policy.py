@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from typing import Any
 
 import pytest
@@ -293,4 +294,46 @@ def test_the_person_file_pages_open_to_the_persons_referent_only(
                 violations.append(f"anonymous {method} {path} → {response.headers['location']}")
             if role not in ("referent", "admin") and "Secrète" in response.text:
                 violations.append(f"{role} {method} {path} sees the person's name")
+
+
+# The référent's pages about one person and one offer (gateway/web/offer_sheet.py): the person's own
+# référent opens them; another référent finds no such person; every other role is refused the page.
+PERSON_PAGES = (
+    "/referent/personnes/{profile_id}/offres/{offer_id}",
+    "/referent/personnes/{profile_id}/pistes?offre={offer_id}&etapes=Appeler&contact=02",
+)
+PAGE_STATUS = {
+    "anonymous": 303,  # to the sign-in page
+    "referent": 200,
+    "other_referent": 404,
+    "employer": 403,
+    "other_employer": 403,
+    "analyst": 403,
+    "admin": 403,
+}
+
+
+def test_the_pages_about_a_person_open_for_their_referent_only(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    name = f"Mme Piste {uuid.uuid4().hex[:8]}"
+    person = client.post(
+        "/api/v1/profiles", json=profile_payload(display_name=name), headers=headers["referent"]
+    ).json()
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
+    platform.settle()
+    violations = []
+    for template in PERSON_PAGES:
+        url = template.format(profile_id=person["id"], offer_id=offer["id"])
+        for role in ROLES:
+            session = headers[role].get("Authorization", "").removeprefix("Bearer ")
+            cookie = {"Cookie": f"{SESSION_COOKIE}={session}"} if session else {}
+            client.cookies.clear()
+            page = client.get(url, headers={"Accept": "text/html", **cookie}, follow_redirects=False)
+            if page.status_code != PAGE_STATUS[role]:
+                violations.append(f"{role:15} GET {template} → {page.status_code}")
+            elif role != "referent" and name in page.text:
+                violations.append(f"{role} GET {template} names the person")
+            elif role == "anonymous" and not page.headers["location"].startswith("/connexion"):
+                violations.append(f"anonymous GET {template} → {page.headers['location']}")
     assert not violations, "\n".join(violations)
