@@ -5,6 +5,8 @@ A new endpoint fails this test until it is added to POLICY: access is decided on
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +20,8 @@ from tests.factories import offer_payload, profile_payload
 EVERYONE = {"referent", "other_referent", "employer", "other_employer", "analyst", "admin"}
 ROLES = ["anonymous", "referent", "other_referent", "employer", "other_employer", "analyst", "admin"]
 PERSONAL_KEYS = {"display_name", "contraintes", "referent_id", "profile_id", "skills_available_by_person"}
+# The note of the contact every person of the walk has: it must never reach an employer or an analyst.
+CONTACT_NOTE = "Note de suivi confidentielle 7f3a"
 
 # Who may call what. Everyone not listed is refused (401 anonymous, 403 wrong role, 404 not theirs).
 # "referent" owns the person used in the call; "employer" owns the offer.
@@ -38,6 +42,9 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/profiles/{profile_id}/suggestions"): {"referent"},
     ("POST", "/api/v1/profiles/{profile_id}/outcomes"): {"referent"},
     ("GET", "/api/v1/profiles/{profile_id}/outcomes"): {"referent", "admin"},
+    ("GET", "/api/v1/profiles/{profile_id}/contacts"): {"referent", "admin"},
+    ("POST", "/api/v1/profiles/{profile_id}/contacts"): {"referent"},
+    ("GET", "/api/v1/proposals"): {"referent", "other_referent"},
     ("POST", "/api/v1/admin/retention/purge"): {"admin"},
     ("GET", "/api/v1/matching/status"): {"admin"},
     ("POST", "/api/v1/matching/reindex"): {"admin"},
@@ -93,6 +100,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"skills": ["accueil"]}
     elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/outcomes"):
         body = {"offer_id": ids["offer_id"], "status": "proposed"}
+    elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/contacts"):
+        body = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": CONTACT_NOTE}
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -109,6 +118,8 @@ def test_every_endpoint_for_every_role_follows_the_policy(
     def fresh() -> dict[str, str]:
         offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
         person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
+        contact = {"happened_on": date.today().isoformat(), "channel": "visio", "note": CONTACT_NOTE}
+        client.post(f"/api/v1/profiles/{person['id']}/contacts", json=contact, headers=headers["referent"])
         platform.settle()  # the offer is indexed, so outcomes can point at it
         return {"offer_id": offer["id"], "profile_id": person["id"]}
 
@@ -133,6 +144,8 @@ def test_every_endpoint_for_every_role_follows_the_policy(
                 leaked = PERSONAL_KEYS & _keys(response)
                 if leaked:
                     violations.append(f"{role} {method} {path} sees personal data: {leaked}")
+            if role in ("employer", "other_employer", "analyst") and CONTACT_NOTE in response.text:
+                violations.append(f"{role} {method} {path} sees a contact's note")
     print(f"\n{checked} policy cells checked, {len(violations)} violations")
     assert not violations, "\n".join(violations)
 
@@ -155,3 +168,56 @@ def _keys(response) -> set[str]:  # type: ignore[no-untyped-def]
 
     walk(body)
     return found
+
+
+def _browser(platform: EmbeddedPlatform, username: str, password: str = "demo") -> TestClient:
+    """A signed-in browser (its own cookies) and the CSRF token of its session."""
+    browser = TestClient(platform.app)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', browser.get("/connexion").text)
+    assert csrf is not None
+    signed = browser.post("/connexion", data={"username": username, "password": password, "csrf": csrf[1]})
+    assert signed.status_code == 200, signed.text
+    return browser
+
+
+def _page_csrf(browser: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', browser.get(path).text)
+    return found[1] if found else "none"
+
+
+def test_the_follow_up_pages_are_the_referents_and_reach_their_caseload_only(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
+    contact = {"happened_on": date.today().isoformat(), "channel": "courrier", "note": CONTACT_NOTE}
+    recorded = client.post(
+        f"/api/v1/profiles/{person['id']}/contacts", json=contact, headers=headers["referent"]
+    )
+    assert recorded.status_code == 201
+    own = _browser(platform, "referent")
+    assert CONTACT_NOTE in own.get(f"/referent/personnes/{person['id']}").text
+    form = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": "x"}
+    contact_page = f"/referent/personnes/{person['id']}/contacts"
+
+    other = _browser(platform, "other_referent", "other-referent-pw")
+    csrf = _page_csrf(other, "/referent")
+    refused = other.post(contact_page, data={**form, "csrf": csrf}, follow_redirects=False)
+    assert refused.status_code == 404 and CONTACT_NOTE not in refused.text
+    assert CONTACT_NOTE not in other.get("/referent").text
+    assert other.get(f"/referent/personnes/{person['id']}").status_code == 404
+
+    for role, home in (("employer", "/employeur"), ("analyst", "/tableau-de-bord")):
+        browser = _browser(platform, role)
+        csrf = _page_csrf(browser, home)
+        for path in (
+            "/referent",
+            "/referent?q=test&frein=logement&en_attente=1",
+            f"/referent/personnes/{person['id']}",
+        ):
+            page = browser.get(path)
+            assert page.status_code == 403 and CONTACT_NOTE not in page.text, (role, path)
+        posted = browser.post(contact_page, data={**form, "csrf": csrf}, follow_redirects=False)
+        assert posted.status_code == 403, role
+        assert CONTACT_NOTE not in browser.get(home).text
+    contacts = client.get(f"/api/v1/profiles/{person['id']}/contacts", headers=headers["referent"]).json()
+    assert [c["channel"] for c in contacts["items"]] == ["courrier"]  # none of the refused posts got in
