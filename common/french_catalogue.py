@@ -201,6 +201,7 @@ NOTICES: dict[str, str] = {
     "partage": "Le choix de la personne sur le partage avec les employeurs est enregistré.",
     "reponse-envoyee": "Votre réponse est transmise au référent.",
     "reponses-lues": "Les réponses sont marquées comme lues.",
+    "contact": "Le contact est enregistré.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.
@@ -279,6 +280,20 @@ ERROR_PAGES: dict[int, ErrorPageWording] = {
     ),
 }
 
+# -- follow-up: contacts with the person, the caseload as a work list -------------------------------------
+CONTACT_CHANNEL_LABELS: dict[str, str] = {
+    "telephone": "Téléphone",
+    "entretien": "Entretien",
+    "courriel": "Courriel",
+    "courrier": "Courrier",
+    "visio": "Visioconférence",
+}
+CASELOAD_SORT_LABELS: dict[str, str] = {
+    "name": "Nom",
+    "last_contact": "Dernier contact (le plus ancien d'abord)",
+    "last_proposal": "Dernière proposition (la plus ancienne d'abord)",
+}
+
 # -- error codes (raised with common.errors; a unit test checks that every code raised is here) -----------
 ERROR_CODES: dict[str, str] = {
     "outcome.refusal_needs_reason": "Un refus demande un motif.",
@@ -303,6 +318,8 @@ ERROR_CODES: dict[str, str] = {
     "profile.referent_only": "Un dossier personnel n'est ouvert qu'au référent de la personne.",
     "profile.write_referent_only": "Seul le référent de la personne peut modifier son dossier.",
     "profile.create_referent_only": "Seuls les référents créent un dossier ; il rejoint leur portefeuille.",
+    "contact.in_the_future": "Un contact ne s'enregistre pas avant sa date : indiquez un jour passé.",
+    "contact.too_old": "Cette date est trop ancienne pour un contact.",
     "form.expired": "Le formulaire a expiré : rechargez la page, puis recommencez.",
 }
 

@@ -16,6 +16,24 @@ from importlib import resources
 
 from common.text import normalise
 
+# ROME 4.0 grands domaines: the first letter of the ROME code (demand analytics, the caseload's filter).
+ROME_DOMAINS: dict[str, str] = {
+    "A": "Agriculture et pêche, espaces naturels et espaces verts, soins aux animaux",
+    "B": "Arts et façonnage d'ouvrages d'art",
+    "C": "Banque, assurance, immobilier",
+    "D": "Commerce, vente et grande distribution",
+    "E": "Communication, média et multimédia",
+    "F": "Construction, bâtiment et travaux publics",
+    "G": "Hôtellerie-restauration, tourisme, loisirs et animation",
+    "H": "Industrie",
+    "I": "Installation et maintenance",
+    "J": "Santé",
+    "K": "Services à la personne et à la collectivité",
+    "L": "Spectacle",
+    "M": "Support à l'entreprise",
+    "N": "Transport et logistique",
+}
+
 
 @dataclass(frozen=True)
 class Appellation:

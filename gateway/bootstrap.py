@@ -86,7 +86,7 @@ def bootstrap(
             else InProcessTransport(app, name, settings.upstream_timeout_s)
         )
         upstreams[name] = Upstream(name, transport, settings.internal_token)
-    return create_gateway_app(
+    app = create_gateway_app(
         users,
         tokens,
         upstreams,
@@ -97,3 +97,5 @@ def bootstrap(
         on_shutdown=on_shutdown,
         max_body_bytes=settings.max_body_bytes,
     )
+    app.state.follow_up_days = settings.follow_up_days
+    return app

@@ -32,3 +32,5 @@ class GatewaySettings(CommonSettings):
     # How long a replica trusts what it read about an account (active, epoch, ended sessions): the most a
     # revocation made on another replica or by the CLI takes to be enforced here.
     auth_cache_seconds: float = 5.0
+    # A proposal left without an answer this many days is « à relancer » on the référent's workspace.
+    follow_up_days: int = 10

@@ -26,6 +26,8 @@ log = logging.getLogger("maillage.gateway")
 
 
 T = TypeVar("T")
+# A query string as (name, value) pairs: a name may repeat (a list).
+QueryPairs = list[tuple[str, str | int | float]]
 
 
 class UpstreamError(AppError):
@@ -71,7 +73,7 @@ class UpstreamTransport(Protocol):
         path: str,
         headers: dict[str, str],
         json_body: Any,
-        params: dict[str, str | int | float],
+        params: QueryPairs,
     ) -> UpstreamAnswer: ...
 
     async def aclose(self) -> None: ...
@@ -96,7 +98,7 @@ class NetworkTransport:
         path: str,
         headers: dict[str, str],
         json_body: Any,
-        params: dict[str, str | int | float],
+        params: QueryPairs,
     ) -> UpstreamAnswer:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
@@ -142,11 +144,11 @@ class InProcessTransport:
         path: str,
         headers: dict[str, str],
         json_body: Any,
-        params: dict[str, str | int | float],
+        params: QueryPairs,
     ) -> UpstreamAnswer:
         try:
             response = await self._client.request(
-                method, path, headers=headers, json=json_body, params=params
+                method, path, headers=headers, json=json_body, params=tuple(params)
             )
         except httpx.InvalidURL as exc:
             raise UpstreamBadAddress(str(exc)) from exc
@@ -205,14 +207,14 @@ class Upstream:
         await self._transport.aclose()
 
 
-def _query(params: dict[str, Any] | None) -> dict[str, str | int | float]:
+def _query(params: dict[str, Any] | None) -> QueryPairs:
     """Query parameters as both transports take them: None left out, booleans spelled as FastAPI reads
-    them."""
-    out: dict[str, str | int | float] = {}
+    them, a list as the parameter repeated."""
+    out: QueryPairs = []
     for name, value in (params or {}).items():
-        if value is None:
-            continue
-        out[name] = ("true" if value else "false") if isinstance(value, bool) else value
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None:
+                out.append((name, ("true" if item else "false") if isinstance(item, bool) else item))
     return out
 
 

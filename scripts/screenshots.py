@@ -40,6 +40,18 @@ def offer_pages(page: Page, out: Path) -> None:
     page.emulate_media(media="screen")
 
 
+def caseload_states(page: Page, out: Path) -> None:
+    """The caseload as a work list: whole, filtered (a search and a frein), and a person's contacts."""
+    page.goto("/referent")
+    page.screenshot(path=str(out / "referent-caseload.png"), full_page=True)
+    page.goto("/referent?q=gien&frein=mobilite")
+    page.screenshot(path=str(out / "referent-caseload-filtered.png"), full_page=True)
+    page.goto("/referent")
+    first = page.locator("#portefeuille a").first.get_attribute("href")
+    page.goto(f"{first}#contacts")
+    page.locator("#contacts").screenshot(path=str(out / "referent-contacts.png"))
+
+
 def main() -> None:
     base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
     out = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
@@ -60,6 +72,8 @@ def main() -> None:
         context.clear_cookies()
 
         sign_in(page, "referent")
+        caseload_states(page, out)
+        page.goto("/referent")
         links = page.locator("#portefeuille a")
         hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
         for href in hrefs:

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from common.http import EntityId, MinVersion
 from common.identity import Caller, Role
 from common.schemas import Page
+from contracts.follow_up import CaseloadEntry, CaseloadSearch
 from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,
@@ -118,11 +119,18 @@ async def create_profile(body: ProfileCreate, request: Request, caller: CallerDe
     )
 
 
-@router.get("/profiles", response_model=Page[ProfilePublic], tags=["profiles"])
-async def caseload(request: Request, caller: CallerDep, limit: Limit = 50, offset: Offset = 0) -> Response:
-    """The caller's caseload (référents) or every profile (admins)."""
+@router.get("/profiles", response_model=Page[CaseloadEntry], tags=["profiles"])
+async def caseload(
+    request: Request,
+    caller: CallerDep,
+    search: Annotated[CaseloadSearch, Query()],
+    limit: Annotated[int, Query(ge=0, le=200, description="0: the count only.")] = 50,
+    offset: Offset = 0,
+) -> Response:
+    """The caller's caseload (référents) or every profile (admins), searched, filtered and sorted: see
+    the parameters. Each file listed is a read of it, audited; `limit=0` counts without reading any."""
     require(caller, Role.REFERENT, Role.ADMIN)
-    params = {"limit": limit, "offset": offset}
+    params = {"limit": limit, "offset": offset, **search.model_dump(mode="json", exclude_none=True)}
     return await upstream(request, "profiles").relay("GET", "/profiles", caller, request, params=params)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Form
-from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from common.french_catalogue import input_error_message
@@ -204,6 +205,42 @@ class SharingForm(BaseModel):
     csrf: str = ""
 
 
+class CaseloadFilters(BaseModel):
+    """The caseload's search form (a GET form: its URL can be bookmarked). An empty field is no filter;
+    a value the form never offers is refused (the page answers 400)."""
+
+    q: str = Field(default="", max_length=100)
+    frein: str = Field(default="", max_length=40)
+    famille: str = Field(default="", pattern=r"^[A-N]?$")
+    en_attente: str = Field(default="", max_length=2)  # checkboxes: "1" when ticked
+    sans_contact: str = Field(default="", max_length=2)
+    tri: str = Field(default="name", pattern=r"^(name|last_contact|last_proposal)$")
+    page: int = Field(default=1, ge=1, le=10_000)
+
+    @field_validator("frein")
+    @classmethod
+    def _known_frein(cls, value: str) -> str:
+        if value and value not in {c.value for c in Contrainte}:
+            raise ValueError("unknown contrainte")
+        return value
+
+    def link(self, **changes: Any) -> str:
+        """The query string of these filters with `changes` (another page, say), empty fields left out."""
+        values = {**self.model_dump(), **changes}
+        return urlencode(
+            {k: v for k, v in values.items() if v not in ("", None) and (k, v) != ("tri", "name")}
+        )
+
+
+class ContactForm(BaseModel):
+    """A contact with the person, as the référent posted it."""
+
+    happened_on: str = Field(default="", max_length=10)
+    channel: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=10_000)
+    csrf: str = ""
+
+
 class OccupationChoiceForm(BaseModel):
     """The métier chosen for an ambiguous target job (`text`) or offer title (no text)."""
 
@@ -231,4 +268,5 @@ OutcomeBody = Annotated[OutcomeForm, Form()]
 EmployerAnswerBody = Annotated[EmployerAnswerForm, Form()]
 SharingBody = Annotated[SharingForm, Form()]
 OccupationChoiceBody = Annotated[OccupationChoiceForm, Form()]
+ContactBody = Annotated[ContactForm, Form()]
 ImportBody = Annotated[ImportForm, Form()]

@@ -83,6 +83,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "open_proposals": [oid for oid, status in latest.items() if status in OPEN_STATUSES],
         "occupation_choices": await person_choices(client, profile),
         "occupation_errors": {},
+        "contacts": ok(await client.get(f"/api/v1/profiles/{pid}/contacts"))["items"],
     }
 
 
@@ -117,7 +118,9 @@ def person_page(
     errors: dict[str, str] | None = None,
     outcome_errors: dict[str, dict[str, str]] | None = None,
     sharing_errors: dict[str, str] | None = None,
+    **forms: Any,
 ) -> HTMLResponse:
+    """`forms`: the values and errors of a form posted again with its errors (e.g. `contact_form`)."""
     return render(
         request,
         "person.html",
@@ -134,4 +137,5 @@ def person_page(
         transports=[(t.value, fr.TRANSPORT_LABELS_FR[t]) for t in Transport],
         conditions=[(c.value, fr.CONDITION_LABELS_FR[c]) for c in WorkCondition],
         **context,
+        **forms,
     )

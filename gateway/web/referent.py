@@ -16,6 +16,7 @@ from contracts.profiles import ProfileUpdate
 from gateway.session import check_csrf
 from gateway.web.access import ReferentCaller, failure_page
 from gateway.web.api_client import ApiFailure, api, form_refusal, ok
+from gateway.web.caseload import caseload_page
 from gateway.web.forms import (
     FORM_FIELDS,
     NUMBER,
@@ -29,7 +30,6 @@ from gateway.web.forms import (
 )
 from gateway.web.offer_form import resolve_appellation, skill_list
 from gateway.web.person_view import person_context, person_page
-from gateway.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,20 +44,7 @@ PROJECT_FIELDS = {
 
 @router.get("/referent", response_class=HTMLResponse)
 async def caseload(request: Request, caller: ReferentCaller) -> Response:
-    try:
-        async with api(request) as client:
-            page = ok(await client.get("/api/v1/profiles", params={"limit": 200}))
-            answers = ok(await client.get("/api/v1/referent/employer-answers"))
-    except ApiFailure as exc:
-        return failure_page(request, caller, exc)
-    return render(
-        request,
-        "referent.html",
-        caller=caller,
-        people=page["items"],
-        total=page["total"],
-        answers_unread=answers["unread"],
-    )
+    return await caseload_page(request, caller)
 
 
 @router.get("/referent/personnes/{profile_id}", response_class=HTMLResponse)

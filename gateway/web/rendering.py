@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FunctionLoader, select_autoescape
 
 from common import french_catalogue as fr
+from common.clock import utcnow
 from common.identity import Caller, Role
 from gateway.session import csrf_for, session_token
 
@@ -44,6 +45,8 @@ def _env() -> Environment:
         role_labels={r.value: label for r, label in fr.ROLE_LABELS.items()},
         contrainte_status_labels=fr.CONTRAINTE_STATUS_LABELS,
         component_labels=fr.SCORE_COMPONENT_LABELS,
+        contact_channel_labels=fr.CONTACT_CHANNEL_LABELS,
+        today_iso=lambda: utcnow().date().isoformat(),
     )
     env.filters["fr_number"] = lambda v: "–" if v is None else f"{v:,}".replace(",", "\u202f")
     env.filters["fr_date"] = fr_date

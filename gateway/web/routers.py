@@ -9,6 +9,7 @@ from gateway.web import (
     dashboard,
     employer,
     employer_proposals,
+    follow_up,
     occupations,
     offer_sheet,
     person_file,
@@ -28,4 +29,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     occupations.router,
     person_file.router,
     offer_sheet.router,
+    follow_up.router,
 )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from common.errors import Forbidden
 from common.http import CallerDep, EntityId, MinVersion
 from common.identity import Role
+from contracts.follow_up import Proposals
 from contracts.matching import (
     MatchingStatus,
     OfferOutcomeCounts,
@@ -94,6 +95,14 @@ def record_outcome(
         raise Forbidden("Outcomes are recorded by the person's référent.")
     recorded = service.record_outcome(profile_id, body.offer_id, body.status, body.reason, caller.subject)
     return OutcomeOut.model_validate(recorded)
+
+
+@router.get("/proposals", response_model=Proposals)
+def proposals(caller: CallerDep, service: ServiceDep) -> Proposals:
+    """The caller's own proposals, per person: ids and dates only."""
+    if caller.role != Role.REFERENT:
+        raise Forbidden("Proposals are followed up by the référent who made them.")
+    return Proposals.model_validate({"items": [asdict(p) for p in service.follow_ups(caller.subject)]})
 
 
 @router.get("/profiles/{profile_id}/outcomes", response_model=Outcomes)

@@ -21,6 +21,7 @@ from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.offers import OfferPublic
 from contracts.profiles import CandidateCard, MatchingView
 from services.matching.domain.constraints import filters_for, usable_means
+from services.matching.domain.follow_up import PersonFollowUp, follow_ups
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import (
     CLOSED_FOR_PERSON,
@@ -237,6 +238,11 @@ class MatchingService:
     def outcomes(self, profile_id: str) -> list[dict[str, object]]:
         with self.units_of_work() as uow:
             return [outcome_dict(o) for o in uow.outcomes.history(profile_id)]
+
+    def follow_ups(self, proposer: str) -> list[PersonFollowUp]:
+        """The people `proposer` proposed offers to, and the proposals still waiting for an answer."""
+        with self.units_of_work() as uow:
+            return follow_ups(uow.outcomes.proposed_by(proposer), proposer)
 
     def offer_outcome_counts(self, offer_id: str) -> dict[str, int]:
         """How many times an offer was proposed and what came of it — counts only, never who."""

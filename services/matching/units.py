@@ -59,6 +59,10 @@ class OutcomeRepository(Protocol):
         """The person's outcomes, newest first."""
         ...
 
+    def proposed_by(self, recorded_by: str) -> list[Outcome]:
+        """Every step of the proposals `recorded_by` made (of each person and offer they proposed)."""
+        ...
+
     def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
         """Every status each offer reached for the person, by offer id."""
         ...

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from common.errors import Forbidden
 from common.http import CallerDep, EntityId
 from common.schemas import Page
+from contracts.follow_up import CaseloadEntry, CaseloadSearch, ContactIn, ContactOut, Contacts
 from contracts.profiles import (
     CandidateCard,
     Consultation,
@@ -18,6 +19,7 @@ from contracts.profiles import (
     ProfilePublic,
     ProfileUpdate,
 )
+from services.profiles.follow_up import CaseloadQuery
 from services.profiles.service import ProfilesService
 
 
@@ -44,14 +46,24 @@ def create_profile(
     return service.create(caller, body, rid)
 
 
-@router.get("", response_model=Page[ProfilePublic])
+@router.get("", response_model=Page[CaseloadEntry])
 def caseload(
     caller: CallerDep,
     service: ServiceDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    search: Annotated[CaseloadSearch, Query()],
+    limit: Annotated[int, Query(ge=0, le=200)] = 50,  # 0: the count only
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> Page[ProfilePublic]:
-    return service.caseload(caller, limit, offset)
+) -> Page[CaseloadEntry]:
+    query = CaseloadQuery(
+        text=search.q,
+        frein=search.frein.value if search.frein else None,
+        rome_family=search.rome_family,
+        ids=tuple(search.ids) if search.ids is not None else None,
+        no_contact_since=search.no_contact_since,
+        sort=search.sort,
+        ranked=tuple(search.ranked),
+    )
+    return service.caseload(caller, limit, offset, query)
 
 
 @router.get("/{profile_id}", response_model=ProfilePublic)
@@ -80,6 +92,18 @@ def update_profile(
     profile_id: EntityId, body: ProfileUpdate, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
 ) -> ProfilePublic:
     return service.update(caller, profile_id, body, rid)
+
+
+@router.post("/{profile_id}/contacts", status_code=201, response_model=ContactOut)
+def record_contact(
+    profile_id: EntityId, body: ContactIn, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> ContactOut:
+    return service.record_contact(caller, profile_id, body, rid)
+
+
+@router.get("/{profile_id}/contacts", response_model=Contacts)
+def contacts(profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> Contacts:
+    return Contacts(profile_id=profile_id, items=service.contacts(caller, profile_id, rid))
 
 
 @router.get("/{profile_id}/audit")

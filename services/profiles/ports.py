@@ -9,6 +9,7 @@ from typing import Protocol
 
 from common.unit_of_work import UnitOfWork
 from services.profiles.domain import Profile
+from services.profiles.follow_up import CaseloadQuery, Contact
 
 
 class ProfileRepository(Protocol):
@@ -22,8 +23,11 @@ class ProfileRepository(Protocol):
 
     def ended_before(self, cutoff: date, limit: int) -> list[Profile]: ...
 
-    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
-        """By name; every file when `referent_id` is None (admins)."""
+    def caseload(
+        self, referent_id: str | None, limit: int, offset: int, query: CaseloadQuery = CaseloadQuery()
+    ) -> tuple[list[Profile], int]:
+        """The files `query` selects, in its order, and how many there are; every referent's files when
+        `referent_id` is None (admins)."""
         ...
 
     def save(self, profile: Profile) -> None: ...
@@ -43,12 +47,31 @@ class AuditTrail(Protocol):
         ...
 
 
+class ContactBook(Protocol):
+    """The contacts of the référents with the people they follow."""
+
+    def add(self, contact: Contact) -> None: ...
+
+    def for_profile(self, profile_id: str, limit: int = 200) -> list[Contact]:
+        """The most recent first (by the contact's day, then by when it was recorded)."""
+        ...
+
+    def last_contacts(self, profile_ids: list[str]) -> dict[str, date]:
+        """The day of the latest contact with each of these people (absent: never contacted)."""
+        ...
+
+    def delete_for_profile(self, profile_id: str) -> None: ...
+
+
 class ProfilesUnitOfWork(UnitOfWork, Protocol):
     @property
     def profiles(self) -> ProfileRepository: ...
 
     @property
     def audit(self) -> AuditTrail: ...
+
+    @property
+    def contacts(self) -> ContactBook: ...
 
 
 ProfilesUnitOfWorkFactory = Callable[[], ProfilesUnitOfWork]

@@ -4,12 +4,13 @@ and its audit entry, in one unit of work."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
-from common.clock import utcnow
+from common.clock import as_utc, utcnow
 from common.errors import Forbidden, NotFound
 from common.identity import Caller, Role
 from common.schemas import Page
+from contracts.follow_up import CaseloadEntry, ContactIn, ContactOut
 from contracts.profiles import (
     CandidateCard,
     Consultation,
@@ -19,6 +20,7 @@ from contracts.profiles import (
     ProfileUpdate,
 )
 from services.profiles.domain import Profile, check_can_create, check_can_read, check_can_write
+from services.profiles.follow_up import CaseloadQuery, Contact
 from services.profiles.ports import ProfilesUnitOfWork, ProfilesUnitOfWorkFactory
 
 AccessRule = Callable[[Caller, str, str | None], None]
@@ -75,16 +77,47 @@ class ProfilesService:
             uow.commit()
         return profile.to_public()
 
-    def caseload(self, caller: Caller, limit: int, offset: int) -> Page[ProfilePublic]:
+    def caseload(
+        self, caller: Caller, limit: int, offset: int, query: CaseloadQuery = CaseloadQuery()
+    ) -> Page[CaseloadEntry]:
         if caller.role not in (Role.REFERENT, Role.ADMIN):
             check_can_read(caller, "-", None)
         referent = caller.subject if caller.role == Role.REFERENT else None
         with self._units_of_work() as uow:
-            profiles, total = uow.profiles.caseload(referent, limit, offset)
+            profiles, total = uow.profiles.caseload(referent, limit, offset, query)
+            last = uow.contacts.last_contacts([p.id for p in profiles])
             for profile in profiles:  # a bulk read is a read of every file it returns
                 uow.audit.record(caller.subject, caller.role, "list", profile.id)
             uow.commit()
-        return Page(items=[p.to_public() for p in profiles], total=total, limit=limit, offset=offset)
+        items = [
+            CaseloadEntry(**p.to_public().model_dump(), last_contact_on=last.get(p.id)) for p in profiles
+        ]
+        return Page(items=items, total=total, limit=limit, offset=offset)
+
+    def record_contact(
+        self, caller: Caller, profile_id: str, data: ContactIn, request_id: str | None = None
+    ) -> ContactOut:
+        """A contact of the référent with the person, in the person's history (audited as a change)."""
+        # The person may live up to UTC+12 (Wallis-et-Futuna): their today is at most UTC's tomorrow.
+        latest_day = utcnow().date() + timedelta(days=1)
+        with self._units_of_work() as uow:
+            referent = uow.profiles.referent_of(profile_id)
+            _checked(uow, check_can_write, caller, profile_id, referent, "record contact", request_id)
+            contact = Contact.record(profile_id, data, caller.subject, latest_day)
+            uow.contacts.add(contact)
+            uow.audit.record(caller.subject, caller.role, "record contact", profile_id, request_id)
+            uow.commit()
+        return _contact_out(contact)
+
+    def contacts(self, caller: Caller, profile_id: str, request_id: str | None = None) -> list[ContactOut]:
+        """The contacts with the person, the most recent first; a read of the file, audited as such."""
+        with self._units_of_work() as uow:
+            referent = uow.profiles.referent_of(profile_id)
+            _checked(uow, check_can_read, caller, profile_id, referent, "read contacts", request_id)
+            contacts = uow.contacts.for_profile(profile_id)
+            uow.audit.record(caller.subject, caller.role, "read contacts", profile_id, request_id)
+            uow.commit()
+        return [_contact_out(c) for c in contacts]
 
     def purge_ended(self, cutoff: date, batch: int = 500) -> int:
         """Delete every profile whose follow-up ended before `cutoff`, here and — through the
@@ -97,6 +130,7 @@ class ProfilesService:
                 for profile in ended:
                     profile.forget()
                     uow.profiles.delete(profile)
+                    uow.contacts.delete_for_profile(profile.id)
                     uow.audit.record("system", Role.SYSTEM, "purge", profile.id)
                 uow.commit()
             purged += len(ended)
@@ -140,6 +174,18 @@ def _for_the_system(uow: ProfilesUnitOfWork, caller: Caller, profile_id: str) ->
     if profile is None:
         raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
     return profile
+
+
+def _contact_out(contact: Contact) -> ContactOut:
+    return ContactOut(
+        id=contact.id,
+        profile_id=contact.profile_id,
+        happened_on=contact.happened_on,
+        channel=contact.channel,
+        note=contact.note,
+        recorded_by=contact.recorded_by,
+        recorded_at=as_utc(contact.recorded_at),
+    )
 
 
 def _checked(

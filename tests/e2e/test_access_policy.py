@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
@@ -33,6 +35,8 @@ PERSONAL_KEYS = {
     "profile_id",
     "skills_available_by_person",
 }
+# The note of the contact every person of the walk has: it must never reach an employer or an analyst.
+CONTACT_NOTE = "Note de suivi confidentielle 7f3a"
 
 # Who may call what. Everyone not listed is refused (401 anonymous, 403 wrong role, 404 not theirs).
 # "referent" owns the person used in the call; "employer" owns the offer.
@@ -59,6 +63,9 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/employers/{employer_id}/responsiveness"): {"referent", "other_referent", "admin"},
     ("GET", "/api/v1/referent/employer-answers"): {"referent", "other_referent"},
     ("POST", "/api/v1/referent/employer-answers/read"): {"referent", "other_referent"},
+    ("GET", "/api/v1/profiles/{profile_id}/contacts"): {"referent", "admin"},
+    ("POST", "/api/v1/profiles/{profile_id}/contacts"): {"referent"},
+    ("GET", "/api/v1/proposals"): {"referent", "other_referent"},
     ("POST", "/api/v1/admin/retention/purge"): {"admin"},
     ("GET", "/api/v1/matching/status"): {"admin"},
     ("POST", "/api/v1/matching/reindex"): {"admin"},
@@ -122,6 +129,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"offer_id": ids["offer_id"], "status": "proposed"}
     elif (method, path) == ("POST", "/api/v1/employer/proposals/{proposal_id}/answer"):
         body = {"answer": "interview"}
+    elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/contacts"):
+        body = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": CONTACT_NOTE}
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -138,6 +147,8 @@ def test_every_endpoint_for_every_role_follows_the_policy(
     def fresh(path: str) -> dict[str, str]:
         offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
         person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
+        contact = {"happened_on": date.today().isoformat(), "channel": "visio", "note": CONTACT_NOTE}
+        client.post(f"/api/v1/profiles/{person['id']}/contacts", json=contact, headers=headers["referent"])
         platform.settle()  # the offer is indexed, so outcomes can point at it
         ids = {"offer_id": offer["id"], "profile_id": person["id"]}
         if "{proposal_id}" in path:  # a proposal shared with the employer, to answer
@@ -165,6 +176,8 @@ def test_every_endpoint_for_every_role_follows_the_policy(
                 leaked = PERSONAL_KEYS & _keys(response)
                 if leaked:
                     violations.append(f"{role} {method} {path} sees personal data: {leaked}")
+            if role in ("employer", "other_employer", "analyst") and CONTACT_NOTE in response.text:
+                violations.append(f"{role} {method} {path} sees a contact's note")
     print(f"\n{checked} policy cells checked, {len(violations)} violations")
     assert not violations, "\n".join(violations)
 
@@ -294,6 +307,7 @@ def test_the_person_file_pages_open_to_the_persons_referent_only(
                 violations.append(f"anonymous {method} {path} → {response.headers['location']}")
             if role not in ("referent", "admin") and "Secrète" in response.text:
                 violations.append(f"{role} {method} {path} sees the person's name")
+    assert not violations, "\n".join(violations)
 
 
 # The référent's pages about one person and one offer (gateway/web/offer_sheet.py): the person's own
@@ -337,3 +351,56 @@ def test_the_pages_about_a_person_open_for_their_referent_only(
             elif role == "anonymous" and not page.headers["location"].startswith("/connexion"):
                 violations.append(f"anonymous GET {template} → {page.headers['location']}")
     assert not violations, "\n".join(violations)
+
+
+def _browser(platform: EmbeddedPlatform, username: str, password: str = "demo") -> TestClient:
+    """A signed-in browser (its own cookies) and the CSRF token of its session."""
+    browser = TestClient(platform.app)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', browser.get("/connexion").text)
+    assert csrf is not None
+    signed = browser.post("/connexion", data={"username": username, "password": password, "csrf": csrf[1]})
+    assert signed.status_code == 200, signed.text
+    return browser
+
+
+def _page_csrf(browser: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', browser.get(path).text)
+    return found[1] if found else "none"
+
+
+def test_the_follow_up_pages_are_the_referents_and_reach_their_caseload_only(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
+    contact = {"happened_on": date.today().isoformat(), "channel": "courrier", "note": CONTACT_NOTE}
+    recorded = client.post(
+        f"/api/v1/profiles/{person['id']}/contacts", json=contact, headers=headers["referent"]
+    )
+    assert recorded.status_code == 201
+    own = _browser(platform, "referent")
+    assert CONTACT_NOTE in own.get(f"/referent/personnes/{person['id']}").text
+    form = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": "x"}
+    contact_page = f"/referent/personnes/{person['id']}/contacts"
+
+    other = _browser(platform, "other_referent", "other-referent-pw")
+    csrf = _page_csrf(other, "/referent")
+    refused = other.post(contact_page, data={**form, "csrf": csrf}, follow_redirects=False)
+    assert refused.status_code == 404 and CONTACT_NOTE not in refused.text
+    assert CONTACT_NOTE not in other.get("/referent").text
+    assert other.get(f"/referent/personnes/{person['id']}").status_code == 404
+
+    for role, home in (("employer", "/employeur"), ("analyst", "/tableau-de-bord")):
+        browser = _browser(platform, role)
+        csrf = _page_csrf(browser, home)
+        for path in (
+            "/referent",
+            "/referent?q=test&frein=logement&en_attente=1",
+            f"/referent/personnes/{person['id']}",
+        ):
+            page = browser.get(path)
+            assert page.status_code == 403 and CONTACT_NOTE not in page.text, (role, path)
+        posted = browser.post(contact_page, data={**form, "csrf": csrf}, follow_redirects=False)
+        assert posted.status_code == 403, role
+        assert CONTACT_NOTE not in browser.get(home).text
+    contacts = client.get(f"/api/v1/profiles/{person['id']}/contacts", headers=headers["referent"]).json()
+    assert [c["channel"] for c in contacts["items"]] == ["courrier"]  # none of the refused posts got in

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -152,3 +153,29 @@ def test_suggestions_asked_at_the_saved_version_reflect_the_save_at_once(distrib
     assert near["id"] in fresh and farther["id"] not in fresh
     invalid = httpx.get(url, params={"min_version": 0}, headers=referent, timeout=30)
     assert invalid.status_code == 422 and invalid.json()["error"] == "validation_error"
+
+
+def test_the_caseload_is_filtered_across_processes_and_contacts_are_kept(distributed: dict[str, str]) -> None:
+    """The work list's query (repeated `ids`, a search, a sort) crosses the network to the profiles
+    service intact; a contact is recorded there and dates the person's last contact."""
+    gateway = distributed["gateway"]
+    referent = login(gateway, "referent")
+    tag = uuid.uuid4().hex[:8]
+    ids = [
+        httpx.post(
+            f"{gateway}/api/v1/profiles", json=profile_payload(display_name=f"{name} {tag}"), headers=referent
+        ).json()["id"]
+        for name in ("Alice", "Bruno", "Chloé")
+    ]
+    contact = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": "appel"}
+    recorded = httpx.post(f"{gateway}/api/v1/profiles/{ids[1]}/contacts", json=contact, headers=referent)
+    assert recorded.status_code == 201, recorded.text
+    query = [("q", tag), ("ids", ids[0]), ("ids", ids[1]), ("sort", "last_contact")]
+    page = httpx.get(f"{gateway}/api/v1/profiles", params=query, headers=referent, timeout=30)
+    assert page.status_code == 200, page.text
+    listed = page.json()
+    assert listed["total"] == 2
+    assert [(p["id"], p["last_contact_on"]) for p in listed["items"]] == [
+        (ids[0], None),
+        (ids[1], date.today().isoformat()),
+    ]

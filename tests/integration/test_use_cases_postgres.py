@@ -18,9 +18,11 @@ from services.offers.adapters import sql as offers_sql
 from services.offers.bootstrap import MIGRATIONS as OFFERS_MIGRATIONS
 from services.offers.service import OffersService
 from services.profiles.adapters import sql as profiles_sql
+from services.profiles.adapters.follow_up_sql import ContactRow
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
 from tests.use_cases.employer_loop import EmployerLoopUseCases, Loop, LoopWorld
+from tests.use_cases.follow_up import FollowUpUseCases, FollowUpWorld
 from tests.use_cases.matching import MatchingUseCases, MatchingWorld, matching_service
 from tests.use_cases.offers import OffersUseCases, OffersWorld
 from tests.use_cases.profiles import ProfilesUseCases, ProfilesWorld
@@ -58,6 +60,12 @@ class SqlProfilesWorld:
         return outbox(self.engine)
 
 
+class SqlFollowUpWorld(SqlProfilesWorld):
+    def stored_contacts(self) -> int:
+        with Session(self.engine) as session:
+            return len(session.exec(select(ContactRow)).all())
+
+
 class SqlMatchingWorld:
     def __init__(self, url: str, index_dir: Path) -> None:
         self.engine = make_engine(url)
@@ -79,6 +87,12 @@ class TestProfilesOnPostgres(ProfilesUseCases):
     @pytest.fixture
     def world(self, fresh_postgres_db: str) -> ProfilesWorld:
         return SqlProfilesWorld(fresh_postgres_db)
+
+
+class TestFollowUpOnPostgres(FollowUpUseCases):
+    @pytest.fixture
+    def world(self, fresh_postgres_db: str) -> FollowUpWorld:
+        return SqlFollowUpWorld(fresh_postgres_db)
 
 
 class TestMatchingOnPostgres(MatchingUseCases):

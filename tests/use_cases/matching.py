@@ -215,6 +215,18 @@ class MatchingUseCases:
             "withdrawn": 0,
         }
 
+    def test_a_referent_follows_up_their_own_proposals_still_unanswered(self, world: MatchingWorld) -> None:
+        service = world.service
+        service.record_outcome("p1", "o1", PROPOSED, None, "r1")
+        service.record_outcome("p1", "o2", PROPOSED, None, "r1")
+        service.record_outcome("p1", "o2", ACCEPTED, None, "r1")
+        service.record_outcome("p2", "o1", PROPOSED, None, "r1")
+        service.record_outcome("p2", "o1", REFUSED, RefusalReason.NO_ANSWER, "r1")
+        service.record_outcome("p3", "o1", PROPOSED, None, "r2")
+        followed = {p.profile_id: [a.offer_id for a in p.awaiting] for p in service.follow_ups("r1")}
+        assert followed == {"p1": ["o1"], "p2": []}
+        assert [p.profile_id for p in service.follow_ups("r2")] == ["p3"]
+
     def test_outcomes_shape_the_next_suggestions(self, world: MatchingWorld) -> None:
         service = world.service
         known_profiles(world).views.update({"p1": person("p1", 1), "p2": person("p2", 1)})

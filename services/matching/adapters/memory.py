@@ -78,6 +78,14 @@ class MemoryOutcomeRepository:
         mine = [o for o in self.stored if o.profile_id == profile_id]
         return sorted(mine, key=lambda o: (o.recorded_at, o.id), reverse=True)
 
+    def proposed_by(self, recorded_by: str) -> list[Outcome]:
+        pairs = {
+            (o.profile_id, o.offer_id)
+            for o in self.stored
+            if o.recorded_by == recorded_by and o.status == OutcomeStatus.PROPOSED
+        }
+        return [o for o in self.stored if (o.profile_id, o.offer_id) in pairs]
+
     def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
         seen: dict[str, set[OutcomeStatus]] = {}
         for outcome in self.history(profile_id):

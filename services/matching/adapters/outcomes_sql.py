@@ -79,6 +79,19 @@ class SqlOutcomeRepository:
     def history(self, profile_id: str) -> list[Outcome]:
         return [row.outcome() for row in self._rows(profile_id)]
 
+    def proposed_by(self, recorded_by: str) -> list[Outcome]:
+        proposed = (
+            select(OutcomeRow.profile_id, OutcomeRow.offer_id)
+            .where(OutcomeRow.recorded_by == recorded_by, OutcomeRow.status == OutcomeStatus.PROPOSED.value)
+            .distinct()
+            .subquery()
+        )
+        same_pair = (proposed.c.profile_id == OutcomeRow.profile_id) & (
+            proposed.c.offer_id == OutcomeRow.offer_id
+        )
+        rows = self.session.exec(select(OutcomeRow).join(proposed, same_pair))
+        return [row.outcome() for row in rows.all()]
+
     def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
         seen: dict[str, set[OutcomeStatus]] = {}
         for offer_id, status in self.session.exec(

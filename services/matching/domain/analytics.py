@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from common.french_catalogue import OUTCOMES
+from common.rome import ROME_DOMAINS
 from common.spreadsheet import SpreadsheetCsv
 from common.territory import commune_by_code
 from common.text import normalise
@@ -50,23 +51,6 @@ NAF_SECTIONS: dict[str, tuple[range, str]] = {
     "U": (range(99, 100), "Activités extra-territoriales"),
 }
 
-# ROME 4.0 grands domaines: the first letter of the ROME code.
-ROME_DOMAINS: dict[str, str] = {
-    "A": "Agriculture et pêche, espaces naturels et espaces verts, soins aux animaux",
-    "B": "Arts et façonnage d'ouvrages d'art",
-    "C": "Banque, assurance, immobilier",
-    "D": "Commerce, vente et grande distribution",
-    "E": "Communication, média et multimédia",
-    "F": "Construction, bâtiment et travaux publics",
-    "G": "Hôtellerie-restauration, tourisme, loisirs et animation",
-    "H": "Industrie",
-    "I": "Installation et maintenance",
-    "J": "Santé",
-    "K": "Services à la personne et à la collectivité",
-    "L": "Spectacle",
-    "M": "Support à l'entreprise",
-    "N": "Transport et logistique",
-}
 
 AGE_LABELS: dict[str, str] = {
     "0-30": "moins d'un mois",

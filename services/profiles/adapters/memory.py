@@ -12,7 +12,9 @@ from typing import Any
 from common.clock import as_utc, utcnow
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.events import PROFILES_TOPIC
+from contracts.follow_up import CaseloadSort
 from services.profiles.domain import Profile
+from services.profiles.follow_up import CaseloadQuery, Contact, SearchTerms
 
 
 @dataclass
@@ -21,13 +23,40 @@ class MemoryProfileStore:
 
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, object]] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
     outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
 
 
+class MemoryContactBook:
+    def __init__(self, contacts: list[Contact]) -> None:
+        self.stored = contacts
+
+    def add(self, contact: Contact) -> None:
+        self.stored.append(contact)
+
+    def for_profile(self, profile_id: str, limit: int = 200) -> list[Contact]:
+        found = [c for c in self.stored if c.profile_id == profile_id]
+        return sorted(found, key=lambda c: (c.happened_on, c.recorded_at), reverse=True)[:limit]
+
+    def last_contacts(self, profile_ids: list[str]) -> dict[str, date]:
+        latest: dict[str, date] = {}
+        for contact in self.stored:
+            if contact.profile_id in profile_ids:
+                known = latest.get(contact.profile_id, date.min)
+                latest[contact.profile_id] = max(contact.happened_on, known)
+        return latest
+
+    def delete_for_profile(self, profile_id: str) -> None:
+        self.stored[:] = [c for c in self.stored if c.profile_id != profile_id]
+
+
 class MemoryProfileRepository:
-    def __init__(self, profiles: dict[str, dict[str, Any]], outbox: MemoryOutbox) -> None:
+    def __init__(
+        self, profiles: dict[str, dict[str, Any]], outbox: MemoryOutbox, contacts: MemoryContactBook
+    ) -> None:
         self.stored = profiles
         self._outbox = outbox
+        self._contacts = contacts
 
     def _all(self) -> list[Profile]:
         return [Profile(**copy.deepcopy(columns)) for columns in self.stored.values()]
@@ -44,11 +73,25 @@ class MemoryProfileRepository:
         ended = [p for p in self._all() if p.followup_ended_on is not None and p.followup_ended_on < cutoff]
         return ended[:limit]
 
-    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
-        found = sorted(
-            (p for p in self._all() if referent_id in (None, p.referent_id)),
-            key=lambda p: (p.display_name, p.id),
-        )
+    def caseload(
+        self, referent_id: str | None, limit: int, offset: int, query: CaseloadQuery = CaseloadQuery()
+    ) -> tuple[list[Profile], int]:
+        people = [p for p in self._all() if referent_id in (None, p.referent_id)]
+        last = self._contacts.last_contacts([p.id for p in people])
+        since = query.no_contact_since
+        found = [
+            p
+            for p in people
+            if SearchTerms.of(p).matches(query)
+            and (query.ids is None or p.id in query.ids)
+            and (since is None or last.get(p.id, date.min) < since)
+        ]
+        found.sort(key=lambda p: (p.display_name, p.id))
+        if query.sort == CaseloadSort.LAST_CONTACT:
+            found.sort(key=lambda p: last.get(p.id, date.min))
+        elif query.sort == CaseloadSort.RANKED:
+            rank = {pid: i for i, pid in enumerate(query.ranked)}
+            found.sort(key=lambda p: rank.get(p.id, -1))
         return found[offset : offset + limit], len(found)
 
     def save(self, profile: Profile) -> None:
@@ -88,12 +131,16 @@ class MemoryProfilesUnitOfWork(MemoryUnitOfWork):
         self._store = store
 
     def _open(self) -> None:
-        self.profiles = MemoryProfileRepository(copy.deepcopy(self._store.profiles), self._store.outbox)
+        self.contacts = MemoryContactBook(list(self._store.contacts))
+        self.profiles = MemoryProfileRepository(
+            copy.deepcopy(self._store.profiles), self._store.outbox, self.contacts
+        )
         self.audit = MemoryAuditTrail()
         self.audit.kept = self._store.audit
 
     def _keep(self) -> None:
         self._store.profiles = copy.deepcopy(self.profiles.stored)
+        self._store.contacts = list(self.contacts.stored)
         self._store.audit.extend(self.audit.staged)
         self.audit.staged = []
 

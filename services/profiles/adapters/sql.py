@@ -7,16 +7,18 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Text
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from common.clock import utcnow
 from common.sql_unit_of_work import SqlUnitOfWork
 from common.unit_of_work import Outbox
 from contracts.events import PROFILES_TOPIC
 from services.profiles.adapters.audit import AuditLog
+from services.profiles.adapters.follow_up_sql import SqlContactBook, caseload_statements
 from services.profiles.domain import Profile
+from services.profiles.follow_up import CaseloadQuery, SearchTerms
 
 
 class ProfileRow(SQLModel, table=True):
@@ -45,6 +47,13 @@ class ProfileRow(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # What the caseload is searched by (follow_up.SearchTerms), kept up to date by every save.
+    search_text: str = Field(default="", sa_type=Text)
+    rome_codes: str = Field(default="", sa_type=Text)
+    freins: str = Field(default="", sa_type=Text)
+
+
+SEARCH_COLUMNS = {"search_text", "rome_codes", "freins"}
 
 
 class SqlProfileRepository:
@@ -57,7 +66,7 @@ class SqlProfileRepository:
 
     def _profile(self, row: ProfileRow) -> Profile:
         self._rows[row.id] = row
-        return Profile(**row.model_dump())
+        return Profile(**row.model_dump(exclude=SEARCH_COLUMNS))
 
     def get(self, profile_id: str, for_update: bool = False) -> Profile | None:
         query = select(ProfileRow).where(ProfileRow.id == profile_id)
@@ -71,15 +80,11 @@ class SqlProfileRepository:
         query = select(ProfileRow).where(col(ProfileRow.followup_ended_on) < cutoff).limit(limit)
         return [self._profile(row) for row in self.session.exec(query).all()]
 
-    def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
-        query = select(ProfileRow)
-        count = select(func.count()).select_from(ProfileRow)
-        if referent_id is not None:
-            query = query.where(ProfileRow.referent_id == referent_id)
-            count = count.where(ProfileRow.referent_id == referent_id)
-        rows = self.session.exec(
-            query.order_by(col(ProfileRow.display_name), col(ProfileRow.id)).offset(offset).limit(limit)
-        )
+    def caseload(
+        self, referent_id: str | None, limit: int, offset: int, query: CaseloadQuery = CaseloadQuery()
+    ) -> tuple[list[Profile], int]:
+        statement, count = caseload_statements(ProfileRow, referent_id, query)
+        rows = self.session.exec(statement.offset(offset).limit(limit))
         return [self._profile(row) for row in rows.all()], int(self.session.exec(count).one())
 
     def save(self, profile: Profile) -> None:
@@ -89,6 +94,8 @@ class SqlProfileRepository:
         else:
             for name, value in profile.stored_fields().items():
                 setattr(row, name, value)
+        terms = SearchTerms.of(profile)
+        row.search_text, row.rome_codes, row.freins = terms.text, terms.rome_codes, terms.freins
         self.session.add(row)
         self._send(profile)
 
@@ -107,10 +114,12 @@ class SqlProfileRepository:
 class SqlProfilesUnitOfWork(SqlUnitOfWork):
     profiles: SqlProfileRepository
     audit: AuditLog
+    contacts: SqlContactBook
 
     def _repositories(self) -> None:
         self.profiles = SqlProfileRepository(self.session, self.outbox)
         self.audit = AuditLog(self.session)
+        self.contacts = SqlContactBook(self.session)
 
     def commit(self) -> None:
         # Audit rows are chained last, so the chain's lock is held only from here to the commit.

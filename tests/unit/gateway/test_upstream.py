@@ -105,11 +105,15 @@ def test_a_service_that_cannot_be_reached_is_a_503_in_the_envelope_not_a_crash()
 
 
 def test_query_parameters_leave_out_none_and_spell_booleans_as_the_services_read_them() -> None:
-    assert _query({"limit": 20, "since": None, "partial": True, "x": False}) == {
-        "limit": 20,
-        "partial": "true",
-        "x": "false",
-    }
+    assert _query({"limit": 20, "since": None, "partial": True, "x": False}) == [
+        ("limit", 20),
+        ("partial", "true"),
+        ("x", "false"),
+    ]
+
+
+def test_a_list_in_the_query_is_the_parameter_repeated() -> None:
+    assert _query({"ids": ["a", "b"], "q": "x", "none": []}) == [("ids", "a"), ("ids", "b"), ("q", "x")]
 
 
 def test_a_service_that_fails_in_process_is_a_503_as_over_the_network() -> None:

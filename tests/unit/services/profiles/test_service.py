@@ -7,6 +7,7 @@ import pytest
 
 from services.profiles.adapters.memory import MemoryProfileStore, memory_units_of_work
 from services.profiles.service import ProfilesService
+from tests.use_cases.follow_up import FollowUpUseCases, FollowUpWorld
 from tests.use_cases.profiles import ProfilesUseCases, ProfilesWorld
 
 
@@ -23,3 +24,14 @@ class TestProfilesInMemory(ProfilesUseCases):
     @pytest.fixture
     def world(self) -> ProfilesWorld:
         return MemoryProfilesWorld()
+
+
+class MemoryFollowUpWorld(MemoryProfilesWorld):
+    def stored_contacts(self) -> int:
+        return len(self.store.contacts)
+
+
+class TestFollowUpInMemory(FollowUpUseCases):
+    @pytest.fixture
+    def world(self) -> FollowUpWorld:
+        return MemoryFollowUpWorld()
