@@ -13,6 +13,7 @@ from common.db import make_engine, migrate
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
 from gateway.client_address import trusted_networks
+from gateway.legal_notice import LegalNotice
 from gateway.ratelimit import AccountLockout, RateLimits
 from gateway.settings import GatewaySettings
 from gateway.upstream import InProcessTransport, NetworkTransport, Upstream, UpstreamTransport
@@ -63,7 +64,7 @@ def bootstrap(
             else InProcessTransport(app, name, settings.upstream_timeout_s)
         )
         upstreams[name] = Upstream(name, transport, settings.internal_token)
-    return create_gateway_app(
+    app = create_gateway_app(
         users,
         tokens,
         upstreams,
@@ -83,3 +84,5 @@ def bootstrap(
         on_shutdown=on_shutdown,
         max_body_bytes=settings.max_body_bytes,
     )
+    app.state.legal = LegalNotice.from_settings(settings)
+    return app

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.web import admin, dashboard, employer, occupations, referent, signin
+from gateway.web import (
+    admin,
+    admin_accounts,
+    admin_caseloads,
+    admin_ops,
+    coordination,
+    dashboard,
+    employer,
+    employer_request,
+    legal,
+    occupations,
+    referent,
+    signin,
+)
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
@@ -13,4 +26,10 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     dashboard.router,
     admin.router,
     occupations.router,
+    admin_accounts.router,
+    admin_caseloads.router,
+    admin_ops.router,
+    coordination.router,
+    employer_request.router,
+    legal.router,
 )

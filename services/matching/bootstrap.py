@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 
 from common.app import HealthCheck, create_service_app
 from common.db import database_reachable, make_engine, migrate
+from common.messaging.dead_letter_box import DeadLetterBox
 from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
-from services.matching import api, api_analytics, api_occupations
+from services.matching import api, api_analytics, api_deadletters, api_followup, api_occupations
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -64,6 +65,15 @@ def make_index(settings: MatchingSettings, dimensions: int) -> OfferIndex:
     return LocalOfferIndex(settings.local_index_path, dimensions)
 
 
+ROUTERS = [
+    api.router,
+    api_analytics.router,
+    api_occupations.router,
+    api_followup.router,
+    api_deadletters.router,
+]
+
+
 def bootstrap(
     settings: MatchingSettings,
     bus: MessageBus,
@@ -104,12 +114,13 @@ def bootstrap(
 
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router, api_occupations.router],
+        ROUTERS,
         {
             "matching": service,
             "occupation_linker": linker,  # the resolver's own: candidates read what the product links with
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
+            "dead_letters": DeadLetterBox(bus),
         },
         settings.internal_token,
         readiness=_readiness(engine, index),

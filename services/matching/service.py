@@ -23,6 +23,7 @@ from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
 from services.matching.domain.constraints import filters_for, usable_means
+from services.matching.domain.followup import ReferentCounts, referent_counts
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import (
     CLOSED_FOR_PERSON,
@@ -231,6 +232,11 @@ class MatchingService:
         """How many times an offer was proposed and what came of it — counts only, never who."""
         with self.units_of_work() as uow:
             return uow.outcomes.counts_for_offer(offer_id)
+
+    def referent_followup(self, referents: list[str]) -> list[ReferentCounts]:
+        """The proposals each référent made and what came of them: counts, never who."""
+        with self.units_of_work() as uow:
+            return referent_counts(uow.outcomes.of_proposals_by(referents), referents)
 
     def stored_counts(self) -> StoredCounts:
         """What demand analytics read of matching's store: counts only, never who."""

@@ -73,6 +73,11 @@ class OutcomeRepository(Protocol):
         """Outcomes by status, and refusals by reason (for analytics: counts only)."""
         ...
 
+    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
+        """Every outcome of the (person, offer) pairs that one of `recorders` proposed (the coordinator's
+        follow-up: counted, never shown)."""
+        ...
+
 
 class MatchingUnitOfWork(UnitOfWork, Protocol):
     """Outcomes and their `outcome.recorded` events (in the outbox) commit together, or not at all."""

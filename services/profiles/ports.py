@@ -8,7 +8,7 @@ from datetime import date
 from typing import Protocol
 
 from common.unit_of_work import UnitOfWork
-from services.profiles.domain import Profile
+from services.profiles.domain import AuditCriteria, Profile
 
 
 class ProfileRepository(Protocol):
@@ -24,6 +24,14 @@ class ProfileRepository(Protocol):
 
     def caseload(self, referent_id: str | None, limit: int, offset: int) -> tuple[list[Profile], int]:
         """By name; every file when `referent_id` is None (admins)."""
+        ...
+
+    def followed_by(self, referent_id: str) -> list[str]:
+        """The ids of everyone the référent follows."""
+        ...
+
+    def caseload_sizes(self, referent_ids: list[str]) -> dict[str, int]:
+        """How many people each of these référents follows (0 included)."""
         ...
 
     def save(self, profile: Profile) -> None: ...
@@ -42,6 +50,20 @@ class AuditTrail(Protocol):
         """Newest first: at, actor, actor_role, action."""
         ...
 
+    def search(self, criteria: AuditCriteria, limit: int) -> list[dict[str, object]]:
+        """Newest first, every criterion given holding: at, actor, actor_role, action, profile_id."""
+        ...
+
+
+class ReferentHistory(Protocol):
+    """Who followed the person before whom: one line per handover, kept after the file goes (ids only)."""
+
+    def record(self, profile_id: str, from_referent: str, to_referent: str, by: str) -> None: ...
+
+    def for_profile(self, profile_id: str) -> list[dict[str, object]]:
+        """Oldest first: at, from_referent, to_referent, by."""
+        ...
+
 
 class ProfilesUnitOfWork(UnitOfWork, Protocol):
     @property
@@ -49,6 +71,9 @@ class ProfilesUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def audit(self) -> AuditTrail: ...
+
+    @property
+    def referent_history(self) -> ReferentHistory: ...
 
 
 ProfilesUnitOfWorkFactory = Callable[[], ProfilesUnitOfWork]

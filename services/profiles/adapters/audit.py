@@ -8,6 +8,7 @@ from sqlalchemy import DateTime
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from common.clock import as_utc, utcnow
+from services.profiles.domain import AuditCriteria
 
 
 class AuditEntry(SQLModel, table=True):
@@ -34,6 +35,28 @@ class AuditLog:
                 actor=actor, actor_role=role, action=action, profile_id=profile_id, request_id=request_id
             )
         )
+
+    def search(self, criteria: AuditCriteria, limit: int) -> list[dict[str, object]]:
+        query = select(AuditEntry)
+        if criteria.profile_id is not None:
+            query = query.where(AuditEntry.profile_id == criteria.profile_id)
+        if criteria.actor is not None:
+            query = query.where(AuditEntry.actor == criteria.actor)
+        if criteria.since is not None:
+            query = query.where(col(AuditEntry.at) >= criteria.since)
+        if criteria.until is not None:
+            query = query.where(col(AuditEntry.at) <= criteria.until)
+        rows = self.session.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
+        return [
+            {
+                "at": as_utc(r.at),
+                "actor": r.actor,
+                "actor_role": r.actor_role,
+                "action": r.action,
+                "profile_id": r.profile_id,
+            }
+            for r in rows
+        ]
 
     def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
         rows = self.session.exec(
