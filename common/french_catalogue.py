@@ -31,6 +31,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.REFERENT: "référent",
     Role.ANALYST: "analyste",
     Role.ADMIN: "administration",
+    Role.COORDINATOR: "coordination",
 }
 CONTRACT_LABELS: dict[ContractType, str] = {
     ContractType.CDI: "CDI",
@@ -202,6 +203,16 @@ NOTICES: dict[str, str] = {
     "reponse-envoyee": "Votre réponse est transmise au référent.",
     "reponses-lues": "Les réponses sont marquées comme lues.",
     "contact": "Le contact est enregistré.",
+    "compte-cree": "Le compte est créé.",
+    "compte-modifie": "Le compte est modifié.",
+    "compte-desactive": "Le compte est désactivé : ses sessions sont closes.",
+    "compte-active": "Le compte est activé.",
+    "mot-de-passe": "Le mot de passe est changé : les sessions du compte sont closes.",
+    "transfert": "Le transfert de portefeuille est fait.",
+    "demande-employeur": "Votre demande est enregistrée : un administrateur la validera.",
+    "reindex": "La reconstruction de l'index est lancée.",
+    "lettre-rejouee": "Le message est renvoyé à son sujet.",
+    "lettre-ecartee": "Le message est écarté.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.
@@ -321,6 +332,18 @@ ERROR_CODES: dict[str, str] = {
     "contact.in_the_future": "Un contact ne s'enregistre pas avant sa date : indiquez un jour passé.",
     "contact.too_old": "Cette date est trop ancienne pour un contact.",
     "form.expired": "Le formulaire a expiré : rechargez la page, puis recommencez.",
+    "account.exists": "Cet identifiant est déjà pris.",
+    "account.not_found": "Ce compte est introuvable.",
+    "account.not_referent": "Le compte de destination doit être un référent actif.",
+    "account.self": "Vous ne pouvez pas faire cette action sur votre propre compte.",
+    "account.siret_invalid": "Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle).",
+    "handover.same_referent": "La personne est déjà suivie par ce référent.",
+    "handover.nothing": "Il n'y a personne à transférer.",
+    "audit.admin_only": "Le journal d'audit est consulté par l'administration.",
+    "deadletters.changed": "D'autres messages sont arrivés entre-temps : relisez la liste, puis recommencez.",
+    "coordination.no_structure": "Aucune structure n'est indiquée pour ce suivi.",
+    "profile.handover_admin_only": "Seule l'administration transfère une personne vers un autre référent.",
+    "profile.counts_only": "Ces effectifs sont réservés à la coordination et à l'administration.",
 }
 
 

@@ -14,6 +14,8 @@ class Role(StrEnum):
     EMPLOYER = "employer"
     ANALYST = "analyst"
     ADMIN = "admin"
+    # Sees the aggregated follow-up of the référents of their structure, never a person.
+    COORDINATOR = "coordinator"
     # The gateway or a sibling service acting on its own behalf (rebuilds, projections).
     SYSTEM = "system"
 

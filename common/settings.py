@@ -27,6 +27,9 @@ class CommonSettings(BaseSettings):
     topic_prefix: str = ""
     max_body_bytes: int = 1_000_000
     log_level: str = "INFO"
+    # Profiles are purged this many days after the follow-up ended (the organisation's retention period):
+    # the profiles service applies it, the gateway's « Données personnelles » page states it.
+    retention_days: int = 730
 
 
 class InsecureSecret(RuntimeError):

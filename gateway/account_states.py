@@ -20,6 +20,8 @@ class AccountState:
     role: str
     epoch: int
     ended_sessions: frozenset[str]
+    # Who the account acts as at the services: its company, for an employer with a SIRET (see users.py).
+    acts_as: str = ""
 
     def admits(self, role: str, epoch: int, session_id: str) -> bool:
         return role == self.role and epoch == self.epoch and session_id not in self.ended_sessions

@@ -14,7 +14,7 @@ from common.http import RequestContextMiddleware, health_router_payload, install
 from gateway.auth import TokenIssuer
 from gateway.client_address import Network
 from gateway.ratelimit import RateLimits
-from gateway.routes import analytics, api, auth, follow_up, proposals
+from gateway.routes import accounts, admin_ops, analytics, api, auth, coordination, follow_up, proposals
 from gateway.upstream import Upstream
 from gateway.users import UserStore
 from gateway.web.access import PageAccessRefused, access_refused_page
@@ -108,6 +108,9 @@ def create_gateway_app(
     app.include_router(follow_up.router)
     app.include_router(analytics.router)
     app.include_router(proposals.router)
+    app.include_router(accounts.router)
+    app.include_router(coordination.router)
+    app.include_router(admin_ops.router)
     for pages in PAGE_ROUTERS:
         app.include_router(pages)
 

@@ -101,9 +101,11 @@ def admitted_caller(request: Request, token: str) -> Caller:
 
 
 async def current_caller(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Caller:
+    """The API's caller, as the services will know them (an employer of a company acts as the company)."""
     if not token:
         raise Unauthorized()
-    return admitted_caller(request, token)
+    users: UserStore = request.app.state.users
+    return users.acting_caller(admitted_caller(request, token))
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -14,6 +14,7 @@ from common.db import make_engine, migrate
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
 from gateway.client_address import trusted_networks
+from gateway.legal_notice import LegalNotice
 from gateway.ratelimit import AccountLockout, RateLimiter, RateLimits
 from gateway.settings import GatewaySettings
 from gateway.shared_limits import SharedAccountLockout, SharedRateLimiter
@@ -98,4 +99,5 @@ def bootstrap(
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.follow_up_days = settings.follow_up_days
+    app.state.legal = LegalNotice.from_settings(settings)
     return app

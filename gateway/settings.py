@@ -14,7 +14,16 @@ class GatewaySettings(CommonSettings):
     offers_url: str = "http://127.0.0.1:8101"
     profiles_url: str = "http://127.0.0.1:8102"
     matching_url: str = "http://127.0.0.1:8103"
-    # Create the four demo accounts (password "demo"). Always on in embedded mode.
+    # The operator, as the legal pages name it (mentions légales, données personnelles, accessibilité).
+    # Empty fields read « à compléter par l'opérateur » on the pages: nothing here is one territory's.
+    legal_publisher: str = ""
+    legal_address: str = ""
+    legal_publication_director: str = ""
+    legal_host: str = ""
+    legal_contact: str = ""
+    legal_dpo_contact: str = ""
+    accessibility_audit_date: str = ""
+    # Create the five demo accounts (password "demo"). Always on in embedded mode.
     demo_accounts: bool = False
     upstream_timeout_s: float = 15.0
     # Login attempts per minute, per username and per client address; suggestions per minute per user.

@@ -19,7 +19,8 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 
 from common.clock import utcnow
 from common.db import session_scope
-from common.identity import Role
+from common.identity import Caller, Role
+from gateway.account_rules import company_subject
 from gateway.account_states import AccountState, AccountStates
 from gateway.auth import SessionClaims
 
@@ -35,7 +36,10 @@ DEMO_ACCOUNTS = {
     "employer": (Role.EMPLOYER, "Entreprise de démonstration"),
     "analyst": (Role.ANALYST, "Service développement économique (démo)"),
     "admin": (Role.ADMIN, "Administration Maillage (démo)"),
+    "coordinator": (Role.COORDINATOR, "Coordination territoriale (démo)"),
 }
+# The demo référent and coordinator work in one structure, so the coordinator has a follow-up to read.
+DEMO_STRUCTURE = "Structure de démonstration"
 
 
 class UserRow(SQLModel, table=True):
@@ -48,6 +52,11 @@ class UserRow(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     token_epoch: int = 0
+    # The structure (or territory) the account works for: a référent's, read by its coordinator.
+    structure: str = Field(default="", max_length=120)
+    # An employer's request for an account waits, inactive, until an administrator validates it.
+    pending: bool = False
+    siret: str | None = Field(default=None, max_length=14, index=True)
 
 
 class EndedSessionRow(SQLModel, table=True):
@@ -147,6 +156,14 @@ class UserStore:
             session.caller.role.value, session.epoch, session.session_id
         )
 
+    def acting_caller(self, caller: Caller) -> Caller:
+        """The caller as the services see it: an employer of a company (SIRET) acts as that company, so
+        the accounts of one SIREN share its offers; anyone else as themselves."""
+        state = self._states.get(caller.subject)
+        if state is None or not state.acts_as:
+            return caller
+        return Caller(subject=state.acts_as, role=caller.role)
+
     def _account_state(self, username: str) -> AccountState | None:
         with Session(self._engine) as session:
             user = session.get(UserRow, username)
@@ -157,7 +174,44 @@ class UserStore:
                     EndedSessionRow.username == username, EndedSessionRow.expires_at > utcnow()
                 )
             ).all()
-            return AccountState(user.role, user.token_epoch, frozenset(ended))
+            company = company_subject(user.siret) if user.role == Role.EMPLOYER.value else ""
+            return AccountState(user.role, user.token_epoch, frozenset(ended), acts_as=company)
+
+    # -- administration ------------------------------------------------------------------------------
+    def list_accounts(self, role: str | None = None, structure: str | None = None) -> list[UserRow]:
+        query = select(UserRow).order_by(col(UserRow.username))
+        if role:
+            query = query.where(UserRow.role == role)
+        if structure is not None:
+            query = query.where(UserRow.structure == structure)
+        with Session(self._engine) as session:
+            return list(session.exec(query).all())
+
+    def create(self, user: UserRow, password: str) -> UserRow:
+        """A new account (the caller checked `exists` first); the password is hashed here."""
+        user.password_hash = _hasher.hash(password)
+        with session_scope(self._engine) as session:
+            session.add(user)
+        self._states.forget(user.username)
+        return user
+
+    def exists(self, username: str) -> bool:
+        return self.get(username) is not None
+
+    def update(self, username: str, change: Callable[[UserRow], bool]) -> UserRow:
+        """Apply `change`; when it says the account's sessions must end (a new role, a deactivation),
+        every token issued before is refused from the next request on."""
+        with session_scope(self._engine) as session:
+            user = session.get(UserRow, username)
+            if user is None:
+                raise KeyError(username)
+            if change(user):
+                user.token_epoch += 1
+            session.add(user)
+        self._states.forget(username)
+        updated = self.get(username)
+        assert updated is not None
+        return updated
 
     def ensure_demo_accounts(self) -> None:
         with Session(self._engine) as session:
@@ -165,3 +219,13 @@ class UserStore:
         for username, (role, name) in DEMO_ACCOUNTS.items():
             if username not in existing:
                 self.upsert(username, DEMO_PASSWORD, role, name)
+                if role in (Role.REFERENT, Role.COORDINATOR):
+                    self.update(username, _joining(DEMO_STRUCTURE))
+
+
+def _joining(structure: str) -> Callable[[UserRow], bool]:
+    def change(user: UserRow) -> bool:
+        user.structure = structure
+        return False  # the structure is not in the token: sessions go on
+
+    return change

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+from common.messaging.dead_letter_box import DeadLetterBox, read_until_idle
 from common.messaging.inprocess import InProcessBus
 from common.messaging.kafka import KafkaBus
-from common.messaging.port import MessageBus, Record
-from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, DeadLetter
+from common.messaging.port import MessageBus
+from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DeadLetter
 from common.settings import CommonSettings
 
 REPLAY_GROUP = DEAD_LETTER_REPLAY_GROUP
@@ -32,22 +32,10 @@ def _bus() -> MessageBus:
     return InProcessBus(str(data_dir / "bus.db"))
 
 
-def _read_all(bus: MessageBus, group: str, idle_s: float = 3.0) -> tuple[Any, list[Record]]:
-    subscription = bus.subscribe(group, [DEAD_LETTER_TOPIC])
-    records: list[Record] = []
-    quiet_since = time.monotonic()
-    while time.monotonic() - quiet_since < idle_s:
-        batch = subscription.poll(0.5)
-        if batch:
-            records.extend(batch)
-            quiet_since = time.monotonic()
-    return subscription, records
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     bus = _bus()
     # A throwaway group: listing must not move the replay position.
-    subscription, records = _read_all(bus, f"maillage-dlq-list-{uuid.uuid4().hex[:8]}")
+    subscription, records = read_until_idle(bus, f"maillage-dlq-list-{uuid.uuid4().hex[:8]}")
     subscription.close()
     for record in records[-args.limit :]:
         letter = DeadLetter.model_validate_json(record.value)
@@ -59,16 +47,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    bus = _bus()
-    subscription, records = _read_all(bus, REPLAY_GROUP)
-    publisher = bus.publisher()
-    for record in records:
-        letter = DeadLetter.model_validate_json(record.value)
-        publisher.publish(letter.topic, letter.key, letter.value())
-    publisher.flush()
-    subscription.commit()  # only now: a crash before this line replays again, which handlers tolerate
-    subscription.close()
-    print(f"Replayed {len(records)} record(s) to their original topics.")
+    replayed = DeadLetterBox(_bus()).replay()
+    print(f"Replayed {replayed} record(s) to their original topics.")
     return 0
 
 

@@ -151,7 +151,7 @@ def build_embedded(
             gateway_database_url=sqlite("gateway.db"),
             jwt_secret=_secret(data_dir),
             internal_token=token,
-            demo_accounts=True,  # embedded mode always has the four demo accounts
+            demo_accounts=True,  # embedded mode always has the five demo accounts
         ),
         in_process={"offers": offers.app, "profiles": profiles.app, "matching": matching.app},
         on_startup=platform.start_background,

@@ -1,5 +1,5 @@
-"""Screenshots of the three surfaces from a running platform (`make run`), with Debian's Chromium:
-python -m scripts.screenshots [BASE_URL] [OUT_DIR]"""
+"""Screenshots of the surfaces, the administration, coordination and legal pages, from a running platform
+(`make run`), with Debian's Chromium: python -m scripts.screenshots [BASE_URL] [OUT_DIR]"""
 
 from __future__ import annotations
 
@@ -11,6 +11,18 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from scripts.chromium import CHROMIUM_ARGS
+
+ADMIN_PAGES = {
+    "/admin/comptes": "admin-accounts.png",
+    "/admin/portefeuilles": "admin-handover.png",
+    "/admin/exploitation": "admin-operations.png",
+    "/admin/journal?actor=referent": "admin-audit.png",
+}
+PUBLIC_PAGES = {
+    "/employeur/demande": "employer-request.png",
+    "/donnees-personnelles": "legal-privacy.png",
+    "/accessibilite": "legal-accessibility.png",
+}
 
 
 def sign_in(page: Page, user: str) -> None:
@@ -90,6 +102,21 @@ def main() -> None:
 
         sign_in(page, "analyst")
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+        context.clear_cookies()
+
+        sign_in(page, "admin")
+        for path, name in ADMIN_PAGES.items():
+            page.goto(path)
+            page.screenshot(path=str(out / name), full_page=True)
+        context.clear_cookies()
+
+        sign_in(page, "coordinator")
+        page.screenshot(path=str(out / "coordination.png"), full_page=True)
+        context.clear_cookies()
+
+        for path, name in PUBLIC_PAGES.items():
+            page.goto(path)
+            page.screenshot(path=str(out / name), full_page=True)
         context.close()
 
 

@@ -54,11 +54,15 @@ def logout(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)
 
 
 @router.get("/me")
-def me(request: Request, caller: CallerDep) -> dict[str, Any]:
+def me(
+    request: Request, caller: CallerDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> dict[str, Any]:
     users: UserStore = request.app.state.users
-    user = users.get(caller.subject)
+    username = admitted_session(request, token or "").caller.subject  # the account, not its company
+    user = users.get(username)
     return {
-        "username": caller.subject,
+        "username": username,
         "role": caller.role,
         "display_name": user.display_name if user else None,
+        "acts_as": caller.subject,
     }

@@ -50,6 +50,7 @@ EmployerCaller = Annotated[Caller, Depends(page_caller(Role.EMPLOYER))]
 ReferentCaller = Annotated[Caller, Depends(page_caller(Role.REFERENT))]
 DashboardCaller = Annotated[Caller, Depends(page_caller(Role.ANALYST, Role.ADMIN))]
 AdminCaller = Annotated[Caller, Depends(page_caller(Role.ADMIN))]
+CoordinatorCaller = Annotated[Caller, Depends(page_caller(Role.COORDINATOR))]
 
 
 def access_refused_page(request: Request, refusal: PageAccessRefused) -> Response:

@@ -22,6 +22,7 @@ HOME = {
     Role.REFERENT: "/referent",
     Role.ANALYST: "/tableau-de-bord",
     Role.ADMIN: "/admin",
+    Role.COORDINATOR: "/coordination",
 }
 
 

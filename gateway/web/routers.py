@@ -6,10 +6,16 @@ from fastapi import APIRouter
 
 from gateway.web import (
     admin,
+    admin_accounts,
+    admin_caseloads,
+    admin_ops,
+    coordination,
     dashboard,
     employer,
     employer_proposals,
+    employer_request,
     follow_up,
+    legal,
     occupations,
     offer_sheet,
     person_file,
@@ -30,4 +36,10 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     person_file.router,
     offer_sheet.router,
     follow_up.router,
+    admin_accounts.router,
+    admin_caseloads.router,
+    admin_ops.router,
+    coordination.router,
+    employer_request.router,
+    legal.router,
 )

@@ -11,11 +11,19 @@ from sqlalchemy.engine import Engine
 
 from common.app import HealthCheck, create_service_app
 from common.db import database_reachable, make_engine, migrate
+from common.messaging.dead_letter_box import DeadLetterBox
 from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
-from services.matching import api, api_analytics, api_occupations, api_proposals
+from services.matching import (
+    api,
+    api_analytics,
+    api_deadletters,
+    api_occupations,
+    api_proposals,
+    api_referent_activity,
+)
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -65,6 +73,16 @@ def make_index(settings: MatchingSettings, dimensions: int) -> OfferIndex:
     return LocalOfferIndex(settings.local_index_path, dimensions)
 
 
+ROUTERS = [
+    api.router,
+    api_analytics.router,
+    api_occupations.router,
+    api_referent_activity.router,
+    api_proposals.router,
+    api_deadletters.router,
+]
+
+
 def bootstrap(
     settings: MatchingSettings,
     bus: MessageBus,
@@ -102,7 +120,7 @@ def bootstrap(
 
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router, api_occupations.router, api_proposals.router],
+        ROUTERS,
         {
             "matching": service,
             "proposals": EmployerProposals(units_of_work),
@@ -110,6 +128,7 @@ def bootstrap(
             "occupation_linker": occupations.linker,
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
+            "dead_letters": DeadLetterBox(bus),
         },
         settings.internal_token,
         audience="matching",

@@ -32,6 +32,7 @@ from services.matching.domain.outcomes import (
 )
 from services.matching.domain.proposals import overdue_cutoff, with_overdue
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
+from services.matching.domain.referent_activity import ReferentCounts, referent_counts
 from services.matching.employer_proposals import follow_proposal, write_outcome
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
@@ -248,6 +249,11 @@ class MatchingService:
         """How many times an offer was proposed and what came of it — counts only, never who."""
         with self.units_of_work() as uow:
             return uow.outcomes.counts_for_offer(offer_id)
+
+    def referent_followup(self, referents: list[str]) -> list[ReferentCounts]:
+        """The proposals each référent made and what came of them: counts, never who."""
+        with self.units_of_work() as uow:
+            return referent_counts(uow.outcomes.of_proposals_by(referents), referents)
 
     def stored_counts(self) -> StoredCounts:
         """What demand analytics read of matching's store: counts only, never who."""

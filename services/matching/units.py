@@ -79,6 +79,11 @@ class OutcomeRepository(Protocol):
         """Outcomes by status, and refusals by reason (for analytics: counts only)."""
         ...
 
+    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
+        """Every outcome of the (person, offer) pairs that one of `recorders` proposed (the coordinator's
+        follow-up: counted, never shown)."""
+        ...
+
 
 class ProposalRepository(Protocol):
     """The proposals shared with employers (domain/proposals.py's EmployerProposal)."""

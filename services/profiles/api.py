@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from common.clock import as_utc
 from common.errors import Forbidden
 from common.http import CallerDep, EntityId
 from common.schemas import Page
+from contracts.audit import AuditSearch
+from contracts.caseloads import CaseloadSizes, Handover, HandoverResult, ReferentHistory
 from contracts.follow_up import CaseloadEntry, CaseloadSearch, ContactIn, ContactOut, Contacts
 from contracts.profiles import (
     CandidateCard,
@@ -19,6 +22,7 @@ from contracts.profiles import (
     ProfilePublic,
     ProfileUpdate,
 )
+from services.profiles.domain import AuditCriteria
 from services.profiles.follow_up import CaseloadQuery
 from services.profiles.service import ProfilesService
 
@@ -66,6 +70,38 @@ def caseload(
     return service.caseload(caller, limit, offset, query)
 
 
+@router.post("/handover", response_model=HandoverResult)
+def hand_over(body: Handover, caller: CallerDep, service: ServiceDep, rid: RequestIdDep) -> HandoverResult:
+    """Move people (or a whole caseload) to another référent (admins; the gateway checks the référent)."""
+    return service.hand_over(caller, body, rid)
+
+
+@router.get("/caseload-sizes", response_model=CaseloadSizes)
+def caseload_sizes(
+    caller: CallerDep,
+    service: ServiceDep,
+    referents: Annotated[str, Query(max_length=30_000, description="Usernames, comma-separated.")],
+) -> CaseloadSizes:
+    return service.caseload_sizes(caller, [r for r in referents.split(",") if r])
+
+
+@router.get("/audit-log", response_model=AuditSearch)
+def search_audit(
+    caller: CallerDep,
+    service: ServiceDep,
+    profile_id: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> AuditSearch:
+    # A period without a time zone is read as UTC, like every time the store keeps.
+    criteria = AuditCriteria(
+        profile_id or None, actor or None, as_utc(since) if since else None, as_utc(until) if until else None
+    )
+    return service.search_audit(caller, criteria, limit)
+
+
 @router.get("/{profile_id}", response_model=ProfilePublic)
 def get_profile(
     profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
@@ -111,6 +147,13 @@ def audit_trail(
     profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
 ) -> dict[str, Any]:
     return {"items": service.audit_trail(caller, profile_id, rid)}
+
+
+@router.get("/{profile_id}/referents", response_model=ReferentHistory)
+def referent_history(
+    profile_id: EntityId, caller: CallerDep, service: ServiceDep, rid: RequestIdDep
+) -> ReferentHistory:
+    return ReferentHistory(items=service.referent_history(caller, profile_id, rid))
 
 
 @router.post("/retention/purge")

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from common.clock import as_utc, utcnow
-from common.errors import Forbidden, NotFound
+from common.errors import Forbidden, NotFound, ValidationFailed
 from common.identity import Caller, Role
 from common.text import normalise
 from contracts.events import ProfileDeletedV1, ProfileUpsertedV1
@@ -59,6 +59,43 @@ def check_can_create(caller: Caller) -> None:
             "Only référents create profiles; the profile joins their caseload.",
             code="profile.create_referent_only",
         )
+
+
+def check_can_hand_over(caller: Caller) -> None:
+    """Who follows whom is changed by the administration (a référent leaves, a caseload is rebalanced)."""
+    if caller.role not in (Role.ADMIN, Role.SYSTEM):
+        raise Forbidden(
+            "Only administrators move people between caseloads.", code="profile.handover_admin_only"
+        )
+
+
+def check_can_count_caseloads(caller: Caller) -> None:
+    """Caseload sizes are counts about référents, never about a person: admins and coordinators."""
+    if caller.role not in (Role.ADMIN, Role.COORDINATOR, Role.SYSTEM):
+        raise Forbidden("Caseload sizes are for coordinators and admins.", code="profile.counts_only")
+
+
+@dataclass(frozen=True)
+class AuditCriteria:
+    """What an administrator searches the audit log by: a person's file, a user, a period (ends included)."""
+
+    profile_id: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def holds_for(self, profile_id: str, actor: str, at: datetime) -> bool:
+        return (
+            self.profile_id in (None, profile_id)
+            and self.actor in (None, actor)
+            and (self.since is None or at >= self.since)
+            and (self.until is None or at <= self.until)
+        )
+
+
+def check_can_search_audit(caller: Caller) -> None:
+    if caller.role not in (Role.ADMIN, Role.SYSTEM):
+        raise Forbidden("The audit log is searched by administrators.", code="audit.admin_only")
 
 
 @dataclass(eq=False)
@@ -108,6 +145,17 @@ class Profile:
         self.version += 1
         self.updated_at = now
         self.events.append(ProfileUpsertedV1.of(self.id, self.version))
+
+    def hand_over(self, to_referent: str) -> str:
+        """The person is followed by `to_referent` from now on; returns who followed them until now.
+        Matching does not know who follows whom, so nothing is published."""
+        if to_referent == self.referent_id:
+            raise ValidationFailed(
+                [{"field": "to_referent", "message": "The person is already followed by this référent."}],
+                code="handover.same_referent",
+            )
+        previous, self.referent_id = self.referent_id, to_referent
+        return previous
 
     def forget(self) -> None:
         """The follow-up ended long enough ago: the file goes, and matching forgets the person too."""

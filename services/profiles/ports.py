@@ -8,7 +8,7 @@ from datetime import date
 from typing import Protocol
 
 from common.unit_of_work import UnitOfWork
-from services.profiles.domain import Profile
+from services.profiles.domain import AuditCriteria, Profile
 from services.profiles.follow_up import CaseloadQuery, Contact
 
 
@@ -30,6 +30,14 @@ class ProfileRepository(Protocol):
         `referent_id` is None (admins)."""
         ...
 
+    def followed_by(self, referent_id: str) -> list[str]:
+        """The ids of everyone the référent follows."""
+        ...
+
+    def caseload_sizes(self, referent_ids: list[str]) -> dict[str, int]:
+        """How many people each of these référents follows (0 included)."""
+        ...
+
     def save(self, profile: Profile) -> None: ...
 
     def delete(self, profile: Profile) -> None: ...
@@ -44,6 +52,20 @@ class AuditTrail(Protocol):
 
     def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
         """Newest first: at, actor, actor_role, action."""
+        ...
+
+    def search(self, criteria: AuditCriteria, limit: int) -> list[dict[str, object]]:
+        """Newest first, every criterion given holding: at, actor, actor_role, action, profile_id."""
+        ...
+
+
+class ReferentHistory(Protocol):
+    """Who followed the person before whom: one line per handover, kept after the file goes (ids only)."""
+
+    def record(self, profile_id: str, from_referent: str, to_referent: str, by: str) -> None: ...
+
+    def for_profile(self, profile_id: str) -> list[dict[str, object]]:
+        """Oldest first: at, from_referent, to_referent, by."""
         ...
 
 
@@ -72,6 +94,9 @@ class ProfilesUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def contacts(self) -> ContactBook: ...
+
+    @property
+    def referent_history(self) -> ReferentHistory: ...
 
 
 ProfilesUnitOfWorkFactory = Callable[[], ProfilesUnitOfWork]

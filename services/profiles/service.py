@@ -7,9 +7,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from common.clock import as_utc, utcnow
-from common.errors import Forbidden, NotFound
+from common.errors import Forbidden, NotFound, ValidationFailed
 from common.identity import Caller, Role
 from common.schemas import Page
+from contracts.audit import AuditLine, AuditSearch
+from contracts.caseloads import CaseloadSizes, Handover, HandoverResult, ReferentChange
 from contracts.follow_up import CaseloadEntry, ContactIn, ContactOut
 from contracts.profiles import (
     CandidateCard,
@@ -19,7 +21,16 @@ from contracts.profiles import (
     ProfilePublic,
     ProfileUpdate,
 )
-from services.profiles.domain import Profile, check_can_create, check_can_read, check_can_write
+from services.profiles.domain import (
+    AuditCriteria,
+    Profile,
+    check_can_count_caseloads,
+    check_can_create,
+    check_can_hand_over,
+    check_can_read,
+    check_can_search_audit,
+    check_can_write,
+)
 from services.profiles.follow_up import CaseloadQuery, Contact
 from services.profiles.ports import ProfilesUnitOfWork, ProfilesUnitOfWorkFactory
 
@@ -118,6 +129,56 @@ class ProfilesService:
             uow.audit.record(caller.subject, caller.role, "read contacts", profile_id, request_id)
             uow.commit()
         return [_contact_out(c) for c in contacts]
+
+    def hand_over(self, caller: Caller, handover: Handover, request_id: str | None = None) -> HandoverResult:
+        """Move the people named (or the whole caseload of `from_referent`) to `to_referent`, all or none:
+        each move is kept in the person's history of référents and written to the audit log."""
+        check_can_hand_over(caller)
+        with self._units_of_work() as uow:
+            wanted = handover.profile_ids or uow.profiles.followed_by(str(handover.from_referent))
+            if not wanted:
+                raise ValidationFailed(
+                    [{"field": "from_referent", "message": "Nobody to move."}], code="handover.nothing"
+                )
+            for profile_id in dict.fromkeys(wanted):
+                profile = uow.profiles.get(profile_id, for_update=True)
+                if profile is None or handover.from_referent not in (None, profile.referent_id):
+                    raise NotFound(f"No profile {profile_id}.", code="profile.not_found")
+                previous = profile.hand_over(handover.to_referent)
+                uow.profiles.save(profile)
+                uow.referent_history.record(profile_id, previous, handover.to_referent, caller.subject)
+                uow.audit.record(caller.subject, caller.role, "handover", profile_id, request_id)
+            uow.commit()
+        return HandoverResult(moved=list(dict.fromkeys(wanted)), to_referent=handover.to_referent)
+
+    def referent_history(
+        self, caller: Caller, profile_id: str, request_id: str | None = None
+    ) -> list[ReferentChange]:
+        """Who followed the person before whom, oldest first (the person's référent and admins)."""
+        with self._units_of_work() as uow:
+            referent = uow.profiles.referent_of(profile_id)
+            _checked(uow, check_can_read, caller, profile_id, referent, "read history", request_id)
+            history = uow.referent_history.for_profile(profile_id)
+            uow.audit.record(caller.subject, caller.role, "read history", profile_id, request_id)
+            uow.commit()
+        return [ReferentChange.model_validate(line) for line in history]
+
+    def search_audit(self, caller: Caller, criteria: AuditCriteria, limit: int) -> AuditSearch:
+        """The audit log, newest first (admins). A search about one person's file is itself audited."""
+        check_can_search_audit(caller)
+        with self._units_of_work() as uow:
+            found = uow.audit.search(criteria, limit + 1)
+            if criteria.profile_id is not None:
+                uow.audit.record(caller.subject, caller.role, "read audit", criteria.profile_id)
+                uow.commit()
+        lines = [AuditLine.model_validate(line) for line in found[:limit]]
+        return AuditSearch(items=lines, truncated=len(found) > limit)
+
+    def caseload_sizes(self, caller: Caller, referent_ids: list[str]) -> CaseloadSizes:
+        """Counts only (no file is read, so nothing to audit)."""
+        check_can_count_caseloads(caller)
+        with self._units_of_work() as uow:
+            return CaseloadSizes(sizes=uow.profiles.caseload_sizes(referent_ids))
 
     def purge_ended(self, cutoff: date, batch: int = 500) -> int:
         """Delete every profile whose follow-up ended before `cutoff`, here and — through the

@@ -5,8 +5,6 @@ from common.settings import CommonSettings
 
 class ProfilesSettings(CommonSettings):
     profiles_database_url: str = "sqlite:///./var/profiles.db"
-    # Profiles are purged this many days after the follow-up ended (the organisation's retention period).
-    retention_days: int = 730
     # Signs the checkpoints a retention purge of the audit log leaves (`maillage audit purge`), so that
     # nobody without it can move the chain's start; `maillage audit verify` needs it once one exists.
     audit_key: str = ""

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -23,8 +24,17 @@ from maillage.platform import EmbeddedPlatform
 from tests.e2e.conftest import token
 from tests.factories import offer_payload, profile_payload
 
-EVERYONE = {"referent", "other_referent", "employer", "other_employer", "analyst", "admin"}
-ROLES = ["anonymous", "referent", "other_referent", "employer", "other_employer", "analyst", "admin"]
+EVERYONE = {"referent", "other_referent", "employer", "other_employer", "analyst", "coordinator", "admin"}
+ROLES = [
+    "anonymous",
+    "referent",
+    "other_referent",
+    "employer",
+    "other_employer",
+    "analyst",
+    "coordinator",
+    "admin",
+]
 PERSONAL_KEYS = {
     "display_name",
     "contraintes",
@@ -37,6 +47,10 @@ PERSONAL_KEYS = {
 }
 # The note of the contact every person of the walk has: it must never reach an employer or an analyst.
 CONTACT_NOTE = "Note de suivi confidentielle 7f3a"
+# The roles that must never receive anything about a person (their answers are checked for PERSONAL_KEYS).
+NO_PERSONAL_DATA = {"employer", "other_employer", "analyst", "coordinator"}
+# The account the walk's administration calls change (its structure, its password), apart from the others.
+WALK_TARGET = "walk_target"
 
 # Who may call what. Everyone not listed is refused (401 anonymous, 403 wrong role, 404 not theirs).
 # "referent" owns the person used in the call; "employer" owns the offer.
@@ -74,6 +88,18 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
+    ("GET", "/api/v1/admin/users"): {"admin"},
+    ("POST", "/api/v1/admin/users"): {"admin"},
+    ("PATCH", "/api/v1/admin/users/{username}"): {"admin"},
+    ("POST", "/api/v1/admin/users/{username}/password"): {"admin"},
+    ("POST", "/api/v1/admin/caseloads/handover"): {"admin"},
+    ("GET", "/api/v1/profiles/{profile_id}/referents"): {"referent", "admin"},
+    ("GET", "/api/v1/coordination/followup"): {"coordinator", "admin"},
+    ("GET", "/api/v1/admin/audit"): {"admin"},
+    ("GET", "/api/v1/admin/deadletters"): {"admin"},
+    ("POST", "/api/v1/admin/deadletters/{action}"): {"admin"},
+    # Asking for an employer account is open to anyone, signed in or not (the request waits for an admin).
+    ("POST", "/api/v1/accounts/employer-requests"): EVERYONE | {"anonymous"},
     ("GET", "/api/v1/reference/occupation-candidates"): {
         "referent",
         "other_referent",
@@ -87,10 +113,39 @@ QUERIES = {
     "/api/v1/reference/communes": {"q": "Montargis"},
     "/api/v1/reference/appellations": {"q": "agent"},
     "/api/v1/reference/occupation-candidates": {"q": "agent de service"},
+    "/api/v1/admin/audit": {"actor": "referent", "since": "2020-01-01T00:00:00+00:00"},
 }
 # Sign-in is open by nature, and sign-out would end the sessions the walk uses: both are covered by the
 # authentication tests (tests/unit/gateway/test_revocation.py, test_sign_in_throttle.py).
 NOT_WALKED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/logout")}
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+# Valid bodies for the administration routes (refusals must come from the policy, not from the body).
+ADMINISTRATION_BODIES: dict[tuple[str, str], Callable[[dict[str, str]], dict[str, Any]]] = {
+    ("POST", "/api/v1/admin/users"): lambda ids: {
+        "username": _unique("walk"),
+        "display_name": "Compte de la marche",
+        "role": "analyst",
+        "password": "walk-password",
+    },
+    ("PATCH", "/api/v1/admin/users/{username}"): lambda ids: {"structure": "Structure de la marche"},
+    ("POST", "/api/v1/admin/users/{username}/password"): lambda ids: {"password": "walk-target-pw2"},
+    ("POST", "/api/v1/admin/caseloads/handover"): lambda ids: {
+        "to_referent": "other_referent",
+        "profile_ids": [ids["profile_id"]],
+    },
+    ("POST", "/api/v1/admin/deadletters/{action}"): lambda ids: {"expected": 0},
+    ("POST", "/api/v1/accounts/employer-requests"): lambda ids: {
+        "username": _unique("entreprise"),
+        "display_name": "Entreprise de la marche",
+        "password": "walk-password",
+        "siret": "73282932000074",
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +153,7 @@ def headers(client: TestClient, platform: EmbeddedPlatform) -> dict[str, dict[st
     users = platform.app.state.users
     users.upsert("other_referent", "other-referent-pw", Role.REFERENT, "Autre référent")
     users.upsert("other_employer", "other-employer-pw", Role.EMPLOYER, "Autre employeur")
+    users.upsert(WALK_TARGET, "walk-target-pw", Role.ANALYST, "Compte modifié par la marche")
     result: dict[str, dict[str, str]] = {"anonymous": {}}
     for role in ROLES[1:]:
         password = {"other_referent": "other-referent-pw", "other_employer": "other-employer-pw"}.get(
@@ -108,12 +164,14 @@ def headers(client: TestClient, platform: EmbeddedPlatform) -> dict[str, dict[st
 
 
 def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids: dict[str, str]):  # type: ignore[no-untyped-def]
+    action = "discard" if "deadletters" in path else "pause"
     url = path.format(
         offer_id=ids["offer_id"],
         profile_id=ids["profile_id"],
-        action="pause",
+        action=action,
         proposal_id=ids.get("proposal_id", "none"),
         employer_id="employer",
+        username=WALK_TARGET,
     )
     body: Any = None
     files = None
@@ -131,6 +189,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"answer": "interview"}
     elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/contacts"):
         body = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": CONTACT_NOTE}
+    elif (method, path) in ADMINISTRATION_BODIES:
+        body = ADMINISTRATION_BODIES[(method, path)](ids)
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -170,9 +230,9 @@ def test_every_endpoint_for_every_role_follows_the_policy(
             expected_open = role in allowed
             if door_open != expected_open:
                 violations.append(f"{role:15} {method} {path} → {response.status_code}")
-            elif role == "anonymous" and response.status_code != 401:
+            elif role == "anonymous" and not expected_open and response.status_code != 401:
                 violations.append(f"anonymous {method} {path} → {response.status_code} (expected 401)")
-            if ok and role in ("employer", "other_employer", "analyst") and path != "/api/v1/auth/me":
+            if ok and role in NO_PERSONAL_DATA and path != "/api/v1/auth/me":
                 leaked = PERSONAL_KEYS & _keys(response)
                 if leaked:
                     violations.append(f"{role} {method} {path} sees personal data: {leaked}")
@@ -323,6 +383,7 @@ PAGE_STATUS = {
     "employer": 403,
     "other_employer": 403,
     "analyst": 403,
+    "coordinator": 403,
     "admin": 403,
 }
 
@@ -404,3 +465,37 @@ def test_the_follow_up_pages_are_the_referents_and_reach_their_caseload_only(
         assert CONTACT_NOTE not in browser.get(home).text
     contacts = client.get(f"/api/v1/profiles/{person['id']}/contacts", headers=headers["referent"]).json()
     assert [c["channel"] for c in contacts["items"]] == ["courrier"]  # none of the refused posts got in
+
+
+def test_a_coordinator_sees_counts_of_their_structure_and_never_a_person(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> None:
+    """The coordinator's follow-up names référents, never a person; a caseload of 1 to 4 is hidden."""
+    users = platform.app.state.users
+    structure = users.get("coordinator").structure
+    users.upsert("small_referent", "small-referent-pw", Role.REFERENT, "Petit portefeuille")
+    users.update("small_referent", _in_structure(structure))
+    small = token(client, "small_referent", "small-referent-pw")
+    names = [f"Personne {uuid.uuid4().hex[:8]}" for _ in range(2)]
+    people = [
+        client.post("/api/v1/profiles", json=profile_payload(display_name=n), headers=small).json()
+        for n in names
+    ]
+    answer = client.get("/api/v1/coordination/followup", headers=headers["coordinator"])
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    rows = {row["referent"]: row for row in body["referents"]}
+    assert body["structure"] == structure and body["threshold"] == 5
+    assert rows["small_referent"]["caseload"] is None and rows["small_referent"]["caseload_suppressed"]
+    assert "other_referent" not in rows  # not of this structure
+    assert not PERSONAL_KEYS & _keys(answer)
+    for person, name in zip(people, names, strict=True):
+        assert person["id"] not in answer.text and name not in answer.text
+
+
+def _in_structure(structure: str) -> Callable[[Any], bool]:
+    def change(user: Any) -> bool:
+        user.structure = structure
+        return False
+
+    return change

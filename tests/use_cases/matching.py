@@ -152,6 +152,19 @@ class MatchingUseCases:
         assert projected_version(world, "p2") == 1 and len(world.service.outcomes("p2")) == 1
         assert world.service.offer_outcome_counts("o1")[PROPOSED] == 1
 
+    def test_the_followup_of_referents_counts_their_proposals_and_what_came_of_them(
+        self, world: MatchingWorld
+    ) -> None:
+        service = world.service
+        service.record_outcome("p1", "o1", PROPOSED, None, "r1")
+        service.record_outcome("p1", "o1", ACCEPTED, None, "r1")
+        service.record_outcome("p2", "o2", PROPOSED, None, "r1")
+        service.record_outcome("p3", "o1", PROPOSED, None, "r2")
+        counts = {c.referent: c for c in service.referent_followup(["r1", "r3"])}
+        assert (counts["r1"].proposals, counts["r1"].answered, counts["r1"].accepted) == (2, 1, 1)
+        assert counts["r1"].median_days_to_outcome is not None
+        assert (counts["r3"].proposals, counts["r3"].median_days_to_outcome) == (0, None)
+
     def test_each_outcome_is_kept_with_its_event_in_the_outbox(self, world: MatchingWorld) -> None:
         service = world.service
         proposed = service.record_outcome("p1", "o1", PROPOSED, None, "r1")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 import pytest
 from pydantic import ValidationError
 
-from common.errors import Forbidden, NotFound
+from common.errors import Forbidden, NotFound, ValidationFailed
 from common.identity import SYSTEM_CALLER, Caller, Role
+from contracts.caseloads import Handover
 from contracts.events import ProfileChanged, ProfileDeletedV1, ProfileUpsertedV1, decode_event
 from contracts.profiles import Consultation, EmployerSharing, ProfileCreate, ProfileUpdate
+from services.profiles.domain import AuditCriteria
 from services.profiles.service import ProfilesService
 from tests.factories import profile_payload
 
@@ -234,3 +236,80 @@ class ProfilesUseCases:
             ("refused read", "r2"),
             ("create", "r1"),
         ]
+
+    # -- caseload handover ---------------------------------------------------------------------------
+    def test_a_handover_moves_the_person_keeps_the_history_and_audits_it(self, world: ProfilesWorld) -> None:
+        service = world.service
+        admin = Caller("root", Role.ADMIN)
+        created = service.create(REFERENT, ProfileCreate(**profile_payload()))
+        sent_before = len(world.outbox())
+        result = service.hand_over(admin, Handover(to_referent="r2", profile_ids=[created.id]))
+        assert result.moved == [created.id]
+        assert service.get(OTHER_REFERENT, created.id).referent_id == "r2"
+        with pytest.raises(NotFound):
+            service.get(REFERENT, created.id)
+        history = service.referent_history(OTHER_REFERENT, created.id)
+        assert [(h.from_referent, h.to_referent, h.by) for h in history] == [("r1", "r2", "root")]
+        actions = [(e["action"], e["actor"]) for e in service.audit_trail(admin, created.id)]
+        assert ("handover", "root") in actions
+        assert len(world.outbox()) == sent_before  # matching does not know who follows whom
+
+    def test_a_whole_caseload_moves_and_nobody_else(self, world: ProfilesWorld) -> None:
+        service = world.service
+        mine = [service.create(REFERENT, ProfileCreate(**profile_payload())).id for _ in range(3)]
+        theirs = service.create(OTHER_REFERENT, ProfileCreate(**profile_payload())).id
+        result = service.hand_over(Caller("root", Role.ADMIN), Handover(from_referent="r1", to_referent="r3"))
+        assert sorted(result.moved) == sorted(mine)
+        assert service.caseload(Caller("r3", Role.REFERENT), 10, 0).total == 3
+        assert service.caseload(REFERENT, 10, 0).total == 0
+        sizes = service.caseload_sizes(Caller("c", Role.COORDINATOR), ["r1", "r2", "r3"]).sizes
+        assert sizes == {"r1": 0, "r2": 1, "r3": 3}
+        assert service.get(OTHER_REFERENT, theirs).referent_id == "r2"
+
+    def test_a_handover_is_all_or_nothing_and_for_admins_only(self, world: ProfilesWorld) -> None:
+        service = world.service
+        admin = Caller("root", Role.ADMIN)
+        first = service.create(REFERENT, ProfileCreate(**profile_payload())).id
+        already = service.create(OTHER_REFERENT, ProfileCreate(**profile_payload())).id
+        with pytest.raises(ValidationFailed) as same:
+            service.hand_over(admin, Handover(to_referent="r2", profile_ids=[first, already]))
+        assert same.value.code == "handover.same_referent"
+        assert service.get(REFERENT, first).referent_id == "r1"  # the first move was rolled back
+        with pytest.raises(NotFound):  # not in the caseload named
+            service.hand_over(admin, Handover(from_referent="r1", to_referent="r3", profile_ids=[already]))
+        with pytest.raises(ValidationFailed) as nothing:
+            service.hand_over(admin, Handover(from_referent="nobody", to_referent="r3"))
+        assert nothing.value.code == "handover.nothing"
+        for caller in (REFERENT, Caller("c", Role.COORDINATOR), Caller("e", Role.EMPLOYER)):
+            with pytest.raises(Forbidden):
+                service.hand_over(caller, Handover(to_referent="r1", profile_ids=[already]))
+        assert service.referent_history(REFERENT, first) == []
+
+    @pytest.mark.parametrize("role", [Role.REFERENT, Role.EMPLOYER, Role.ANALYST])
+    def test_caseload_sizes_are_for_coordinators_and_admins(self, world: ProfilesWorld, role: Role) -> None:
+        with pytest.raises(Forbidden):
+            world.service.caseload_sizes(Caller("x", role), ["r1"])
+
+    # -- the audit log, searched by administrators ---------------------------------------------------
+    def test_the_audit_log_is_searched_by_person_user_and_period(self, world: ProfilesWorld) -> None:
+        service = world.service
+        admin = Caller("root", Role.ADMIN)
+        first = service.create(REFERENT, ProfileCreate(**profile_payload())).id
+        second = service.create(OTHER_REFERENT, ProfileCreate(**profile_payload())).id
+        service.get(REFERENT, first)
+        by_person = service.search_audit(admin, AuditCriteria(profile_id=first), 50)
+        assert [(line.action, line.actor) for line in by_person.items] == [("read", "r1"), ("create", "r1")]
+        by_user = service.search_audit(admin, AuditCriteria(actor="r2"), 50)
+        assert [(line.action, line.profile_id) for line in by_user.items] == [("create", second)]
+        everything = service.search_audit(admin, AuditCriteria(), 50).items
+        newest = everything[0].at
+        later = service.search_audit(admin, AuditCriteria(since=newest + timedelta(seconds=1)), 50)
+        assert later.items == []
+        earlier = service.search_audit(admin, AuditCriteria(until=newest - timedelta(days=1)), 50)
+        assert earlier.items == []
+        assert service.search_audit(admin, AuditCriteria(), 2).truncated
+        # The search about one person's file is itself in that file's trail.
+        assert service.audit_trail(admin, first)[0]["action"] == "read audit"
+        for caller in (REFERENT, Caller("c", Role.COORDINATOR), Caller("a", Role.ANALYST)):
+            with pytest.raises(Forbidden):
+                service.search_audit(caller, AuditCriteria(), 10)

@@ -111,6 +111,14 @@ class MemoryOutcomeRepository:
         self.stored[:] = kept
         return deleted
 
+    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
+        proposing = {
+            o.profile_id
+            for o in self.stored
+            if o.recorded_by in recorders and o.status == OutcomeStatus.PROPOSED
+        }
+        return [o for o in self.stored if o.profile_id in proposing]
+
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:
         by_status = Counter(o.status.value for o in self.stored)
         by_reason = Counter(o.reason.value for o in self.stored if o.reason is not None)

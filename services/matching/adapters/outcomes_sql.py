@@ -140,3 +140,14 @@ class SqlOutcomeRepository:
             ).all()
         }
         return by_status, by_reason
+
+    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
+        proposed = (
+            select(OutcomeRow.profile_id)
+            .where(
+                col(OutcomeRow.recorded_by).in_(recorders), OutcomeRow.status == OutcomeStatus.PROPOSED.value
+            )
+            .distinct()
+        )
+        rows = self.session.exec(select(OutcomeRow).where(col(OutcomeRow.profile_id).in_(proposed))).all()
+        return [row.outcome() for row in rows]

@@ -21,9 +21,10 @@ from common.spreadsheet import SpreadsheetCsv
 from common.territory import commune_by_code
 from common.text import normalise
 from contracts.analytics import Cell, CountRow, DemandReport, Row, SkillRow
+from contracts.coordination import DISCLOSURE_THRESHOLD
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
 
-THRESHOLD = 5
+THRESHOLD = DISCLOSURE_THRESHOLD
 UNKNOWN = "inconnu"
 
 # NAF rév. 2 sections, from the two-digit division.

@@ -12,6 +12,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from common.clock import as_utc, utcnow
 from services.profiles.adapters.audit_chain import GENESIS, row_hash
+from services.profiles.domain import AuditCriteria
 
 # Any fixed 64-bit key, the same in every process writing to one profiles database: the writers of
 # audit rows take turns, so no two rows ever follow the same one (the unique prev_hash is the last guard).
@@ -114,6 +115,28 @@ class AuditLog:
             self.session.add(entry)
         self._staged = []
         self.session.flush()
+
+    def search(self, criteria: AuditCriteria, limit: int) -> list[dict[str, object]]:
+        query = select(AuditEntry)
+        if criteria.profile_id is not None:
+            query = query.where(AuditEntry.profile_id == criteria.profile_id)
+        if criteria.actor is not None:
+            query = query.where(AuditEntry.actor == criteria.actor)
+        if criteria.since is not None:
+            query = query.where(col(AuditEntry.at) >= criteria.since)
+        if criteria.until is not None:
+            query = query.where(col(AuditEntry.at) <= criteria.until)
+        rows = self.session.exec(query.order_by(col(AuditEntry.id).desc()).limit(limit)).all()
+        return [
+            {
+                "at": as_utc(r.at),
+                "actor": r.actor,
+                "actor_role": r.actor_role,
+                "action": r.action,
+                "profile_id": r.profile_id,
+            }
+            for r in rows
+        ]
 
     def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
         rows = self.session.exec(

@@ -6,14 +6,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from common.clock import as_utc, utcnow
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.events import PROFILES_TOPIC
 from contracts.follow_up import CaseloadSort
-from services.profiles.domain import Profile
+from services.profiles.domain import AuditCriteria, Profile
 from services.profiles.follow_up import CaseloadQuery, Contact, SearchTerms
 
 
@@ -24,6 +24,7 @@ class MemoryProfileStore:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, object]] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    referent_changes: list[dict[str, object]] = field(default_factory=list)
     outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
 
 
@@ -94,6 +95,13 @@ class MemoryProfileRepository:
             found.sort(key=lambda p: rank.get(p.id, -1))
         return found[offset : offset + limit], len(found)
 
+    def followed_by(self, referent_id: str) -> list[str]:
+        return sorted(pid for pid, columns in self.stored.items() if columns["referent_id"] == referent_id)
+
+    def caseload_sizes(self, referent_ids: list[str]) -> dict[str, int]:
+        followers = [str(columns["referent_id"]) for columns in self.stored.values()]
+        return {referent: followers.count(referent) for referent in referent_ids}
+
     def save(self, profile: Profile) -> None:
         self.stored[profile.id] = copy.deepcopy(profile.stored_fields())
         self._send(profile)
@@ -119,10 +127,35 @@ class MemoryAuditTrail:
         entry = {"at": as_utc(utcnow()).isoformat(), "actor": actor, "actor_role": role, "action": action}
         self.staged.append({**entry, "profile_id": profile_id, "request_id": request_id})
 
+    def search(self, criteria: AuditCriteria, limit: int) -> list[dict[str, object]]:
+        found = []
+        for e in reversed(self.kept + self.staged):
+            at = datetime.fromisoformat(str(e["at"]))
+            if criteria.holds_for(str(e["profile_id"]), str(e["actor"]), at):
+                shown = ("actor", "actor_role", "action", "profile_id")
+                found.append({"at": at} | {k: e[k] for k in shown})
+        return found[:limit]
+
     def for_profile(self, profile_id: str, limit: int = 200) -> list[dict[str, object]]:
         entries = [e for e in self.kept + self.staged if e["profile_id"] == profile_id]
         shown = ("at", "actor", "actor_role", "action")
         return [{k: e[k] for k in shown} for e in reversed(entries)][:limit]
+
+
+class MemoryReferentHistory:
+    def __init__(self, kept: list[dict[str, object]]) -> None:
+        self.kept = kept
+        self.staged: list[dict[str, object]] = []
+
+    def record(self, profile_id: str, from_referent: str, to_referent: str, by: str) -> None:
+        self.staged.append(
+            {"at": as_utc(utcnow()), "profile_id": profile_id, "from_referent": from_referent}
+            | {"to_referent": to_referent, "by": by}
+        )
+
+    def for_profile(self, profile_id: str) -> list[dict[str, object]]:
+        shown = ("at", "from_referent", "to_referent", "by")
+        return [{k: e[k] for k in shown} for e in self.kept + self.staged if e["profile_id"] == profile_id]
 
 
 class MemoryProfilesUnitOfWork(MemoryUnitOfWork):
@@ -137,12 +170,15 @@ class MemoryProfilesUnitOfWork(MemoryUnitOfWork):
         )
         self.audit = MemoryAuditTrail()
         self.audit.kept = self._store.audit
+        self.referent_history = MemoryReferentHistory(self._store.referent_changes)
 
     def _keep(self) -> None:
         self._store.profiles = copy.deepcopy(self.profiles.stored)
         self._store.contacts = list(self.contacts.stored)
         self._store.audit.extend(self.audit.staged)
         self.audit.staged = []
+        self._store.referent_changes.extend(self.referent_history.staged)
+        self.referent_history.staged = []
 
 
 def memory_units_of_work(store: MemoryProfileStore) -> Callable[[], MemoryProfilesUnitOfWork]:

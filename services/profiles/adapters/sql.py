@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Text
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import utcnow
 from common.sql_unit_of_work import SqlUnitOfWork
@@ -17,6 +17,7 @@ from common.unit_of_work import Outbox
 from contracts.events import PROFILES_TOPIC
 from services.profiles.adapters.audit import AuditLog
 from services.profiles.adapters.follow_up_sql import SqlContactBook, caseload_statements
+from services.profiles.adapters.history import SqlReferentHistory
 from services.profiles.domain import Profile
 from services.profiles.follow_up import CaseloadQuery, SearchTerms
 
@@ -87,6 +88,19 @@ class SqlProfileRepository:
         rows = self.session.exec(statement.offset(offset).limit(limit))
         return [self._profile(row) for row in rows.all()], int(self.session.exec(count).one())
 
+    def followed_by(self, referent_id: str) -> list[str]:
+        query = select(ProfileRow.id).where(ProfileRow.referent_id == referent_id)
+        return list(self.session.exec(query.order_by(col(ProfileRow.id))).all())
+
+    def caseload_sizes(self, referent_ids: list[str]) -> dict[str, int]:
+        query = (
+            select(ProfileRow.referent_id, func.count())
+            .where(col(ProfileRow.referent_id).in_(referent_ids))
+            .group_by(col(ProfileRow.referent_id))
+        )
+        counted = {referent: int(n) for referent, n in self.session.exec(query).all()}
+        return {referent: counted.get(referent, 0) for referent in referent_ids}
+
     def save(self, profile: Profile) -> None:
         row = self._rows.get(profile.id)
         if row is None:
@@ -115,11 +129,13 @@ class SqlProfilesUnitOfWork(SqlUnitOfWork):
     profiles: SqlProfileRepository
     audit: AuditLog
     contacts: SqlContactBook
+    referent_history: SqlReferentHistory
 
     def _repositories(self) -> None:
         self.profiles = SqlProfileRepository(self.session, self.outbox)
         self.audit = AuditLog(self.session)
         self.contacts = SqlContactBook(self.session)
+        self.referent_history = SqlReferentHistory(self.session)
 
     def commit(self) -> None:
         # Audit rows are chained last, so the chain's lock is held only from here to the commit.

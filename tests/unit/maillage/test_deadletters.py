@@ -16,7 +16,7 @@ def test_list_then_replay_sends_records_home_once(
 ) -> None:
     monkeypatch.setenv("MAILLAGE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MAILLAGE_KAFKA_BOOTSTRAP", raising=False)
-    monkeypatch.setattr("maillage.deadletters._read_all.__defaults__", (0.3,))
+    monkeypatch.setattr("common.messaging.dead_letter_box.IDLE_S", 0.3)
     bus = InProcessBus(str(tmp_path / "bus.db"))
     letter = DeadLetter.of(Record(OFFERS_TOPIC, 1, 7, "k", b"payload"), "handler failed")
     publisher = bus.publisher()
