@@ -17,6 +17,7 @@ from common.vocabulary import Contrainte, Transport, WorkCondition
 from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
 from gateway.web.rendering import plain_number, render
+from gateway.web.skill_links import skill_links
 
 
 def contraintes_view(profile: dict[str, Any]) -> list[dict[str, Any]]:
@@ -73,6 +74,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "latest": latest,
         "open_proposals": [oid for oid, status in latest.items() if status == "proposed"],
         "occupation_choices": await person_choices(client, profile),
+        "skill_links": await skill_links(client, profile.get("skills", [])),
         "occupation_errors": {},
     }
 

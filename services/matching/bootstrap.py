@@ -15,7 +15,7 @@ from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
-from services.matching import api, api_analytics, api_occupations
+from services.matching import api, api_analytics, api_occupations, api_skills
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -79,9 +79,10 @@ def bootstrap(
     index.ensure()
     relay = OutboxRelay(engine, bus.publisher(), reconnect=bus.publisher)
     linker = shared_linker(settings.linker, settings.linking_cache)
+    skill_linker = shared_skill_linker(settings.linker, settings.linking_cache)
     occupations = OccupationResolver(
         linker,
-        shared_skill_linker(settings.linker, settings.linking_cache),
+        skill_linker,
         # Both are the multilingual USE: a title's index vector is the one linking would compute.
         index_vectors_serve_linking=settings.encoder == settings.linker == "use",
     )
@@ -104,10 +105,11 @@ def bootstrap(
 
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router, api_occupations.router],
+        [api.router, api_analytics.router, api_occupations.router, api_skills.router],
         {
             "matching": service,
             "occupation_linker": linker,  # the resolver's own: candidates read what the product links with
+            "skill_linker": skill_linker,  # likewise: a skill is shown linked as matching reads it
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
         },
