@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from common.identity import Role
 from contracts.analytics import DemandReport
 from gateway.auth import CallerDep, require
-from gateway.routes import imports, reference
+from gateway.routes import imports, reference, reference_skills
 from gateway.upstream import Upstream
 
 router = APIRouter()
 router.include_router(reference.router)
+router.include_router(reference_skills.router)
 router.include_router(imports.router)
 
 api = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])

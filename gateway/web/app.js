@@ -1,4 +1,4 @@
-// Maillage pages: autocomplete (communes, ROME appellations) and inline validation. No framework, no
+// Maillage pages: autocomplete (communes, ROME appellations and skills) and inline validation. No framework, no
 // inline script (the Content-Security-Policy forbids it); every form also works without this file.
 (function () {
   "use strict";
@@ -30,6 +30,9 @@
           if (kind === "communes") {
             option.value = item.name + " (" + item.insee_code + ")";
             option.label = item.postcodes.join(", ") + " · " + item.epci;
+          } else if (kind === "skills") {
+            option.value = item.label;
+            option.label = { savoir: "savoir", savoir_etre: "savoir-être" }[item.kind] || "savoir-faire";
           } else {
             option.value = item.label;
             option.label = "ROME " + item.rome_code;

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationE
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from common.french_catalogue import input_error_message
+from common.text import normalise
 from common.vocabulary import Contrainte
 
 # The API's field names, as the forms name them.
@@ -140,6 +141,7 @@ class ProjectForm(BaseModel):
     min_hours: str = ""
     max_hours: str = ""
     skills: str = ""
+    skill_add: str = Field(default="", max_length=10_000)  # one more skill, picked from the referential
     excluded_conditions: list[str] = Field(default_factory=list)
     csrf: str = ""
 
@@ -152,9 +154,18 @@ class ProjectForm(BaseModel):
             "contract_types": self.contract_types,
             "min_hours": self.min_hours.strip(),
             "max_hours": self.max_hours.strip(),
-            "skills": self.skills,
+            "skills": with_skill(self.skills, self.skill_add),
             "excluded_conditions": self.excluded_conditions,
         }
+
+
+def with_skill(skills: str, added: str) -> str:
+    """The skills typed one per line, with the one picked in « Ajouter une compétence » last, unless
+    it is already there (case and accents aside)."""
+    added = added.strip()
+    if not added or normalise(added) in {normalise(line) for line in skills.splitlines()}:
+        return skills
+    return f"{skills.rstrip()}\n{added}" if skills.strip() else added
 
 
 def _contrainte(code: Contrainte) -> Any:

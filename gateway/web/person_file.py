@@ -25,6 +25,7 @@ from gateway.web.person_form import (
     person_file_values,
 )
 from gateway.web.rendering import render
+from gateway.web.skill_links import skill_links
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +41,7 @@ def person_file_page(
     errors: dict[str, str],
     status_code: int = 200,
     occupation_choices: list[dict[str, Any]] | None = None,
+    skill_links: dict[str, dict[str, Any]] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -52,6 +54,7 @@ def person_file_page(
         fiches=linked_fiches(values["target_jobs"]),
         errors=errors,
         occupation_choices=occupation_choices or [],
+        skill_links=skill_links or {},
         contrainte_labels=[(code.value, fr.CONTRAINTE_LABELS[code]) for code in Contrainte],
         situations_by_contrainte={c.value: s for c, s in fr.SITUATIONS_BY_CONTRAINTE.items()},
         sharing_labels=fr.EMPLOYER_SHARING_LABELS,
@@ -98,9 +101,10 @@ async def edit_person(request: Request, caller: ReferentCaller, profile_id: str)
         async with api(request) as client:
             profile = ok(await client.get(f"/api/v1/profiles/{quote(profile_id)}"))
             choices = await person_choices(client, profile)
+            links = await skill_links(client, profile.get("skills", []))
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
-    return person_file_page(request, caller, profile, person_file_values(profile), {}, 200, choices)
+    return person_file_page(request, caller, profile, person_file_values(profile), {}, 200, choices, links)
 
 
 @router.post("/referent/personnes/{profile_id}/dossier", response_class=HTMLResponse)

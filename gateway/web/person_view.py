@@ -18,6 +18,7 @@ from gateway.web.api_client import ok
 from gateway.web.occupation_choices import person_choices
 from gateway.web.offer_sheet import proposal_dates
 from gateway.web.rendering import plain_number, render
+from gateway.web.skill_links import skill_links
 
 # A proposal waits for its result while it is proposed, or at the interview the employer offered.
 OPEN_STATUSES = ("proposed", "interview")
@@ -82,6 +83,7 @@ async def person_context(client: httpx.AsyncClient, profile_id: str) -> dict[str
         "latest": latest,
         "open_proposals": [oid for oid, status in latest.items() if status in OPEN_STATUSES],
         "occupation_choices": await person_choices(client, profile),
+        "skill_links": await skill_links(client, profile.get("skills", [])),
         "occupation_errors": {},
         "contacts": ok(await client.get(f"/api/v1/profiles/{pid}/contacts"))["items"],
     }

@@ -23,6 +23,7 @@ from services.matching import (
     api_occupations,
     api_proposals,
     api_referent_activity,
+    api_skills,
 )
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
@@ -78,6 +79,7 @@ ROUTERS = [
     api_analytics.router,
     api_occupations.router,
     api_referent_activity.router,
+    api_skills.router,
     api_proposals.router,
     api_deadletters.router,
 ]
@@ -126,6 +128,7 @@ def bootstrap(
             "proposals": EmployerProposals(units_of_work),
             # The resolver's own linker: candidates read what the product links with.
             "occupation_linker": occupations.linker,
+            "skill_linker": occupations.skill_linker,  # likewise: a skill shows linked as matching reads it
             "consumer_stats": consumer_stats,
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
             "dead_letters": DeadLetterBox(bus),

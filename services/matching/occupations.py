@@ -82,6 +82,10 @@ class OccupationResolver:
     def linker(self) -> OccupationLinker | None:
         return self._linker
 
+    @property
+    def skill_linker(self) -> SkillLinker | None:
+        return self._skills
+
     def warm_up(self) -> None:
         if self._linker is not None:
             log.info("building the occupation index (first start: a minute or two; cached afterwards)")

@@ -149,3 +149,36 @@ def test_the_referent_confirms_an_ambiguous_target_job_from_the_file(
     assert page.locator(".fiche").first.inner_text().startswith("Lié à la fiche ")
     saved = api_call(live_server, "referent", "GET", f"/api/v1/profiles/{person}")
     assert saved["target_jobs"] == [chosen] and len(saved["appellation_codes"]) == 1
+
+
+def test_the_referent_picks_a_skill_from_the_rome_referential_and_sees_it_linked(
+    new_page: Any, live_server: LiveServer
+) -> None:
+    page = new_page()
+    sign_in(page, "referent")
+    person = add_person(page, f"M. Savoir {uuid.uuid4().hex[:6]}", ["cariste"])
+    page.get_by_role("link", name="Modifier le dossier").click()
+    page.get_by_label("Compétences (une par ligne)").fill("accueil des clients")
+    field = page.get_by_label("Ajouter une compétence du répertoire ROME")
+    field.fill("chariots élév")
+    options = page.locator("#skill-list option")
+    options.first.wait_for(state="attached")
+    suggested = [str(v) for v in options.evaluate_all("os => os.map(o => o.value)")]
+    assert suggested and all("chariot" in s.lower() for s in suggested)
+    field.fill(suggested[0])  # what picking a datalist suggestion does
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+
+    page.wait_for_url(re.compile(r"ok=dossier"))
+    saved = api_call(live_server, "referent", "GET", f"/api/v1/profiles/{person}")
+    assert saved["skills"] == ["accueil des clients", suggested[0]]
+    # Right after the save, each skill is shown as matching understands it; the picked one as itself.
+    links = page.locator(".skill-links li")
+    assert links.count() == 2
+    assert links.nth(1).inner_text() == f"{suggested[0]} — lié à : {suggested[0]}"
+    assert links.nth(0).inner_text().startswith("accueil des clients — lié à : ")
+    page.get_by_role("link", name="Modifier le dossier").click()
+    assert (
+        page.get_by_label("Compétences (une par ligne)").input_value()
+        == f"accueil des clients\n{suggested[0]}"
+    )
+    assert page.locator(".skill-links li").count() == 2

@@ -107,13 +107,17 @@ POLICY: dict[tuple[str, str], set[str]] = {
         "other_employer",
         "admin",
     },
+    ("GET", "/api/v1/reference/skills"): {"referent", "other_referent", "admin"},
+    ("GET", "/api/v1/reference/skill-links"): {"referent", "other_referent", "admin"},
 }
 # Query strings for the endpoints that need one (a valid one: refusals must come from the policy).
-QUERIES = {
+QUERIES: dict[str, dict[str, str | list[str]]] = {
     "/api/v1/reference/communes": {"q": "Montargis"},
     "/api/v1/reference/appellations": {"q": "agent"},
     "/api/v1/reference/occupation-candidates": {"q": "agent de service"},
     "/api/v1/admin/audit": {"actor": "referent", "since": "2020-01-01T00:00:00+00:00"},
+    "/api/v1/reference/skills": {"q": "manut"},
+    "/api/v1/reference/skill-links": {"q": ["conduite de chariot", "accueil"]},
 }
 # Sign-in is open by nature, and sign-out would end the sessions the walk uses: both are covered by the
 # authentication tests (tests/unit/gateway/test_revocation.py, test_sign_in_throttle.py).
