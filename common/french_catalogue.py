@@ -124,6 +124,8 @@ NOTICES: dict[str, str] = {
     "resultat": "Le résultat est enregistré.",
     "metier": "Le métier visé est confirmé : il compte désormais pour les suggestions.",
     "metier-offre": "Le métier de l'offre est confirmé.",
+    "territoire": "Le groupe de territoires est enregistré.",
+    "territoire-supprime": "Le groupe de territoires est supprimé.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.
@@ -200,6 +202,13 @@ ERROR_CODES: dict[str, str] = {
     "profile.write_referent_only": "Seul le référent de la personne peut modifier son dossier.",
     "profile.create_referent_only": "Seuls les référents créent un dossier ; il rejoint leur portefeuille.",
     "form.expired": "Le formulaire a expiré : rechargez la page, puis recommencez.",
+    "analytics.unknown_area": "Ce territoire est inconnu : choisissez-en un dans la liste.",
+    "analytics.bad_month": "Indiquez un mois sous la forme AAAA-MM.",
+    "analytics.group_key": "La clé d'un groupe : 1 à 40 lettres minuscules, chiffres ou tirets.",
+    "analytics.group_name": "Donnez au groupe un nom de 1 à 80 caractères.",
+    "analytics.group_unknown": "Un code d'EPCI ou de commune est inconnu.",
+    "analytics.group_empty": "Un groupe réunit au moins une intercommunalité ou une commune.",
+    "analytics.group_not_found": "Ce groupe de territoires est introuvable.",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.web import admin, dashboard, employer, occupations, referent, signin
+from gateway.web import admin, dashboard, employer, occupations, referent, signin, territory_groups
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     signin.router,
@@ -13,4 +13,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     dashboard.router,
     admin.router,
     occupations.router,
+    territory_groups.router,
 )

@@ -15,6 +15,8 @@ from contracts.matching import OutcomeStatus
 from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.domain.people import PersonFacts
+from services.matching.domain.territories import TerritoryGroup
 from services.matching.ports import Vector
 
 
@@ -43,9 +45,19 @@ class ProjectionRepository(Protocol):
 
     def count(self) -> int: ...
 
-    def skill_counts(self) -> dict[str, int]:
-        """How many projected profiles list each skill (normalised, so 'Plonge' and 'plonge' count once)."""
+    def people_facts(self) -> list[PersonFacts]:
+        """What demand analytics may know of each projected person, without their id."""
         ...
+
+
+class TerritoryGroupRepository(Protocol):
+    """The named groups of EPCI and communes of the dashboard (seeded from services/matching/data)."""
+
+    def all(self) -> list[TerritoryGroup]: ...
+
+    def save(self, group: TerritoryGroup) -> None: ...
+
+    def delete(self, key: str) -> bool: ...
 
 
 class OutcomeRepository(Protocol):
@@ -83,6 +95,9 @@ class MatchingUnitOfWork(UnitOfWork, Protocol):
     @property
     def outcomes(self) -> OutcomeRepository: ...
 
+    @property
+    def territory_groups(self) -> TerritoryGroupRepository: ...
+
 
 MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]
 
@@ -91,6 +106,6 @@ MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]
 class StoredCounts:
     """What demand analytics read of matching's store: counts only, never who."""
 
-    skills: dict[str, int]  # projected profiles listing each skill (normalised)
+    people: list[PersonFacts]  # one per projected person, without their id
     outcomes_by_status: dict[str, int]
     refusals_by_reason: dict[str, int]

@@ -44,6 +44,11 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/matching/reindex"): {"admin"},
     ("GET", "/api/v1/analytics/demand"): {"analyst", "admin"},
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/demand.xlsx"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/areas"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/territory-groups"): {"analyst", "admin"},
+    ("PUT", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
+    ("DELETE", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
     ("GET", "/api/v1/reference/occupation-candidates"): {
@@ -59,7 +64,9 @@ QUERIES = {
     "/api/v1/reference/communes": {"q": "Montargis"},
     "/api/v1/reference/appellations": {"q": "agent"},
     "/api/v1/reference/occupation-candidates": {"q": "agent de service"},
+    "/api/v1/analytics/demand": {"area": "groupe:giennois", "compare": "epci:244500203"},
 }
+GROUP = {"name": "Essai", "epcis": ["244500211"], "communes": ["45155"]}
 # Sign-in is open by nature, and sign-out would end the sessions the walk uses: both are covered by the
 # authentication tests (tests/unit/gateway/test_revocation.py, test_sign_in_throttle.py).
 NOT_WALKED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/logout")}
@@ -80,7 +87,7 @@ def headers(client: TestClient, platform: EmbeddedPlatform) -> dict[str, dict[st
 
 
 def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids: dict[str, str]):  # type: ignore[no-untyped-def]
-    url = path.format(offer_id=ids["offer_id"], profile_id=ids["profile_id"], action="pause")
+    url = path.format(offer_id=ids["offer_id"], profile_id=ids["profile_id"], action="pause", key="essai")
     body: Any = None
     files = None
     if (method, path) == ("POST", "/api/v1/offers"):
@@ -93,6 +100,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"skills": ["accueil"]}
     elif (method, path) == ("POST", "/api/v1/profiles/{profile_id}/outcomes"):
         body = {"offer_id": ids["offer_id"], "status": "proposed"}
+    elif (method, path) == ("PUT", "/api/v1/analytics/territory-groups/{key}"):
+        body = GROUP
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -110,6 +119,8 @@ def test_every_endpoint_for_every_role_follows_the_policy(
         offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
         person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
         platform.settle()  # the offer is indexed, so outcomes can point at it
+        group = client.put("/api/v1/analytics/territory-groups/essai", json=GROUP, headers=headers["admin"])
+        assert group.status_code == 200, group.text  # so that deleting it has something to delete
         return {"offer_id": offer["id"], "profile_id": person["id"]}
 
     checked, violations = 0, []
