@@ -213,6 +213,8 @@ NOTICES: dict[str, str] = {
     "reindex": "La reconstruction de l'index est lancée.",
     "lettre-rejouee": "Le message est renvoyé à son sujet.",
     "lettre-ecartee": "Le message est écarté.",
+    "territoire": "Le groupe de territoires est enregistré.",
+    "territoire-supprime": "Le groupe de territoires est supprimé.",
 }
 
 # The parts of a suggestion's score, as the « détails » disclosure names them.
@@ -344,6 +346,13 @@ ERROR_CODES: dict[str, str] = {
     "coordination.no_structure": "Aucune structure n'est indiquée pour ce suivi.",
     "profile.handover_admin_only": "Seule l'administration transfère une personne vers un autre référent.",
     "profile.counts_only": "Ces effectifs sont réservés à la coordination et à l'administration.",
+    "analytics.unknown_area": "Ce territoire est inconnu : choisissez-en un dans la liste.",
+    "analytics.bad_month": "Indiquez un mois sous la forme AAAA-MM.",
+    "analytics.group_key": "La clé d'un groupe : 1 à 40 lettres minuscules, chiffres ou tirets.",
+    "analytics.group_name": "Donnez au groupe un nom de 1 à 80 caractères.",
+    "analytics.group_unknown": "Un code d'EPCI ou de commune est inconnu.",
+    "analytics.group_empty": "Un groupe réunit au moins une intercommunalité ou une commune.",
+    "analytics.group_not_found": "Ce groupe de territoires est introuvable.",
 }
 
 

@@ -101,6 +101,7 @@ def main() -> None:
         context.clear_cookies()
 
         sign_in(page, "analyst")
+        page.goto("/tableau-de-bord?territoire=groupe:giennois&comparer=groupe:montargois")
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
         context.clear_cookies()
 

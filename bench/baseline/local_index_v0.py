@@ -204,7 +204,7 @@ class LocalOfferIndex:
     ) -> IndexAggregates:
         with self._lock:
             docs = list(self._docs)
-        return aggregate_documents(docs, today, since, top_skills)
+        return aggregate_documents(docs, today, since, None, top_skills)
 
 
 def _within_km(

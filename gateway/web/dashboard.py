@@ -1,11 +1,13 @@
-"""The demand dashboard, for analysts and admins: the API's aggregates as tables and charts, and as CSV."""
+"""The demand dashboard, for analysts and admins: one area (a territory group, a département, an EPCI, a
+commune) and another to compare, for a month and the periods around it; tables and charts from the API's
+report, and the same report as CSV or XLSX."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -16,52 +18,61 @@ from gateway.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+AREA = re.compile(r"^[a-z]+(:[0-9A-Za-z-]{1,40})?$")
+EXPORTS = {
+    "csv": ("/api/v1/analytics/demand.csv", "text/csv; charset=utf-8", "maillage-demande.csv"),
+    "xlsx": (
+        "/api/v1/analytics/demand.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "maillage-demande.xlsx",
+    ),
+}
 
-def _since(value: str | None) -> str | None:
-    """The ?depuis= date when it is one; anything else means "since the beginning"."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
+
+def query(
+    territoire: str | None = None, comparer: str | None = None, mois: str | None = None
+) -> dict[str, str]:
+    """The API's parameters from the page's, keeping only well-formed ones (anything else: the default)."""
+    params = {}
+    if territoire and AREA.match(territoire):
+        params["area"] = territoire
+    if comparer and AREA.match(comparer):
+        params["compare"] = comparer
+    if mois and MONTH.match(mois):
+        params["month"] = mois
+    return params
+
+
+PageQuery = Annotated[dict[str, str], Depends(query)]
 
 
 def figures(report: dict[str, Any]) -> dict[str, str]:
-    """The report's charts, as SVG."""
+    """The first area's charts, as SVG."""
+    area = report["areas"][0]
+    months = report["trend_months"]
+    by_month = [sum(t["offers"][i] for t in area["trend"]) for i in range(len(months))]
     return {
         "sector": charts.bar_chart(
-            "Offres par secteur", [(r["label"], r["offers"]) for r in report["by_sector"]], "offres"
-        ),
-        "epci": charts.bar_chart(
-            "Offres par intercommunalité (EPCI)",
-            [(r["label"], r["offers"]) for r in report["by_epci"]],
+            "Offres du mois choisi par secteur",
+            [(r["label"], r["figures"]["offers"][0]) for r in area["by_sector"]],
             "offres",
         ),
-        "month": charts.column_chart(
-            "Offres publiées par mois", [(r["label"], r["offers"]) for r in report["by_month"]]
-        ),
+        "month": charts.column_chart("Offres publiées par mois", list(zip(months, by_month, strict=True))),
         "skills": charts.paired_chart(
-            "Compétences demandées et disponibles",
-            [(s["skill"], s["demanded"], s["available"]) for s in report["skills"][:12]],
-            ("demandées (offres)", "disponibles (personnes)"),
-        ),
-        "unfilled": charts.bar_chart(
-            "Offres non pourvues selon leur ancienneté",
-            [(r["label"], r["offers"]) for r in report["unfilled"]],
-            "offres",
+            "Compétences demandées et présentes",
+            [(s["skill"], s["demanded"], s["present"]) for s in area["skills_demanded"][:12]],
+            ("demandées (offres actives)", "présentes (personnes)"),
         ),
     }
 
 
 @router.get("/tableau-de-bord", response_class=HTMLResponse)
-async def dashboard(request: Request, caller: DashboardCaller, depuis: str | None = None) -> Response:
-    since = _since(depuis)
+async def dashboard(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
     try:
         async with api(request) as client:
-            report = ok(
-                await client.get("/api/v1/analytics/demand", params={"since": since} if since else {})
-            )
+            report = ok(await client.get("/api/v1/analytics/demand", params=params))
+            choices = ok(await client.get("/api/v1/analytics/areas"))
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
     return render(
@@ -69,20 +80,31 @@ async def dashboard(request: Request, caller: DashboardCaller, depuis: str | Non
         "dashboard.html",
         caller=caller,
         report=report,
+        choices=choices,
+        chosen={"territoire": params.get("area", "territoire"), "comparer": params.get("compare", "")},
         figures={k: Markup(v) for k, v in figures(report).items()},
-        since=since or "",
+        export_query=str(request.url.query),
     )
 
 
-@router.get("/tableau-de-bord/export.csv")
-async def dashboard_csv(request: Request, caller: DashboardCaller, depuis: str | None = None) -> Response:
-    since = _since(depuis)
+async def _export(request: Request, caller: Any, kind: str, params: dict[str, str]) -> Response:
+    path, media_type, name = EXPORTS[kind]
     async with api(request) as client:
-        answer = await client.get("/api/v1/analytics/demand.csv", params={"since": since} if since else {})
+        answer = await client.get(path, params=params)
     if answer.status_code != 200:
         return failure_page(request, caller, ApiFailure(answer))
     return Response(
         answer.content,
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": 'attachment; filename="maillage-demande.csv"'},
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/tableau-de-bord/export.csv")
+async def dashboard_csv(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
+    return await _export(request, caller, "csv", params)
+
+
+@router.get("/tableau-de-bord/export.xlsx")
+async def dashboard_xlsx(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
+    return await _export(request, caller, "xlsx", params)

@@ -22,6 +22,7 @@ from gateway.web import (
     referent,
     referent_answers,
     signin,
+    territory_groups,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -42,4 +43,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     coordination.router,
     employer_request.router,
     legal.router,
+    territory_groups.router,
 )

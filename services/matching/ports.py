@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -193,10 +193,9 @@ class OfferSource(Protocol):
 # -- demand analytics (aggregates only: counts of offers, never a document) -------------------------------
 @dataclass(frozen=True)
 class DemandBucket:
-    """Offers published in one commune, with one NAF and ROME code, in one month (first day)."""
+    """Offers published in one commune, with one ROME code, in one month (first day)."""
 
     insee_code: str | None
-    naf_code: str | None
     rome_code: str | None
     month: date | None
     offers: int
@@ -216,9 +215,9 @@ class AgeBucket:
 
 @dataclass
 class IndexAggregates:
-    buckets: list[DemandBucket]
-    skills: list[tuple[str, int]]  # skills of active offers: (skill, number of offers asking for it)
-    unfilled: list[AgeBucket]
+    buckets: list[DemandBucket]  # published since `since`, in the areas' communes
+    skills: dict[str, list[tuple[str, int]]]  # by area: skills of active offers, (skill, offers citing it)
+    unfilled: dict[str, list[AgeBucket]]  # by area
 
 
 # Age of unfilled offers, in days since publication: (key, min_days, max_days).
@@ -232,7 +231,12 @@ AGE_RANGES: tuple[tuple[str, int, int | None], ...] = (
 
 class AnalyticsIndex(Protocol):
     def aggregate_demand(
-        self, today: date, since: date | None = None, top_skills: int = 50
+        self,
+        today: date,
+        since: date | None = None,
+        areas: Mapping[str, frozenset[str] | None] | None = None,
+        top_skills: int = 50,
     ) -> IndexAggregates:
-        """Offers published since `since` by commune × NAF × ROME × month; the skills of active offers;
-        active offers by age. Every index answers with the same numbers."""
+        """Offers published since `since` in the areas' communes (None: anywhere) by commune × ROME ×
+        month; by area, the skills of active offers and active offers by age. Every index answers with
+        the same numbers."""

@@ -259,7 +259,7 @@ class MatchingService:
         """What demand analytics read of matching's store: counts only, never who."""
         with self.units_of_work() as uow:
             by_status, by_reason = uow.outcomes.totals()
-            return StoredCounts(uow.projections.skill_counts(), by_status, by_reason)
+            return StoredCounts(uow.projections.people_facts(), by_status, by_reason)
 
     def _projection(self, profile_id: str, min_version: int = 0) -> Projection:
         with self.units_of_work() as uow:

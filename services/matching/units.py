@@ -16,7 +16,9 @@ from contracts.matching import OutcomeStatus
 from contracts.profiles import MatchingView
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.domain.people import PersonFacts
 from services.matching.domain.proposals import EmployerProposal
+from services.matching.domain.territories import TerritoryGroup
 from services.matching.ports import Vector
 
 
@@ -45,9 +47,19 @@ class ProjectionRepository(Protocol):
 
     def count(self) -> int: ...
 
-    def skill_counts(self) -> dict[str, int]:
-        """How many projected profiles list each skill (normalised, so 'Plonge' and 'plonge' count once)."""
+    def people_facts(self) -> list[PersonFacts]:
+        """What demand analytics may know of each projected person, without their id."""
         ...
+
+
+class TerritoryGroupRepository(Protocol):
+    """The named groups of EPCI and communes of the dashboard (seeded from services/matching/data)."""
+
+    def all(self) -> list[TerritoryGroup]: ...
+
+    def save(self, group: TerritoryGroup) -> None: ...
+
+    def delete(self, key: str) -> bool: ...
 
 
 class OutcomeRepository(Protocol):
@@ -132,6 +144,9 @@ class MatchingUnitOfWork(UnitOfWork, Protocol):
     @property
     def proposals(self) -> ProposalRepository: ...
 
+    @property
+    def territory_groups(self) -> TerritoryGroupRepository: ...
+
 
 MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]
 
@@ -140,6 +155,6 @@ MatchingUnitOfWorkFactory = Callable[[], MatchingUnitOfWork]
 class StoredCounts:
     """What demand analytics read of matching's store: counts only, never who."""
 
-    skills: dict[str, int]  # projected profiles listing each skill (normalised)
+    people: list[PersonFacts]  # one per projected person, without their id
     outcomes_by_status: dict[str, int]
     refusals_by_reason: dict[str, int]

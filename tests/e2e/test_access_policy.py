@@ -86,6 +86,11 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/matching/reindex"): {"admin"},
     ("GET", "/api/v1/analytics/demand"): {"analyst", "admin"},
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/demand.xlsx"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/areas"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/territory-groups"): {"analyst", "admin"},
+    ("PUT", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
+    ("DELETE", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
     ("GET", "/api/v1/admin/users"): {"admin"},
@@ -118,7 +123,9 @@ QUERIES: dict[str, dict[str, str | list[str]]] = {
     "/api/v1/admin/audit": {"actor": "referent", "since": "2020-01-01T00:00:00+00:00"},
     "/api/v1/reference/skills": {"q": "manut"},
     "/api/v1/reference/skill-links": {"q": ["conduite de chariot", "accueil"]},
+    "/api/v1/analytics/demand": {"area": "groupe:giennois", "compare": "epci:244500203"},
 }
+GROUP = {"name": "Essai", "epcis": ["244500211"], "communes": ["45155"]}
 # Sign-in is open by nature, and sign-out would end the sessions the walk uses: both are covered by the
 # authentication tests (tests/unit/gateway/test_revocation.py, test_sign_in_throttle.py).
 NOT_WALKED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/logout")}
@@ -176,6 +183,7 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         proposal_id=ids.get("proposal_id", "none"),
         employer_id="employer",
         username=WALK_TARGET,
+        key="essai",
     )
     body: Any = None
     files = None
@@ -195,6 +203,8 @@ def _call(client: TestClient, method: str, path: str, auth: dict[str, str], ids:
         body = {"happened_on": date.today().isoformat(), "channel": "telephone", "note": CONTACT_NOTE}
     elif (method, path) in ADMINISTRATION_BODIES:
         body = ADMINISTRATION_BODIES[(method, path)](ids)
+    elif (method, path) == ("PUT", "/api/v1/analytics/territory-groups/{key}"):
+        body = GROUP
     elif (method, path) == ("POST", "/api/v1/offers/import"):
         files = {"file": ("offers.csv", b"title\n", "text/csv")}
     return client.request(method, url, json=body, files=files, headers=auth, params=QUERIES.get(path))
@@ -218,6 +228,9 @@ def test_every_endpoint_for_every_role_follows_the_policy(
         if "{proposal_id}" in path:  # a proposal shared with the employer, to answer
             ids["proposal_id"] = share_a_proposal(client, headers, ids)
         return ids
+        group = client.put("/api/v1/analytics/territory-groups/essai", json=GROUP, headers=headers["admin"])
+        assert group.status_code == 200, group.text  # so that deleting it has something to delete
+        return {"offer_id": offer["id"], "profile_id": person["id"]}
 
     checked, violations = 0, []
     for (method, path), allowed in sorted(POLICY.items()):

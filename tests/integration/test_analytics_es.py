@@ -1,4 +1,5 @@
-"""Demand aggregates from real Elasticsearch aggregations equal the local index's Python aggregation."""
+"""Demand aggregates from real Elasticsearch aggregations equal the local index's Python aggregation —
+buckets, skills and ages by area, and so the whole report, filtered or not."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.analytics import build_report
+from services.matching.domain.people import PersonFacts, people_grids
+from services.matching.domain.periods import earliest
+from services.matching.domain.territories import default_groups, resolve_area
 from services.matching.ports import IndexedOffer
 from tests.factories import indexed_offer
 
@@ -19,26 +23,28 @@ pytestmark = pytest.mark.integration
 
 DIMS = 32
 TODAY = date.today()
+MONTH = TODAY.replace(day=1)
+GROUPS = {g.key: g for g in default_groups()}
 
 
 def documents() -> list[IndexedOffer]:
     docs: list[IndexedOffer] = []
-    communes = ["Montargis", "Amilly", "Gien", "Pithiviers", "Orléans"]
-    for i in range(60):
+    communes = ["Montargis", "Amilly", "Gien", "Pithiviers", "Orléans", "Briare"]
+    for i in range(90):
         docs.append(
             indexed_offer(
                 id=f"o{i:03d}",
                 commune=communes[i % len(communes)],
                 rome_code=["K2204", "N1103", "G1605", None][i % 4],
-                naf_code="56.10A" if i % 7 == 0 else None,
                 skills=(("plonge", "nettoyage des locaux", "caisse")[i % 3],),
                 status="active" if i % 5 else "paused",
                 openings=1 + i % 3,
-                published_on=TODAY - timedelta(days=(i * 9) % 150),
+                published_on=TODAY - timedelta(days=(i * 9) % 420),
                 expires_on=TODAY + timedelta(days=30) if i % 11 else TODAY - timedelta(days=1),
             )
         )
-    docs.append(indexed_offer(id="nodate", published_on=None, insee_code=None, commune="Gien"))
+    docs.append(indexed_offer(id="nodate", published_on=None, commune="Gien"))
+    docs.append(indexed_offer(id="noplace", insee_code=None, commune="Gien"))
     return docs
 
 
@@ -50,18 +56,26 @@ def test_elasticsearch_aggregations_match_the_local_index(elasticsearch_url: str
     local.upsert(pairs)
     es = ElasticsearchOfferIndex(elasticsearch_url, DIMS, alias=f"analytics-{uuid.uuid4().hex[:10]}")
     es.ensure()
+    people = people_grids([PersonFacts("45155", "K2204", ("K2204",), ("plonge",))] * 6)
     try:
         es.upsert(pairs)
         es.refresh()
-        for since in (None, TODAY - timedelta(days=60)):
-            expected = local.aggregate_demand(TODAY, since)
-            found = es.aggregate_demand(TODAY, since)
-            assert sorted(found.buckets, key=repr) == sorted(expected.buckets, key=repr)
-            assert found.skills == expected.skills
-            assert found.unfilled == expected.unfilled
-            assert build_report(found, {}, {}, {}, TODAY, since) == build_report(
-                expected, {}, {}, {}, TODAY, since
-            )
+        for keys in (["territoire"], ["groupe:giennois", "groupe:montargois"], ["commune:45155"]):
+            areas = [resolve_area(k, GROUPS) for k in keys]
+            by_key = {a.key: a.communes for a in areas}
+            for since in (None, earliest(MONTH)):
+                expected = local.aggregate_demand(TODAY, since, by_key)
+                found = es.aggregate_demand(TODAY, since, by_key)
+                assert sorted(found.buckets, key=repr) == sorted(expected.buckets, key=repr)
+                assert found.skills == expected.skills
+                assert found.unfilled == expected.unfilled
+                assert build_report(found, people, {}, {}, TODAY, MONTH, areas) == build_report(
+                    expected, people, {}, {}, TODAY, MONTH, areas
+                )
+        giennois = es.aggregate_demand(TODAY, None, {"g": resolve_area("groupe:giennois", GROUPS).communes})
+        assert sum(b.offers for b in giennois.buckets) == sum(
+            1 for d in docs if d.commune in ("Gien", "Briare") and d.insee_code
+        )
         assert sum(b.offers for b in es.aggregate_demand(TODAY).buckets) == len(docs)
     finally:
         es._es.indices.delete(index=f"{es.alias}-*")

@@ -11,10 +11,13 @@ from typing import Any, Protocol
 import pytest
 
 from common.errors import NotFound, ValidationFailed
+from common.territory import commune_named
+from contracts.analytics import TerritoryGroupIn
 from contracts.events import OutcomeRecordedV1, ProfileDeletedV1, ProfileUpsertedV1
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
+from services.matching import demand
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.service import MatchingService
@@ -263,6 +266,25 @@ class MatchingUseCases:
         world.service.record_outcome("p1", "o1", PROPOSED, None, "r1")
         world.service.record_outcome("p1", "o1", REFUSED, RefusalReason.NO_ANSWER, "r1")
         counts = world.service.stored_counts()
-        assert counts.skills == {"plonge": 2, "caisse": 1}
+        assert sorted(p.skills for p in counts.people) == [("caisse", "plonge"), ("plonge",)]
+        assert {p.insee_code for p in counts.people} == {commune_named("Amilly").insee_code}
         assert counts.outcomes_by_status == {"proposed": 1, "refused": 1}
         assert counts.refusals_by_reason == {"no_answer": 1}
+
+    def test_territory_groups_start_with_the_shipped_ones_and_an_admin_edits_them(
+        self, world: MatchingWorld
+    ) -> None:
+        service = world.service
+        assert {"montargois", "giennois", "pithiverais"} <= set(demand.groups(service))
+        assert demand.groups(service)["giennois"].epcis == ("244500211", "200068278")
+        body = TerritoryGroupIn(name=" Val de Sully ", epcis=["200070100"], communes=["45155"])
+        saved = demand.save_group(service, "val-de-sully", body)
+        assert saved.name == "Val de Sully" and demand.groups(service)["val-de-sully"].communes == ("45155",)
+        with pytest.raises(ValidationFailed):
+            demand.save_group(service, "x", TerritoryGroupIn(name="X", epcis=["999999999"]))
+        with pytest.raises(ValidationFailed):
+            demand.save_group(service, "Pas Une Clé", body)
+        demand.delete_group(service, "val-de-sully")
+        assert "val-de-sully" not in demand.groups(service)
+        with pytest.raises(NotFound):
+            demand.delete_group(service, "val-de-sully")

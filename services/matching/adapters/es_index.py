@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from common.errors import Unavailable
-from services.matching.adapters.es_demand import demand_aggregations, read_demand
+from services.matching.adapters.es_demand import EVERYWHERE, demand_aggregations, read_demand
 from services.matching.adapters.es_filters import filter_query
 from services.matching.ports import (
     HardFilters,
@@ -264,10 +264,14 @@ class ElasticsearchOfferIndex:
         self._es.close()
 
     def aggregate_demand(
-        self, today: date, since: date | None = None, top_skills: int = 50
+        self,
+        today: date,
+        since: date | None = None,
+        areas: Mapping[str, frozenset[str] | None] | None = None,
+        top_skills: int = 50,
     ) -> IndexAggregates:
         try:
-            aggs = demand_aggregations(today, since, top_skills)
+            aggs = demand_aggregations(today, since, areas or EVERYWHERE, top_skills)
             result = self._es.search(index=self.alias, size=0, aggs=aggs, track_total_hits=False)
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 
@@ -203,11 +203,15 @@ class LocalOfferIndex:
             self._db.close()
 
     def aggregate_demand(
-        self, today: date, since: date | None = None, top_skills: int = 50
+        self,
+        today: date,
+        since: date | None = None,
+        areas: Mapping[str, frozenset[str] | None] | None = None,
+        top_skills: int = 50,
     ) -> IndexAggregates:
         with self._lock:
             docs = list(self._docs)
-        return aggregate_documents(docs, today, since, top_skills)
+        return aggregate_documents(docs, today, since, areas, top_skills)
 
 
 def _doc_to_json(doc: IndexedOffer) -> str:

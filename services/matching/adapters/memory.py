@@ -11,14 +11,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from common.text import normalise
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.profiles import MatchingView
 from services.matching.adapters.proposals_memory import MemoryProposalRepository
 from services.matching.domain.occupations import OccupationLink
 from services.matching.domain.outcomes import EmployerRecord, Outcome
+from services.matching.domain.people import PersonFacts, facts_of
 from services.matching.domain.proposals import EmployerProposal
+from services.matching.domain.territories import TerritoryGroup, default_groups
 from services.matching.ports import Vector
 from services.matching.units import Projection
 
@@ -31,6 +32,10 @@ class MemoryMatchingStore:
     outcomes: list[Outcome] = field(default_factory=list)
     proposals: dict[str, EmployerProposal] = field(default_factory=dict)
     outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
+    # Seeded like the database (migration 0004): the groups shipped as data.
+    territory_groups: dict[str, TerritoryGroup] = field(
+        default_factory=lambda: {g.key: g for g in default_groups()}
+    )
 
 
 class MemoryProjectionRepository:
@@ -56,11 +61,22 @@ class MemoryProjectionRepository:
     def count(self) -> int:
         return len(self.stored)
 
-    def skill_counts(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for kept in self.stored.values():
-            counts.update({normalise(s) for s in kept.view.skills if normalise(s)})
-        return dict(counts)
+    def people_facts(self) -> list[PersonFacts]:
+        return [facts_of(kept.view, kept.occupations) for kept in self.stored.values()]
+
+
+class MemoryTerritoryGroupRepository:
+    def __init__(self, groups: dict[str, TerritoryGroup]) -> None:
+        self.stored = groups
+
+    def all(self) -> list[TerritoryGroup]:
+        return sorted(self.stored.values(), key=lambda g: g.key)
+
+    def save(self, group: TerritoryGroup) -> None:
+        self.stored[group.key] = group
+
+    def delete(self, key: str) -> bool:
+        return self.stored.pop(key, None) is not None
 
 
 class MemoryOutcomeRepository:
@@ -134,11 +150,13 @@ class MemoryMatchingUnitOfWork(MemoryUnitOfWork):
         self.projections = MemoryProjectionRepository(copy.deepcopy(self._store.projections))
         self.outcomes = MemoryOutcomeRepository(list(self._store.outcomes))
         self.proposals = MemoryProposalRepository(dict(self._store.proposals))
+        self.territory_groups = MemoryTerritoryGroupRepository(dict(self._store.territory_groups))
 
     def _keep(self) -> None:
         self._store.projections = copy.deepcopy(self.projections.stored)
         self._store.outcomes = list(self.outcomes.stored)
         self._store.proposals = dict(self.proposals.stored)
+        self._store.territory_groups = dict(self.territory_groups.stored)
 
 
 def memory_units_of_work(store: MemoryMatchingStore) -> Callable[[], MemoryMatchingUnitOfWork]:

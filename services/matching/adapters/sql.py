@@ -4,7 +4,6 @@ unit of work holding it with the outcomes (adapters/outcomes_sql.py) and the out
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,11 +14,12 @@ from sqlmodel import Field, Session, SQLModel, func, select
 
 from common.clock import utcnow
 from common.sql_unit_of_work import SqlUnitOfWork
-from common.text import normalise
 from contracts.profiles import MatchingView
 from services.matching.adapters.outcomes_sql import SqlOutcomeRepository
 from services.matching.adapters.proposals_sql import SqlProposalRepository
+from services.matching.adapters.territory_groups_sql import SqlTerritoryGroupRepository
 from services.matching.domain.occupations import OccupationLink
+from services.matching.domain.people import PersonFacts, facts_of
 from services.matching.ports import Vector
 from services.matching.units import Projection
 
@@ -77,23 +77,28 @@ class SqlProjectionRepository:
     def count(self) -> int:
         return int(self.session.exec(select(func.count()).select_from(ProfileProjection)).one())
 
-    def skill_counts(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for view in self.session.exec(select(ProfileProjection.view)).all():
-            skills = json.loads(view).get("skills") or []
-            counts.update({normalise(s) for s in skills if isinstance(s, str) and normalise(s)})
-        return dict(counts)
+    def people_facts(self) -> list[PersonFacts]:
+        rows = self.session.exec(select(ProfileProjection.view, ProfileProjection.occupations)).all()
+        return [
+            facts_of(
+                MatchingView.model_validate_json(view),
+                (OccupationLink.from_dict(o) for o in json.loads(occupations)),
+            )
+            for view, occupations in rows
+        ]
 
 
 class SqlMatchingUnitOfWork(SqlUnitOfWork):
     projections: SqlProjectionRepository
     outcomes: SqlOutcomeRepository
     proposals: SqlProposalRepository
+    territory_groups: SqlTerritoryGroupRepository
 
     def _repositories(self) -> None:
         self.projections = SqlProjectionRepository(self.session)
         self.outcomes = SqlOutcomeRepository(self.session)
         self.proposals = SqlProposalRepository(self.session)
+        self.territory_groups = SqlTerritoryGroupRepository(self.session)
 
 
 def sql_units_of_work(

@@ -1,57 +1,26 @@
-"""Labour demand as analysts read it: aggregates only, small counts suppressed.
+"""Labour demand as analysts read it, area by area: offers (public) beside the people followed (published
+only as the disclosure policy allows, domain/disclosure.py), by period, sector, place and métier.
 
-The index answers raw buckets (commune × NAF × ROME × month, skills of active offers, active offers by
-age); this module turns them into the dashboard's tables — sector (NAF section when the employer's NAF code
-is known, else the ROME *grand domaine*), territory (EPCI and arrondissement from the commune's INSEE code)
-and month — and hides every count below the threshold wherever it could point at a person (a private
-employer, a person in a caseload, a refusal). When exactly one row of a table with a published total is
-hidden, the next smallest is hidden too (complementary suppression), so subtraction cannot reveal it.
+The index answers raw buckets (commune × ROME × publication month, and by area the skills and the age of
+open offers); `aggregate_documents` computes the same in Python for the local index. The tables of one
+area are built in domain/analytics_tables.py; the exports in domain/analytics_export.py.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from common.french_catalogue import OUTCOMES
-from common.rome import ROME_DOMAINS
-from common.spreadsheet import SpreadsheetCsv
-from common.territory import commune_by_code
-from common.text import normalise
-from contracts.analytics import Cell, CountRow, DemandReport, Row, SkillRow
-from contracts.coordination import DISCLOSURE_THRESHOLD
+from contracts.analytics import AreaOut, AreaReport, CountRow, DemandReport, PeriodOut, Row
+from services.matching.domain import analytics_tables as tables
+from services.matching.domain.disclosure import THRESHOLD, suppress_partition
+from services.matching.domain.people import PeopleGrids
+from services.matching.domain.periods import periods, trend_months
+from services.matching.domain.sectors import month_key
+from services.matching.domain.territories import Area, epci_names, epci_of
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
-
-THRESHOLD = DISCLOSURE_THRESHOLD
-UNKNOWN = "inconnu"
-
-# NAF rév. 2 sections, from the two-digit division.
-NAF_SECTIONS: dict[str, tuple[range, str]] = {
-    "A": (range(1, 4), "Agriculture, sylviculture et pêche"),
-    "B": (range(5, 10), "Industries extractives"),
-    "C": (range(10, 34), "Industrie manufacturière"),
-    "D": (range(35, 36), "Production et distribution d'électricité, de gaz et de vapeur"),
-    "E": (range(36, 40), "Eau, assainissement, gestion des déchets et dépollution"),
-    "F": (range(41, 44), "Construction"),
-    "G": (range(45, 48), "Commerce ; réparation d'automobiles et de motocycles"),
-    "H": (range(49, 54), "Transports et entreposage"),
-    "I": (range(55, 57), "Hébergement et restauration"),
-    "J": (range(58, 64), "Information et communication"),
-    "K": (range(64, 67), "Activités financières et d'assurance"),
-    "L": (range(68, 69), "Activités immobilières"),
-    "M": (range(69, 76), "Activités spécialisées, scientifiques et techniques"),
-    "N": (range(77, 83), "Activités de services administratifs et de soutien"),
-    "O": (range(84, 85), "Administration publique"),
-    "P": (range(85, 86), "Enseignement"),
-    "Q": (range(86, 89), "Santé humaine et action sociale"),
-    "R": (range(90, 94), "Arts, spectacles et activités récréatives"),
-    "S": (range(94, 97), "Autres activités de services"),
-    "T": (range(97, 99), "Activités des ménages en tant qu'employeurs"),
-    "U": (range(99, 100), "Activités extra-territoriales"),
-}
-
 
 AGE_LABELS: dict[str, str] = {
     "0-30": "moins d'un mois",
@@ -59,323 +28,143 @@ AGE_LABELS: dict[str, str] = {
     "61-90": "2 à 3 mois",
     "90+": "plus de 3 mois",
 }
-
-MONTHS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
-
-# -- classification ---------------------------------------------------------------------------------------
-def naf_section(naf_code: str | None) -> str | None:
-    if not naf_code or len(naf_code) < 2 or not naf_code[:2].isdigit():
-        return None
-    division = int(naf_code[:2])
-    for section, (divisions, _) in NAF_SECTIONS.items():
-        if division in divisions:
-            return section
-    return None
-
-
-def sector_of(naf_code: str | None, rome_code: str | None) -> tuple[str, str]:
-    """(key, French label): 'naf:I' when the NAF code is known, else 'rome:G', else 'inconnu'."""
-    section = naf_section(naf_code)
-    if section is not None:
-        return f"naf:{section}", f"{NAF_SECTIONS[section][1]} (NAF {section})"
-    letter = (rome_code or "")[:1].upper()
-    if letter in ROME_DOMAINS:
-        return f"rome:{letter}", f"{ROME_DOMAINS[letter]} (ROME {letter})"
-    return UNKNOWN, "Secteur non renseigné"
-
-
-OUTSIDE = "Hors territoire ou inconnu"
-
-
-def territory_of(insee_code: str | None) -> tuple[str, str]:
-    """(EPCI name, arrondissement) of a commune of the territory or its reach band; "Hors territoire ou
-    inconnu" otherwise."""
-    commune = commune_by_code(insee_code) if insee_code else None
-    if commune is None:
-        return OUTSIDE, OUTSIDE
-    return commune.epci_name, commune.arrondissement
-
-
-def month_key(month: date | None) -> str:
-    return month.strftime("%Y-%m") if month else UNKNOWN
-
-
-def month_label(key: str) -> str:
-    if key == UNKNOWN:
-        return "date inconnue"
-    year, month = key.split("-")
-    return f"{MONTHS_FR[int(month) - 1]} {year}"
+EVERYWHERE: dict[str, frozenset[str] | None] = {"tout": None}
 
 
 # -- the same aggregation in Python, over documents (the local index uses it) ------------------------------
 def aggregate_documents(
-    docs: Iterable[IndexedOffer], today: date, since: date | None = None, top_skills: int = 50
+    docs: Iterable[IndexedOffer],
+    today: date,
+    since: date | None = None,
+    areas: Mapping[str, frozenset[str] | None] | None = None,
+    top_skills: int = 50,
 ) -> IndexAggregates:
-    cells: dict[tuple[str | None, str | None, str | None, date | None], list[int]] = defaultdict(
-        lambda: [0, 0]
-    )
-    skills: Counter[str] = Counter()
-    ages = {key: [0, 0] for key, _, _ in AGE_RANGES}
+    areas = areas or EVERYWHERE
+    union = None if any(c is None for c in areas.values()) else frozenset().union(*areas.values())  # type: ignore[arg-type]
+    cells: dict[tuple[str | None, str | None, date | None], list[int]] = defaultdict(lambda: [0, 0])
+    skills: dict[str, Counter[str]] = {key: Counter() for key in areas}
+    ages = {key: {age: [0, 0] for age, _, _ in AGE_RANGES} for key in areas}
     for doc in docs:
         published = doc.published_on
-        if since is None or (published is not None and published >= since):
-            month = published.replace(day=1) if published else None
-            cell = cells[(doc.insee_code, doc.naf_code, doc.rome_code, month)]
+        if (union is None or doc.insee_code in union) and (
+            since is None or (published is not None and published >= since)
+        ):
+            cell = cells[(doc.insee_code, doc.rome_code, published.replace(day=1) if published else None)]
             cell[0] += 1
             cell[1] += doc.openings
         if doc.status != "active" or doc.expires_on < today:
             continue
-        skills.update(set(doc.skills))
-        if published is None:
+        for key, communes in areas.items():
+            if communes is None or doc.insee_code in communes:
+                skills[key].update(set(doc.skills))
+                _count_age(ages[key], today, published, doc.openings)
+    buckets = [DemandBucket(insee, rome, month, n, o) for (insee, rome, month), (n, o) in cells.items()]
+    return IndexAggregates(
+        buckets=buckets,
+        skills={
+            k: sorted(c.items(), key=lambda item: (-item[1], item[0]))[:top_skills] for k, c in skills.items()
+        },
+        unfilled={
+            k: [AgeBucket(age, low, high, *ages[k][age]) for age, low, high in AGE_RANGES] for k in areas
+        },
+    )
+
+
+def _count_age(ages: dict[str, list[int]], today: date, published: date | None, openings: int) -> None:
+    if published is None:
+        return
+    age = (today - published).days
+    for key, low, high in AGE_RANGES:
+        if age >= low and (high is None or age <= high):
+            ages[key][0] += 1
+            ages[key][1] += openings
+
+
+def counts_by_geography(
+    buckets: Iterable[DemandBucket], level: str, first: date, last: date
+) -> dict[str, tuple[int, int]]:
+    """Offers and openings published from month `first` to month `last` (first days), by commune INSEE
+    code (`level="commune"`) or EPCI SIREN (`level="epci"`): public figures, for the map."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for bucket in buckets:
+        if bucket.month is None or not first <= bucket.month <= last or not bucket.insee_code:
             continue
-        age = (today - published).days
-        for key, low, high in AGE_RANGES:
-            if age >= low and (high is None or age <= high):
-                ages[key][0] += 1
-                ages[key][1] += doc.openings
-    buckets = [
-        DemandBucket(insee, naf, rome, month, offers, openings)
-        for (insee, naf, rome, month), (offers, openings) in cells.items()
-    ]
-    ranked = sorted(skills.items(), key=lambda item: (-item[1], item[0]))[:top_skills]
-    unfilled = [AgeBucket(key, low, high, *ages[key]) for key, low, high in AGE_RANGES]
-    return IndexAggregates(buckets=buckets, skills=ranked, unfilled=unfilled)
+        code = bucket.insee_code if level == "commune" else epci_of(bucket.insee_code)
+        if code:
+            found[code][0] += bucket.offers
+            found[code][1] += bucket.openings
+    return {code: (v[0], v[1]) for code, v in found.items()}
 
 
 # -- the report -------------------------------------------------------------------------------------------
-def hidden(count: int, threshold: int = THRESHOLD) -> bool:
-    """Zero points at nobody; 1 to threshold-1 might."""
-    return 0 < count < threshold
+def area_report(aggregates: IndexAggregates, area: Area, people: PeopleGrids, month: date) -> AreaReport:
+    found = tables.tally(aggregates.buckets, area, periods(month), trend_months(month))
+    demanded, present = tables.skill_rows(aggregates.skills.get(area.key, []), area, people)
+    without_candidates, without_offers = tables.job_rows(found, area, people)
+    unfilled = aggregates.unfilled.get(area.key, [])
+    return AreaReport(
+        area=AreaOut(
+            key=area.key,
+            label=area.label,
+            communes=None if area.communes is None else len(area.communes),
+            people_epcis=sorted(epci_names().get(s, s) for s in area.epcis),
+        ),
+        total=tables.figures(found.total),
+        by_sector=tables.sector_rows(found, area, people),
+        by_epci=tables.epci_rows(found, area, people),
+        by_commune=tables.commune_rows(found),
+        trend=tables.trend_rows(found),
+        skills_demanded=demanded,
+        skills_present=present,
+        jobs_without_candidates=without_candidates,
+        jobs_without_offers=without_offers,
+        unfilled=[
+            Row(key=b.key, label=AGE_LABELS.get(b.key, b.key), offers=b.offers, openings=b.openings)
+            for b in unfilled
+        ],
+    )
 
 
-def suppress_rows(
-    counts: Sequence[tuple[str, str, int, int]], threshold: int = THRESHOLD, total_published: bool = True
-) -> list[Row]:
-    """Rows (key, label, offers, openings) with small counts hidden, complementary suppression included."""
-    flags = [hidden(offers, threshold) for _, _, offers, _ in counts]
-    _complement(flags, [offers for _, _, offers, _ in counts], total_published)
-    return [
-        Row(key=k, label=label, offers=None, openings=None, suppressed=True)
-        if flag
-        else Row(key=k, label=label, offers=offers, openings=openings)
-        for (k, label, offers, openings), flag in zip(counts, flags, strict=True)
+def outcome_rows(
+    outcomes: Mapping[str, int], refusals: Mapping[str, int], reason_labels: Mapping[str, str], threshold: int
+) -> tuple[list[CountRow], list[CountRow]]:
+    """Outcomes of proposals (people: hidden below the threshold), for the whole deployment; the reasons
+    partition the refusals, whose number is published, hence the complementary suppression."""
+    steps = [(k, wording.tally, int(outcomes.get(k, 0))) for k, wording in OUTCOMES.items()]
+    reasons = [
+        (k, reason_labels.get(k, k), int(n)) for k, n in sorted(refusals.items(), key=lambda kv: -kv[1])
     ]
 
+    def rows(items: Sequence[tuple[str, str, int]], total_known: bool) -> list[CountRow]:
+        flags = suppress_partition([n for _, _, n in items], threshold, total_known)
+        return [
+            CountRow(key=k, label=label, count=None if flag else n, suppressed=flag)
+            for (k, label, n), flag in zip(items, flags, strict=True)
+        ]
 
-def suppress_counts(
-    counts: Sequence[tuple[str, str, int]], threshold: int = THRESHOLD, total_published: bool = True
-) -> list[CountRow]:
-    flags = [hidden(n, threshold) for _, _, n in counts]
-    _complement(flags, [n for _, _, n in counts], total_published)
-    return [
-        CountRow(key=k, label=label, count=None if flag else n, suppressed=flag)
-        for (k, label, n), flag in zip(counts, flags, strict=True)
-    ]
-
-
-def _complement(flags: list[bool], values: Sequence[int], total_published: bool) -> None:
-    """With the total published, one hidden row could be recomputed: hide the smallest other one too."""
-    if not total_published or sum(flags) != 1:
-        return
-    candidates = [i for i, (flag, v) in enumerate(zip(flags, values, strict=True)) if not flag and v > 0]
-    if candidates:
-        flags[min(candidates, key=lambda i: (values[i], i))] = True
-
-
-# Each tally is [offers, openings]; the detail key is (sector key, sector label, EPCI, arrondissement, month).
-_DetailKey = tuple[str, str, str, str, str]
-
-
-@dataclass
-class _Tallies:
-    by_sector: defaultdict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(_zero))
-    by_epci: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
-    by_arr: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
-    by_month: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(_zero))
-    detail: defaultdict[_DetailKey, list[int]] = field(default_factory=lambda: defaultdict(_zero))
-    total: list[int] = field(default_factory=lambda: [0, 0])
-
-
-def _zero() -> list[int]:
-    return [0, 0]
-
-
-def _tally(buckets: Iterable[DemandBucket]) -> _Tallies:
-    tallies = _Tallies()
-    for bucket in buckets:
-        sector = sector_of(bucket.naf_code, bucket.rome_code)
-        epci, arrondissement = territory_of(bucket.insee_code)
-        month = month_key(bucket.month)
-        for target in (
-            tallies.by_sector[sector],
-            tallies.by_epci[epci],
-            tallies.by_arr[arrondissement],
-            tallies.by_month[month],
-            tallies.detail[(sector[0], sector[1], epci, arrondissement, month)],
-            tallies.total,
-        ):
-            target[0] += bucket.offers
-            target[1] += bucket.openings
-    return tallies
-
-
-def _table(
-    items: Iterable[tuple[str, str, list[int]]], threshold: int, order_by_key: bool = False
-) -> list[Row]:
-    rows = [(k, label, v[0], v[1]) for k, label, v in items]
-    rows.sort(key=(lambda r: r[0]) if order_by_key else (lambda r: (-r[2], r[1])))
-    return suppress_rows(rows, threshold)
-
-
-def _detail_cells(detail: Mapping[_DetailKey, list[int]], threshold: int) -> list[Cell]:
-    """The sector × EPCI × month cells, suppressed sector by sector (each sector's cells add up)."""
-    cells: list[Cell] = []
-    groups: dict[str, list[tuple[_DetailKey, list[int]]]] = defaultdict(list)
-    for key, value in detail.items():
-        groups[key[0]].append((key, value))
-    for sector_key in sorted(groups):
-        items = sorted(groups[sector_key], key=lambda kv: (kv[0][2], kv[0][4]))
-        rows = suppress_rows([("", "", v[0], v[1]) for _, v in items], threshold)
-        for ((_, sector_label, epci, arrondissement, month), _), row in zip(items, rows, strict=True):
-            cells.append(
-                Cell(
-                    sector=sector_key,
-                    sector_label=sector_label,
-                    epci=epci,
-                    arrondissement=arrondissement,
-                    month=month,
-                    offers=row.offers,
-                    openings=row.openings,
-                    suppressed=row.suppressed,
-                )
-            )
-    return cells
-
-
-def _skill_rows(
-    demanded: Iterable[tuple[str, int]], profile_skills: Mapping[str, int], threshold: int
-) -> list[SkillRow]:
-    available: Counter[str] = Counter()
-    for skill, n in profile_skills.items():
-        available[normalise(skill)] += n
-    skills = []
-    for skill, n in demanded:
-        have = available.get(normalise(skill), 0)
-        skills.append(
-            SkillRow(
-                skill=skill,
-                demanded=None if hidden(n, threshold) else n,
-                demanded_suppressed=hidden(n, threshold),
-                available=None if hidden(have, threshold) else have,
-                available_suppressed=hidden(have, threshold),
-            )
-        )
-    return skills
+    # Statuses are steps of one proposal, not a partition of a total.
+    return rows(steps, total_known=False), rows(reasons, total_known=True)
 
 
 def build_report(
     aggregates: IndexAggregates,
-    profile_skills: Mapping[str, int],
+    people: PeopleGrids,
     outcomes: Mapping[str, int],
     refusals: Mapping[str, int],
     today: date,
-    since: date | None = None,
+    month: date,
+    areas: Sequence[Area],
     threshold: int = THRESHOLD,
     reason_labels: Mapping[str, str] | None = None,
 ) -> DemandReport:
-    tallies = _tally(aggregates.buckets)
-    total = tallies.total
-    total_row = suppress_rows([("total", "Toutes offres", total[0], total[1])], threshold, False)[0]
-    labels = reason_labels or {}
+    steps, reasons = outcome_rows(outcomes, refusals, reason_labels or {}, threshold)
     return DemandReport(
         generated_on=today,
-        since=since,
+        month=month_key(month),
         threshold=threshold,
-        total=total_row,
-        by_sector=_table(((k, label, v) for (k, label), v in tallies.by_sector.items()), threshold),
-        by_epci=_table(((k, k, v) for k, v in tallies.by_epci.items()), threshold),
-        by_arrondissement=_table(((k, k, v) for k, v in tallies.by_arr.items()), threshold),
-        by_month=_table(
-            ((k, month_label(k), v) for k, v in tallies.by_month.items()), threshold, order_by_key=True
-        ),
-        cells=_detail_cells(tallies.detail, threshold),
-        skills=_skill_rows(aggregates.skills, profile_skills, threshold),
-        unfilled=suppress_rows(
-            [(b.key, AGE_LABELS.get(b.key, b.key), b.offers, b.openings) for b in aggregates.unfilled],
-            threshold,
-        ),
-        outcomes=suppress_counts(
-            [(k, wording.tally, int(outcomes.get(k, 0))) for k, wording in OUTCOMES.items()],
-            threshold,
-            total_published=False,  # statuses are steps of one proposal, not a partition of a total
-        ),
-        refusal_reasons=suppress_counts(
-            [(k, labels.get(k, k), int(n)) for k, n in sorted(refusals.items(), key=lambda kv: -kv[1])],
-            threshold,
-        ),
+        periods=[PeriodOut(key=p.key, label=p.label, first=p.first, last=p.last) for p in periods(month)],
+        trend_months=[month_key(m) for m in trend_months(month)],
+        areas=[area_report(aggregates, area, people, month) for area in areas],
+        outcomes=steps,
+        refusal_reasons=reasons,
     )
-
-
-def report_csv(report: DemandReport) -> str:
-    """One flat table: section, key, label, offers, openings, suppressed (hidden counts left empty), for a
-    French office (common.spreadsheet: `;`, a BOM, no cell that runs as a formula)."""
-    sheet = SpreadsheetCsv()
-    write = sheet.row
-    write(["tableau", "cle", "libelle", "offres", "postes", "masque"])
-
-    def number(value: int | None) -> str:
-        return "" if value is None else str(value)
-
-    def rows(section: str, items: Iterable[Row]) -> None:
-        for r in items:
-            suppressed = int(r.suppressed)
-            write([section, r.key, r.label, number(r.offers), number(r.openings), suppressed])
-
-    rows("total", [report.total])
-    rows("secteur", report.by_sector)
-    rows("epci", report.by_epci)
-    rows("arrondissement", report.by_arrondissement)
-    rows("mois", report.by_month)
-    for c in report.cells:
-        key = f"{c.sector}|{c.epci}|{c.month}"
-        label = f"{c.sector_label} — {c.epci} — {month_label(c.month)}"
-        write(["detail", key, label, number(c.offers), number(c.openings), int(c.suppressed)])
-    for s in report.skills:
-        write(
-            [
-                "competence_demandee",
-                s.skill,
-                s.skill,
-                number(s.demanded),
-                "",
-                int(s.demanded_suppressed),
-            ]
-        )
-        write(
-            [
-                "competence_disponible",
-                s.skill,
-                s.skill,
-                number(s.available),
-                "",
-                int(s.available_suppressed),
-            ]
-        )
-    rows("offres_non_pourvues", report.unfilled)
-    for o in [*report.outcomes, *report.refusal_reasons]:
-        write(["resultats", o.key, o.label, number(o.count), "", int(o.suppressed)])
-    return sheet.text()

@@ -15,7 +15,7 @@ from datetime import datetime
 from common.clock import utcnow
 from common.errors import ValidationFailed
 from contracts.matching import OutcomeStatus, RefusalReason
-from services.matching.domain.analytics import hidden
+from services.matching.domain.disclosure import hidden
 
 # Once an offer reached one of these for a person, it is never suggested to that person again.
 CLOSED_FOR_PERSON = {OutcomeStatus.ACCEPTED, OutcomeStatus.REFUSED, OutcomeStatus.WITHDRAWN}

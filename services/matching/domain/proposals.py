@@ -23,7 +23,7 @@ from common.errors import Conflict, ValidationFailed
 from common.text import normalise
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.proposals import ANSWER_WITHIN_DAYS, EMPLOYER_REFUSAL_REASONS, EmployerAnswer
-from services.matching.domain.analytics import hidden
+from services.matching.domain.disclosure import hidden
 from services.matching.domain.outcomes import EmployerRecord
 
 # What each answer records as the proposal's outcome (a question records none: the proposal stays open).

@@ -5,21 +5,22 @@ import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 
-from services.matching.domain.analytics import (
-    aggregate_documents,
-    build_report,
-    hidden,
-    naf_section,
-    report_csv,
-    sector_of,
-    suppress_counts,
-    suppress_rows,
-    territory_of,
-)
+from common.errors import ValidationFailed
+from contracts.analytics import DemandReport
+from services.matching.domain.analytics import aggregate_documents, build_report, counts_by_geography
+from services.matching.domain.analytics_export import COLUMNS, report_csv, report_xlsx
+from services.matching.domain.people import PersonFacts, people_grids
+from services.matching.domain.periods import parse_month, periods
+from services.matching.domain.sectors import sector_key, sector_label
+from services.matching.domain.territories import default_groups, resolve_area
 from services.matching.ports import IndexedOffer
 
 TODAY = date(2026, 3, 15)
+MONTH = date(2026, 3, 1)
+GIEN, POILLY, MONTARGIS, AMILLY = "45155", "45254", "45208", "45004"
+GROUPS = {g.key: g for g in default_groups()}
 
 
 def offer(i: int, **kw: object) -> IndexedOffer:
@@ -35,7 +36,7 @@ def offer(i: int, **kw: object) -> IndexedOffer:
         "lat": 47.99,
         "lon": 2.73,
         "commune": "Montargis",
-        "insee_code": "45208",
+        "insee_code": MONTARGIS,
         "status": "active",
         "expires_on": date(2026, 6, 1),
         "conditions": (),
@@ -52,97 +53,85 @@ def offer(i: int, **kw: object) -> IndexedOffer:
     return IndexedOffer(**fields)  # type: ignore[arg-type]
 
 
-def test_sector_prefers_naf_section_then_rome_domain() -> None:
-    assert naf_section("56.10A") == "I"
-    assert naf_section("8810C") == "Q"
-    assert sector_of("56.10A", "K2204") == ("naf:I", "Hébergement et restauration (NAF I)")
-    assert sector_of(None, "K2204")[0] == "rome:K"
-    assert sector_of(None, None)[0] == "inconnu"
+def report_of(docs: list[IndexedOffer], people: list[PersonFacts], *keys: str) -> DemandReport:
+    areas = [resolve_area(k, GROUPS) for k in keys or ("groupe:giennois",)]
+    aggregates = aggregate_documents(docs, TODAY, None, {a.key: a.communes for a in areas})
+    return build_report(aggregates, people_grids(people), {}, {}, TODAY, MONTH, areas)
 
 
-def test_territory_comes_from_the_insee_code() -> None:
-    epci, arrondissement = territory_of("45208")
-    assert "Montargoise" in epci and arrondissement == "Montargis"
-    assert territory_of("75056")[0] == "Hors territoire ou inconnu"  # Paris: beyond the default band
+def test_one_sector_classification_the_rome_domain() -> None:
+    assert sector_key("G1605") == "rome:G" and sector_key(None) == "inconnu"
+    assert sector_label("rome:K").endswith("(ROME K)")
 
 
-def test_counts_from_one_to_four_are_hidden_zero_and_five_are_not() -> None:
-    assert [hidden(n) for n in (0, 1, 4, 5)] == [False, True, True, False]
-    rows = suppress_rows([("a", "A", 9, 12), ("b", "B", 5, 5), ("c", "C", 0, 0)], total_published=False)
-    assert [(r.offers, r.suppressed) for r in rows] == [(9, False), (5, False), (0, False)]
+def test_the_shipped_groups_are_the_priority_territories() -> None:
+    giennois = resolve_area("groupe:giennois", GROUPS)
+    assert GIEN in (giennois.communes or ()) and MONTARGIS not in (giennois.communes or ())
+    assert giennois.epcis == {"244500211", "200068278"}
+    assert resolve_area("commune:45155", GROUPS).epcis == frozenset()  # people are never counted by commune
+    with pytest.raises(ValidationFailed):
+        resolve_area("groupe:nowhere", GROUPS)
 
 
-def test_one_hidden_row_drags_the_next_smallest_with_it() -> None:
-    """With the total published, a lone hidden cell could be recomputed by subtraction."""
-    rows = suppress_rows([("a", "A", 20, 20), ("b", "B", 7, 7), ("c", "C", 3, 3)])
-    assert [r.suppressed for r in rows] == [False, True, True]
-    assert rows[1].offers is None and rows[1].openings is None
-    counts = suppress_counts([("x", "X", 2), ("y", "Y", 30), ("z", "Z", 6)])
-    assert [c.count for c in counts] == [None, 30, None]
+def test_periods_around_the_chosen_month() -> None:
+    found = {p.key: (p.first, p.last) for p in periods(MONTH)}
+    assert found["mois_precedent"] == (date(2026, 2, 1), date(2026, 2, 1))
+    assert found["annee_precedente"] == (date(2025, 3, 1), date(2025, 3, 1))
+    assert found["trois_mois"] == (date(2026, 1, 1), MONTH)
+    assert parse_month("2025-12", TODAY) == date(2025, 12, 1) and parse_month(None, TODAY) == MONTH
 
 
-def test_two_hidden_rows_need_no_complement() -> None:
-    rows = suppress_rows([("a", "A", 20, 20), ("b", "B", 2, 2), ("c", "C", 3, 3)])
-    assert [r.suppressed for r in rows] == [False, True, True]
+def test_offers_are_never_hidden_and_counted_on_their_publication_month() -> None:
+    docs = [offer(1, insee_code=GIEN), offer(2, insee_code=POILLY, published_on=date(2026, 2, 10))]
+    docs += [offer(3, insee_code=GIEN, published_on=date(2025, 3, 3)), offer(4)]  # Montargis: elsewhere
+    report = report_of(docs, [])
+    area = report.areas[0]
+    assert area.total.offers[:4] == [1, 1, 1, 2]  # March, February, March 2025, rolling three months
+    assert {r.code: r.figures.offers[0] for r in area.by_epci} == {"244500211": 1}
+    assert counts_by_geography(aggregate_documents(docs, TODAY).buckets, "commune", MONTH, MONTH) == {
+        GIEN: (1, 2),
+        MONTARGIS: (1, 2),
+    }
 
 
-def test_aggregate_and_report_from_documents() -> None:
-    docs = [offer(i) for i in range(6)]
-    docs += [offer(10, naf_code="56.10A", published_on=date(2026, 1, 5))]
-    docs += [offer(11, status="closed", skills=("caisse",))]
-    docs += [offer(12, insee_code="45155", published_on=date(2025, 11, 1))]  # Gien, old
-    docs += [offer(20 + i, rome_code="K2204", skills=(), status="paused") for i in range(5)]
-    aggregates = aggregate_documents(docs, TODAY)
-    assert sum(b.offers for b in aggregates.buckets) == 14
-    assert dict(aggregates.skills)["plonge"] == 8  # the closed offer's skills are not demand
-    ages = {b.key: b.offers for b in aggregates.unfilled}
-    assert ages == {"0-30": 6, "31-60": 0, "61-90": 1, "90+": 1}
-
-    report = build_report(
-        aggregates,
-        {"Plonge": 3, "caisse": 7},
-        {"proposed": 12, "refused": 3},
-        {"not_mobile": 3},
-        TODAY,
-    )
-    assert report.total.offers == 14 and report.total.openings == 28
-    sectors = {r.key: r for r in report.by_sector}
-    assert sectors["rome:G"].offers == 8
-    assert sectors["naf:I"].suppressed and sectors["naf:I"].offers is None
-    # rome:K (5) is not small, but hidden too: otherwise 14 - 8 - 5 would give naf:I away.
-    assert sectors["rome:K"].suppressed
-    skills = {s.skill: s for s in report.skills}
-    assert skills["plonge"].demanded == 8
-    assert skills["plonge"].available is None and skills["plonge"].available_suppressed
-    outcomes = {o.key: o for o in report.outcomes}
-    assert outcomes["proposed"].count == 12
-    assert outcomes["refused"].suppressed
-    assert all(c.suppressed == (c.offers is None) for c in report.cells)
-    assert all(c.offers is None or c.offers >= 5 or c.offers == 0 for c in report.cells)
+def test_people_figures_and_tension_follow_the_grid() -> None:
+    docs = [offer(i, insee_code=GIEN, rome_code="G1602") for i in range(12)]
+    people = [PersonFacts(GIEN, "G1602", ("G1603",), ("plonge",)) for _ in range(6)]
+    people += [PersonFacts(POILLY, "K2204") for _ in range(3)]  # too few: published nowhere
+    area = report_of(docs, people).areas[0]
+    sectors = {s.key: s for s in area.by_sector}
+    assert sectors["rome:G"].people_project == 6 and sectors["rome:G"].people_skills == 6
+    assert sectors["rome:G"].tension == round(24 / 6, 2)  # 12 offers × 2 openings, per person
+    assert "rome:K" not in sectors  # no offer, and its three people enter no figure: not even a row
+    assert [j.rome_code for j in area.jobs_without_offers] == []
+    assert {(s.skill, s.present) for s in area.skills_demanded} == {("plonge", 6)}
 
 
-def test_since_filters_publication_but_not_unfilled_offers() -> None:
-    docs = [offer(1, published_on=date(2025, 1, 1)), offer(2)]
-    aggregates = aggregate_documents(docs, TODAY, since=date(2026, 1, 1))
-    assert sum(b.offers for b in aggregates.buckets) == 1
-    assert sum(b.offers for b in aggregates.unfilled) == 2
-
-
-def test_csv_leaves_hidden_counts_empty() -> None:
-    report = build_report(aggregate_documents([offer(1)], TODAY), {}, {}, {}, TODAY)
-    lines = report_csv(report).splitlines()
-    assert lines[0] == "\ufefftableau;cle;libelle;offres;postes;masque"
-    assert "total;total;Toutes offres;;;1" in lines
-
-
-@pytest.mark.parametrize("skill", ['=HYPERLINK("http://x.test")', "+33 1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
-def test_csv_cells_cannot_start_a_formula(skill: str) -> None:
-    """French Excel reads `;`-separated UTF-8 with a BOM; a cell that starts like a formula is quoted
-    with a leading apostrophe so the spreadsheet shows it as text instead of running it."""
-    docs = [offer(i, skills=(skill,)) for i in range(1, 7)]
-    report = build_report(aggregate_documents(docs, TODAY), {}, {}, {}, TODAY)
+def test_csv_for_french_excel_and_for_tools() -> None:
+    report = report_of([offer(1, insee_code=GIEN)], [])
     text = report_csv(report)
-    assert text.startswith("\ufeff")
+    assert text.startswith("\ufeff") and "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text[1:], newline=""), delimiter=";"))
+    assert rows[0] == COLUMNS
+    assert all(len(r) == len(COLUMNS) for r in rows)
+    plain = report_csv(report, ",")
+    assert not plain.startswith("\ufeff") and plain.splitlines()[0] == ",".join(COLUMNS)
+
+
+FORMULAS = ['=HYPERLINK("http://x.test")', "+33 1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("skill", FORMULAS)
+def test_no_export_cell_can_start_a_formula(skill: str) -> None:
+    """A skill an employer posted, exported: in the CSV it gets a leading apostrophe (shown as text), in
+    the XLSX it is a text cell, never a formula."""
+    docs = [offer(i, skills=(skill,), insee_code=GIEN) for i in range(1, 7)]
+    report = report_of(docs, [])
+    text = report_csv(report)
     cells = [cell for row in csv.reader(io.StringIO(text[1:], newline=""), delimiter=";") for cell in row]
     assert any(cell == "'" + skill for cell in cells), cells
     assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    values = [c for row in book["donnees"].iter_rows() for c in row if c.value is not None]
+    assert any(str(c.value).strip() == skill.strip() for c in values)  # XML turns a lone CR into LF
+    assert all(c.data_type != "f" for c in values)

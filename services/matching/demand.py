@@ -1,0 +1,86 @@
+"""Demand analytics' use cases: the report of one or two areas for a month, and the territory groups an
+administrator keeps. Figures come from the index's aggregations and matching's store; what may be
+published is the domain's rule (domain/disclosure.py)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from common.errors import NotFound, Unavailable, ValidationFailed
+from common.french_catalogue import REFUSAL_REASON_LABELS
+from contracts.analytics import AreaChoice, DemandReport, TerritoryGroupIn, TerritoryGroupOut
+from services.matching.domain.analytics import build_report
+from services.matching.domain.people import people_grids
+from services.matching.domain.periods import earliest, parse_month
+from services.matching.domain.territories import (
+    TERRITORY,
+    TerritoryGroup,
+    area_choices,
+    check_group,
+    resolve_area,
+)
+from services.matching.ports import AnalyticsIndex
+from services.matching.service import MatchingService
+
+
+def groups(service: MatchingService) -> dict[str, TerritoryGroup]:
+    with service.units_of_work() as uow:
+        return {g.key: g for g in uow.territory_groups.all()}
+
+
+def demand_report(
+    service: MatchingService, area: str | None = None, compare: str | None = None, month: str | None = None
+) -> DemandReport:
+    """The report of `area` (the served territory by default), beside `compare` when given, for `month`
+    (`2026-11`, this month by default) and the periods around it."""
+    index = service.index
+    if not hasattr(index, "aggregate_demand"):
+        raise Unavailable(f"The {index.backend} index cannot aggregate.")
+    today = service.today()
+    try:
+        chosen = parse_month(month, today)
+    except ValueError:
+        raise ValidationFailed("month must be YYYY-MM.", code="analytics.bad_month") from None
+    known = groups(service)
+    areas = [resolve_area(area or TERRITORY, known)]
+    if compare and compare != areas[0].key:
+        areas.append(resolve_area(compare, known))
+    aggregates = cast(AnalyticsIndex, index).aggregate_demand(
+        today, earliest(chosen), {a.key: a.communes for a in areas}
+    )
+    stored = service.stored_counts()
+    return build_report(
+        aggregates,
+        people_grids(stored.people),
+        stored.outcomes_by_status,
+        stored.refusals_by_reason,
+        today,
+        chosen,
+        areas,
+        reason_labels=REFUSAL_REASON_LABELS,
+    )
+
+
+def choices(service: MatchingService) -> list[AreaChoice]:
+    return [AreaChoice(key=k, label=label) for k, label in area_choices(groups(service))]
+
+
+def group_out(group: TerritoryGroup) -> TerritoryGroupOut:
+    return TerritoryGroupOut(
+        key=group.key, name=group.name, epcis=list(group.epcis), communes=list(group.communes)
+    )
+
+
+def save_group(service: MatchingService, key: str, body: TerritoryGroupIn) -> TerritoryGroupOut:
+    group = check_group(TerritoryGroup(key, body.name, tuple(body.epcis), tuple(body.communes)))
+    with service.units_of_work() as uow:
+        uow.territory_groups.save(group)
+        uow.commit()
+    return group_out(group)
+
+
+def delete_group(service: MatchingService, key: str) -> None:
+    with service.units_of_work() as uow:
+        if not uow.territory_groups.delete(key):
+            raise NotFound(f"No territory group {key}.", code="analytics.group_not_found")
+        uow.commit()
