@@ -37,7 +37,13 @@ def served_platform(
     data_dir: Path, name: str, prepare: Callable[[EmbeddedPlatform], None] = lambda _: None
 ) -> Iterator[LiveServer]:
     """The embedded platform with the demo data, `prepare`d, then served until the block ends."""
-    platform = build_embedded(data_dir, with_demo=True, encoder_kind="hashing")
+    with pytest.MonkeyPatch.context() as env:
+        # The browser tests sign in as the same demo accounts dozens of times a minute, which the
+        # per-account sign-in limit would refuse (that limit has its own tests: tests/unit/gateway/
+        # test_sign_in_throttle.py). The settings are read here, at bootstrap.
+        env.setenv("MAILLAGE_LOGIN_ATTEMPTS_PER_MINUTE", "1000")
+        env.setenv("MAILLAGE_LOGIN_ATTEMPTS_PER_MINUTE_PER_IP", "1000")
+        platform = build_embedded(data_dir, with_demo=True, encoder_kind="hashing")
     prepare(platform)
     server = LiveServer(platform.app, name)
     server.start()
