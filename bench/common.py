@@ -280,10 +280,18 @@ def _weighted_communes(rng: random.Random) -> Iterator[Commune]:
         yield from rng.choices(pool, weights=weights, k=1024)
 
 
+# Employers' NAF codes (a share of offers carry one, as imported offers do), for the dashboard's sectors.
+NAF_CODES = [
+    "56.10A", "47.11D", "49.41A", "86.10Z", "88.10A", "43.21A", "10.71C", "52.10B", "81.21Z", "78.20Z",
+    "87.10A", "01.13Z", "25.62B", "46.90Z", "55.10Z", "84.11Z", "85.31Z", "97.00Z", "29.32Z", "38.11Z",
+]  # fmt: skip
+
+
 def offers_with_vectors(
     n: int, pool: Sequence[PoolText], pool_vectors: npt.NDArray[np.float32], seed: int = 7
 ) -> Iterator[tuple[IndexedOffer, npt.NDArray[np.float32]]]:
     rng = random.Random(seed)
+    naf_rng = random.Random(seed + 1)  # its own stream: the rest of the corpus is as it always was
     noise = np.random.default_rng(seed)
     places = _weighted_communes(rng)
     today = dt.date.today()
@@ -321,7 +329,7 @@ def offers_with_vectors(
             openings=rng.choice([1, 1, 1, 2, 3]),
             updated_at=dt.datetime.now(dt.UTC).isoformat(),
             published_on=today - dt.timedelta(days=rng.randint(0, 120)),
-            naf_code=None,
+            naf_code=naf_rng.choice(NAF_CODES) if naf_rng.random() < 0.6 else None,
         )
         yield doc, vector
 

@@ -247,3 +247,15 @@ def input_error_message(error_type: str, context: Mapping[str, Any] | None = Non
         return template.format(**limits)
     except (KeyError, IndexError):  # a context without the expected limit: the sentence without it
         return INVALID_VALUE
+
+
+# The dashboard's map (gateway/web/dashboard_map.py): each level as a choice, and as a column head.
+MAP_LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "epci": ("Intercommunalités (EPCI)", "Intercommunalité"),
+    "commune": ("Communes", "Commune"),
+    "departement": ("Départements", "Département"),
+}
+MAP_NO_OUTLINES = (
+    "Les contours de ce territoire ne sont pas fournis avec Maillage : la carte ne peut pas être dessinée, "
+    "les mêmes chiffres sont dans le tableau ci-dessous."
+)

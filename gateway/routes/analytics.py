@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from common.identity import Role
 from contracts.analytics import DemandReport
 from gateway.auth import CallerDep, require
-from gateway.routes import imports, reference
+from gateway.routes import analytics_map, imports, reference
 from gateway.upstream import Upstream
 
 router = APIRouter()
 router.include_router(reference.router)
 router.include_router(imports.router)
+router.include_router(analytics_map.router)
 
 api = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 

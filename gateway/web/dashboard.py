@@ -12,6 +12,7 @@ from markupsafe import Markup
 from gateway import charts
 from gateway.web.access import DashboardCaller, failure_page
 from gateway.web.api_client import ApiFailure, api, ok
+from gateway.web.dashboard_map import chosen_level, map_section
 from gateway.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,12 +56,21 @@ def figures(report: dict[str, Any]) -> dict[str, str]:
 
 
 @router.get("/tableau-de-bord", response_class=HTMLResponse)
-async def dashboard(request: Request, caller: DashboardCaller, depuis: str | None = None) -> Response:
+async def dashboard(
+    request: Request, caller: DashboardCaller, depuis: str | None = None, carte: str | None = None
+) -> Response:
     since = _since(depuis)
+    level = chosen_level(carte)
     try:
         async with api(request) as client:
             report = ok(
                 await client.get("/api/v1/analytics/demand", params={"since": since} if since else {})
+            )
+            places = ok(
+                await client.get(
+                    "/api/v1/analytics/demand/map",
+                    params={"level": level, **({"since": since} if since else {})},
+                )
             )
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
@@ -71,6 +81,7 @@ async def dashboard(request: Request, caller: DashboardCaller, depuis: str | Non
         report=report,
         figures={k: Markup(v) for k, v in figures(report).items()},
         since=since or "",
+        demand_map=map_section(places, level),
     )
 
 

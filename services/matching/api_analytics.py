@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
-from common.errors import Forbidden, Unavailable
+from common.errors import Forbidden
 from common.french_catalogue import REFUSAL_REASON_LABELS
 from common.http import CallerDep
 from common.identity import Caller, Role
 from contracts.analytics import DemandReport
+from services.matching.analytics_cache import demand_aggregates, people_counts, report_from
 from services.matching.domain.analytics import build_report, report_csv
-from services.matching.ports import AnalyticsIndex
 from services.matching.service import MatchingService
 
 
@@ -34,20 +34,23 @@ def _check(caller: Caller) -> None:
 
 
 def demand_report(service: MatchingService, since: date | None = None) -> DemandReport:
-    index = service.index
-    if not hasattr(index, "aggregate_demand"):
-        raise Unavailable(f"The {index.backend} index cannot aggregate.")
     today = service.today()
-    aggregates = cast(AnalyticsIndex, index).aggregate_demand(today, since)
-    stored = service.stored_counts()
-    return build_report(
+    aggregates = demand_aggregates(service, since)
+    stored = people_counts(service)
+    return report_from(
+        service,
         aggregates,
-        stored.skills,
-        stored.outcomes_by_status,
-        stored.refusals_by_reason,
-        today,
+        stored,
         since,
-        reason_labels=REFUSAL_REASON_LABELS,
+        lambda: build_report(
+            aggregates,
+            stored.skills,
+            stored.outcomes_by_status,
+            stored.refusals_by_reason,
+            today,
+            since,
+            reason_labels=REFUSAL_REASON_LABELS,
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
-from services.matching import api, api_analytics, api_occupations
+from services.matching import api, api_analytics, api_analytics_map, api_occupations
 from services.matching.adapters.embedding_cache import MemoryCachedTextEncoder
 from services.matching.adapters.encoders import make_text_encoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
@@ -104,7 +104,7 @@ def bootstrap(
 
     app = create_service_app(
         "Maillage matching service",
-        [api.router, api_analytics.router, api_occupations.router],
+        [api.router, api_analytics.router, api_analytics_map.router, api_occupations.router],
         {
             "matching": service,
             "occupation_linker": linker,  # the resolver's own: candidates read what the product links with

@@ -44,6 +44,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/matching/reindex"): {"admin"},
     ("GET", "/api/v1/analytics/demand"): {"analyst", "admin"},
     ("GET", "/api/v1/analytics/demand.csv"): {"analyst", "admin"},
+    ("GET", "/api/v1/analytics/demand/map"): {"analyst", "admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
     ("GET", "/api/v1/reference/occupation-candidates"): {

@@ -3,6 +3,13 @@
 Nested terms (commune > NAF > ROME) with a monthly date_histogram summing openings; the skills and the
 age of open offers under a filter aggregation. Sizes cover a département's codes. The local index
 computes the same numbers in Python (`domain.analytics.aggregate_documents`).
+
+Buckets are read back by the codes the report's sector depends on (`domain.sectors.sector_codes`: the
+NAF division when it names a section, else the ROME letter), merged, as the local index makes them:
+100k offers give ~95k commune × NAF × ROME × month buckets but ~28k by sector, which is what the report
+then walks (bench/RESULTS.md). Grouping by sector inside Elasticsearch would need a script (the rig's
+Elasticsearch runs without painless) or an indexed sector field (a mapping change and a reindex): not
+done yet.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from typing import Any
 
 from services.matching.adapters.es_filters import compile_rule
 from services.matching.domain.constraints import open_offers
+from services.matching.domain.sectors import sector_codes
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates
 
 # Terms aggregations leave out documents without the field unless told what to call them.
@@ -92,26 +100,24 @@ def read_demand(found: dict[str, Any]) -> IndexAggregates:
 
 
 def _buckets(published: dict[str, Any]) -> list[DemandBucket]:
-    buckets: list[DemandBucket] = []
+    """The buckets by commune, sector codes and month, as the local index makes them (one per sector, not
+    per NAF and ROME code: `sector_codes`)."""
+    tallies: dict[tuple[str | None, str | None, str | None, date | None], list[int]] = {}
+
+    def add(codes: tuple[str | None, ...], month: date | None, found: dict[str, Any]) -> None:
+        tally = tallies.setdefault((codes[0], codes[1], codes[2], month), [0, 0])
+        tally[0] += int(found["doc_count"])
+        tally[1] += int(found["openings"]["value"] or 0)
+
     for commune in published["commune"]["buckets"]:
         for naf in commune["naf"]["buckets"]:
             for rome in naf["rome"]["buckets"]:
-                codes = (_code(commune["key"]), _code(naf["key"]), _code(rome["key"]))
+                codes = (_code(commune["key"]), *sector_codes(_code(naf["key"]), _code(rome["key"])))
                 for month in rome["month"]["buckets"]:
-                    buckets.append(
-                        DemandBucket(
-                            *codes,
-                            month=date.fromisoformat(month["key_as_string"]),
-                            offers=int(month["doc_count"]),
-                            openings=int(month["openings"]["value"]),
-                        )
-                    )
-                none = rome["no_month"]
-                if none["doc_count"]:
-                    buckets.append(
-                        DemandBucket(*codes, None, int(none["doc_count"]), int(none["openings"]["value"]))
-                    )
-    return buckets
+                    add(codes, date.fromisoformat(month["key_as_string"]), month)
+                if rome["no_month"]["doc_count"]:
+                    add(codes, None, rome["no_month"])
+    return [DemandBucket(*key, offers, openings) for key, (offers, openings) in tallies.items()]
 
 
 def _code(key: str) -> str | None:

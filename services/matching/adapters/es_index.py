@@ -263,6 +263,17 @@ class ElasticsearchOfferIndex:
     def close(self) -> None:
         self._es.close()
 
+    def analytics_version(self) -> tuple[str, int, int]:
+        """The index behind the alias and its write counters: they change with every write, deletion or
+        rebuild, whichever process made it (services/matching/analytics_cache.py keys on them)."""
+        try:
+            stats = self._es.indices.stats(index=self.alias, metric="indexing")
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+        name, found = next(iter(stats["indices"].items()))
+        indexing = found["primaries"]["indexing"]
+        return name, int(indexing["index_total"]), int(indexing["delete_total"])
+
     def aggregate_demand(
         self, today: date, since: date | None = None, top_skills: int = 50
     ) -> IndexAggregates:

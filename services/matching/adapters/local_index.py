@@ -48,6 +48,7 @@ class LocalOfferIndex:
     # Vectors and the offers' searchable facts as column arrays with spare capacity (doubled when full):
     # appending one offer to 10^5 costs O(1), not a copy of the whole 150 MB matrix. Rows [0, n) are live.
     def _reset_memory(self) -> None:
+        self._writes = getattr(self, "_writes", 0) + 1  # the version the dashboard's cache is keyed on
         self._row_of: dict[str, int] = {}
         self._docs: list[IndexedOffer] = []
         self._columns = OfferColumns(self._row_of)
@@ -121,6 +122,7 @@ class LocalOfferIndex:
                 self._db.execute("ROLLBACK")
                 raise
             self._append([d for d, _ in newest.values()], [v for _, v in newest.values()])
+            self._writes += 1
             return len(newest)
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -201,6 +203,10 @@ class LocalOfferIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def analytics_version(self) -> int:
+        """Changes with every write (services/matching/analytics_cache.py keys on it)."""
+        return self._writes
 
     def aggregate_demand(
         self, today: date, since: date | None = None, top_skills: int = 50

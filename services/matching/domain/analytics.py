@@ -14,41 +14,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from common.french_catalogue import OUTCOMES
 from common.spreadsheet import SpreadsheetCsv
 from common.territory import commune_by_code
 from common.text import normalise
 from contracts.analytics import Cell, CountRow, DemandReport, Row, SkillRow
+from services.matching.domain.sectors import NAF_SECTIONS, sector_codes
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
 
 THRESHOLD = 5
 UNKNOWN = "inconnu"
-
-# NAF rév. 2 sections, from the two-digit division.
-NAF_SECTIONS: dict[str, tuple[range, str]] = {
-    "A": (range(1, 4), "Agriculture, sylviculture et pêche"),
-    "B": (range(5, 10), "Industries extractives"),
-    "C": (range(10, 34), "Industrie manufacturière"),
-    "D": (range(35, 36), "Production et distribution d'électricité, de gaz et de vapeur"),
-    "E": (range(36, 40), "Eau, assainissement, gestion des déchets et dépollution"),
-    "F": (range(41, 44), "Construction"),
-    "G": (range(45, 48), "Commerce ; réparation d'automobiles et de motocycles"),
-    "H": (range(49, 54), "Transports et entreposage"),
-    "I": (range(55, 57), "Hébergement et restauration"),
-    "J": (range(58, 64), "Information et communication"),
-    "K": (range(64, 67), "Activités financières et d'assurance"),
-    "L": (range(68, 69), "Activités immobilières"),
-    "M": (range(69, 76), "Activités spécialisées, scientifiques et techniques"),
-    "N": (range(77, 83), "Activités de services administratifs et de soutien"),
-    "O": (range(84, 85), "Administration publique"),
-    "P": (range(85, 86), "Enseignement"),
-    "Q": (range(86, 89), "Santé humaine et action sociale"),
-    "R": (range(90, 94), "Arts, spectacles et activités récréatives"),
-    "S": (range(94, 97), "Autres activités de services"),
-    "T": (range(97, 99), "Activités des ménages en tant qu'employeurs"),
-    "U": (range(99, 100), "Activités extra-territoriales"),
-}
 
 # ROME 4.0 grands domaines: the first letter of the ROME code.
 ROME_DOMAINS: dict[str, str] = {
@@ -102,6 +79,7 @@ def naf_section(naf_code: str | None) -> str | None:
     return None
 
 
+@cache
 def sector_of(naf_code: str | None, rome_code: str | None) -> tuple[str, str]:
     """(key, French label): 'naf:I' when the NAF code is known, else 'rome:G', else 'inconnu'."""
     section = naf_section(naf_code)
@@ -116,6 +94,7 @@ def sector_of(naf_code: str | None, rome_code: str | None) -> tuple[str, str]:
 OUTSIDE = "Hors territoire ou inconnu"
 
 
+@cache
 def territory_of(insee_code: str | None) -> tuple[str, str]:
     """(EPCI name, arrondissement) of a commune of the territory or its reach band; "Hors territoire ou
     inconnu" otherwise."""
@@ -149,7 +128,7 @@ def aggregate_documents(
         published = doc.published_on
         if since is None or (published is not None and published >= since):
             month = published.replace(day=1) if published else None
-            cell = cells[(doc.insee_code, doc.naf_code, doc.rome_code, month)]
+            cell = cells[(doc.insee_code, *sector_codes(doc.naf_code, doc.rome_code), month)]
             cell[0] += 1
             cell[1] += doc.openings
         if doc.status != "active" or doc.expires_on < today:

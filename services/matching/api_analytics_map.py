@@ -1,0 +1,30 @@
+"""The dashboard's map data: offers and openings by place of the territory (analysts and admins)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from common.http import CallerDep
+from contracts.analytics_map import DemandMap, MapLevel, MapPlace
+from services.matching.analytics_cache import demand_aggregates
+from services.matching.api_analytics import ServiceDep, _check
+from services.matching.domain.demand_map import offers_by_place
+
+router = APIRouter(prefix="/analytics", tags=["analytics"])
+
+
+@router.get("/demand/map", response_model=DemandMap)
+def demand_map(
+    caller: CallerDep, service: ServiceDep, level: MapLevel = "epci", since: date | None = None
+) -> DemandMap:
+    _check(caller)
+    places, outside = offers_by_place(demand_aggregates(service, since).buckets, level)
+    return DemandMap(
+        level=level,
+        generated_on=service.today(),
+        since=since,
+        places=[MapPlace(code=p.code, label=p.label, offers=p.offers, openings=p.openings) for p in places],
+        outside=outside,
+    )
