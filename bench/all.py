@@ -2,8 +2,9 @@
 
     python -m scripts.rig run -- python -m bench.all [--sizes 10000,100000] [--requests 1000]
 
-Order: suggestions (which loads the index to 100k offers), then ingest and freshness on that full
-index, so that these two are measured at a département's scale; then, in process without the servers,
+Order: suggestions (which loads the index to 100k offers), then the analysts' dashboard on that index
+(with 20k people), then ingest and freshness on that full index, so that these are measured at a
+département's scale; then, in process without the servers,
 what the candidate window changes in the ranked lists (bench.window). Waits up to BENCH_QUIET_WAIT_S
 (default 300) for the 1-minute load average to fall under 2 before starting; the load is recorded next
 to every figure either way.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from bench import freshness, ingest, report, suggest, window
+from bench import dashboard, freshness, ingest, report, suggest, window
 from bench.common import say, wait_quiet, write_result
 from bench.stack import Distributed
 
@@ -34,6 +35,7 @@ def main() -> None:
     with Distributed() as stack:
         figures = suggest.run([int(s) for s in args.sizes.split(",")], args.requests, stack)
         write_result("suggest", figures, suggest.COMMAND)
+        write_result("dashboard", dashboard.run(stack=stack, reuse_index=True), dashboard.COMMAND)
         ingested = ingest.run(None, stack)
         write_result("ingest", ingested, ingest.COMMAND)
         rate = max(1.0, 0.5 * ingested["post"]["offers_per_s"])

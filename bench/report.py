@@ -217,14 +217,35 @@ def _window_rows(rows: Rows, wi: dict[str, Any]) -> None:
         )
 
 
+def _dashboard_rows(rows: Rows, da: dict[str, Any]) -> None:
+    f, cmd = da["figures"], da["command"]
+    target = float(f["target_p95_ms"])
+    for mode, label in (("es", "ES"), ("embedded", "embedded")):
+        for view, phases in f.get(mode, {}).get("views", {}).items():
+            if view.startswith("load"):
+                continue
+            for phase in ("cold", "warm"):
+                p = phases[phase]
+                rows.add(
+                    f"dashboard {view}, {label}, {phase}, {f['offers']} offers / {f['people']} people: "
+                    "p50/p95 ms",
+                    f"{p['p50_ms']}/{p['p95_ms']}",
+                    f"p95 ≤ {target:g}",
+                    verdict(p["p95_ms"], target),
+                    p["load_1m"],
+                    cmd,
+                )
+
+
 def main() -> None:
     rows = Rows()
-    results = {name: _load(name) for name in ("suggest", "ingest", "freshness", "window")}
+    results = {name: _load(name) for name in ("suggest", "ingest", "freshness", "window", "dashboard")}
     sections = {
         "suggest": _suggest_rows,
         "ingest": _ingest_rows,
         "freshness": _freshness_rows,
         "window": _window_rows,
+        "dashboard": _dashboard_rows,
     }
     for name, section in sections.items():
         result = results[name]

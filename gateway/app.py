@@ -85,7 +85,7 @@ def create_gateway_app(
     app = FastAPI(
         title="Maillage API",
         version="1.0",
-        description="Ranked, explained opportunities for people in social insertion (SPIE, Loiret). "
+        description="Ranked, explained opportunities for people in social insertion (SPIE). "
         "Sign in with POST /api/v1/auth/token, then send `Authorization: Bearer <token>`.",
         lifespan=lifespan,
     )

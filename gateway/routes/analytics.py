@@ -12,13 +12,14 @@ from fastapi.responses import Response
 from common.identity import Role
 from contracts.analytics import AreaChoice, DemandReport, TerritoryGroupIn, TerritoryGroupOut
 from gateway.auth import CallerDep, require
-from gateway.routes import imports, reference, reference_skills
+from gateway.routes import analytics_map, imports, reference, reference_skills
 from gateway.upstream import Upstream
 
 router = APIRouter()
 router.include_router(reference.router)
 router.include_router(reference_skills.router)
 router.include_router(imports.router)
+router.include_router(analytics_map.router)
 
 api = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 

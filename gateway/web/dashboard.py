@@ -14,6 +14,7 @@ from markupsafe import Markup
 from gateway import charts
 from gateway.web.access import DashboardCaller, failure_page
 from gateway.web.api_client import ApiFailure, api, ok
+from gateway.web.dashboard_map import chosen_level, map_section
 from gateway.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +32,10 @@ EXPORTS = {
 
 
 def query(
-    territoire: str | None = None, comparer: str | None = None, mois: str | None = None
+    territoire: str | None = None,
+    comparer: str | None = None,
+    mois: str | None = None,
+    carte: str | None = None,
 ) -> dict[str, str]:
     """The API's parameters from the page's, keeping only well-formed ones (anything else: the default)."""
     params = {}
@@ -41,6 +45,7 @@ def query(
         params["compare"] = comparer
     if mois and MONTH.match(mois):
         params["month"] = mois
+    params["level"] = chosen_level(carte)
     return params
 
 
@@ -71,8 +76,9 @@ def figures(report: dict[str, Any]) -> dict[str, str]:
 async def dashboard(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
     try:
         async with api(request) as client:
-            report = ok(await client.get("/api/v1/analytics/demand", params=params))
+            report = ok(await client.get("/api/v1/analytics/demand", params=_without(params, "level")))
             choices = ok(await client.get("/api/v1/analytics/areas"))
+            places = ok(await client.get("/api/v1/analytics/demand/map", params=map_query(params, report)))
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
     return render(
@@ -84,13 +90,26 @@ async def dashboard(request: Request, caller: DashboardCaller, params: PageQuery
         chosen={"territoire": params.get("area", "territoire"), "comparer": params.get("compare", "")},
         figures={k: Markup(v) for k, v in figures(report).items()},
         export_query=str(request.url.query),
+        demand_map=map_section(places, chosen_level(params["level"])),
+        # The map's own form keeps the page's other choices.
+        map_keeps={k: v for k, v in request.query_params.items() if k in ("territoire", "comparer", "mois")},
     )
+
+
+def _without(params: dict[str, str], name: str) -> dict[str, str]:
+    return {k: v for k, v in params.items() if k != name}
+
+
+def map_query(params: dict[str, str], report: dict[str, Any]) -> dict[str, str]:
+    """The map's parameters: its level, and the offers published since the first day of the chosen month
+    (the month the report's first figures are about)."""
+    return {"level": params["level"], "since": f"{report['month']}-01"}
 
 
 async def _export(request: Request, caller: Any, kind: str, params: dict[str, str]) -> Response:
     path, media_type, name = EXPORTS[kind]
     async with api(request) as client:
-        answer = await client.get(path, params=params)
+        answer = await client.get(path, params=_without(params, "level"))
     if answer.status_code != 200:
         return failure_page(request, caller, ApiFailure(answer))
     return Response(

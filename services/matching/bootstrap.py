@@ -19,6 +19,7 @@ from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
 from services.matching import (
     api,
     api_analytics,
+    api_analytics_map,
     api_deadletters,
     api_occupations,
     api_proposals,
@@ -77,6 +78,7 @@ def make_index(settings: MatchingSettings, dimensions: int) -> OfferIndex:
 ROUTERS = [
     api.router,
     api_analytics.router,
+    api_analytics_map.router,
     api_occupations.router,
     api_referent_activity.router,
     api_skills.router,

@@ -59,7 +59,9 @@ def test_the_referent_adds_a_person_through_the_form(new_page: Any, live_server:
     page.get_by_label("Rayon de mobilité (km)").fill("15")
     page.get_by_role("button", name="Ajouter la personne").click()
     # The server's refusal, in French next to the field, the values kept; never the API's JSON.
-    assert page.locator("#commune-error").inner_text() == "Choisissez une commune du Loiret dans la liste."
+    assert (
+        page.locator("#commune-error").inner_text() == "Choisissez une commune du territoire dans la liste."
+    )
     assert page.get_by_label("Nom affiché").input_value() == name
     assert '"error"' not in page.content() and "Input should" not in page.content()
 

@@ -91,6 +91,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/analytics/territory-groups"): {"analyst", "admin"},
     ("PUT", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
     ("DELETE", "/api/v1/analytics/territory-groups/{key}"): {"admin"},
+    ("GET", "/api/v1/analytics/demand/map"): {"analyst", "admin"},
     ("GET", "/api/v1/reference/communes"): EVERYONE,
     ("GET", "/api/v1/reference/appellations"): EVERYONE,
     ("GET", "/api/v1/admin/users"): {"admin"},

@@ -32,7 +32,7 @@ class MemoryMatchingStore:
     outcomes: list[Outcome] = field(default_factory=list)
     proposals: dict[str, EmployerProposal] = field(default_factory=dict)
     outbox: MemoryOutbox = field(default_factory=MemoryOutbox)
-    # Seeded like the database (migration 0004): the groups shipped as data.
+    # Seeded like the database (migration 0005_territory_groups): the groups shipped as data.
     territory_groups: dict[str, TerritoryGroup] = field(
         default_factory=lambda: {g.key: g for g in default_groups()}
     )

@@ -1,7 +1,7 @@
 """the dashboard's territory groups, seeded with the groups shipped in services/matching/data
 
-Revision ID: 0004_h16a_territory_groups
-Revises: 0003
+Revision ID: 0005_territory_groups
+Revises: 0004_employer_proposals
 Create Date: 2026-11-30
 """
 
@@ -12,8 +12,8 @@ from importlib import resources
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_h16a_territory_groups"
-down_revision = "0003"
+revision = "0005_territory_groups"
+down_revision = "0004_employer_proposals"
 branch_labels = None
 depends_on = None
 
