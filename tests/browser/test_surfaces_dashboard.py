@@ -109,7 +109,7 @@ def test_pick_the_giennois_compare_two_months_and_download(
     page.goto("/tableau-de-bord")
     page.get_by_label("Territoire", exact=True).select_option(label="Giennois")
     page.get_by_label("Mois", exact=True).fill(THIS_MONTH.strftime("%Y-%m"))
-    page.get_by_role("button", name="Afficher").click()
+    page.get_by_role("button", name="Afficher", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Giennois", exact=True).is_visible()
     # Public offers: never hidden, even when few.
@@ -121,14 +121,14 @@ def test_pick_the_giennois_compare_two_months_and_download(
 
     # The other month: last month's offers are now the chosen month's.
     page.get_by_label("Mois", exact=True).fill(LAST_MONTH.strftime("%Y-%m"))
-    page.get_by_role("button", name="Afficher").click()
+    page.get_by_role("button", name="Afficher", exact=True).click()
     page.wait_for_load_state()
     assert cell(page, "table-periodes", "mois") == imported["last_month"]
 
     # Back to this month, compared with the Montargois: both columns, one table.
     page.get_by_label("Mois", exact=True).fill(THIS_MONTH.strftime("%Y-%m"))
     page.get_by_label("Comparer avec", exact=True).select_option(label="Montargois")
-    page.get_by_role("button", name="Afficher").click()
+    page.get_by_role("button", name="Afficher", exact=True).click()
     page.wait_for_load_state()
     assert "Montargois" in page.locator("#table-comparaison thead").inner_text()
     shown = cell(page, "table-periodes", "mois")

@@ -4,6 +4,7 @@ territory's places, and under it a table with the same numbers as the map and th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -17,10 +18,13 @@ pytestmark = pytest.mark.e2e
 
 
 def api_map(server: LiveServer, level: str) -> dict[str, int]:
+    """The API's map for the dashboard's default month: offers published since its first day."""
+    since = date.today().replace(day=1).isoformat()
     with httpx.Client(base_url=server.url, timeout=30) as client:
         token = client.post("/api/v1/auth/token", data={"username": "analyst", "password": "demo"})
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        answer = client.get("/api/v1/analytics/demand/map", params={"level": level}, headers=headers)
+        params = {"level": level, "since": since}
+        answer = client.get("/api/v1/analytics/demand/map", params=params, headers=headers)
         answer.raise_for_status()
         return {p["code"]: p["offers"] for p in answer.json()["places"]}
 
@@ -66,7 +70,7 @@ def test_the_analyst_reads_the_map_and_the_same_numbers_under_it(
 
     # Another level, through the form alone (no script runs on this page).
     page.get_by_label("Découpage").select_option("commune")
-    page.get_by_role("button", name="Afficher").click()
+    page.get_by_role("button", name="Afficher la carte").click()
     page.wait_for_load_state()
     assert "carte=commune" in page.url
     on_map, in_table = read_map(page, "Carte des offres publiées par commune")
