@@ -19,7 +19,7 @@ from services.matching.domain.disclosure import THRESHOLD, suppress_partition
 from services.matching.domain.people import PeopleGrids
 from services.matching.domain.periods import periods, trend_months
 from services.matching.domain.sectors import month_key
-from services.matching.domain.territories import Area, epci_names, epci_of
+from services.matching.domain.territories import Area, epci_names
 from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
 
 AGE_LABELS: dict[str, str] = {
@@ -78,22 +78,6 @@ def _count_age(ages: dict[str, list[int]], today: date, published: date | None, 
         if age >= low and (high is None or age <= high):
             ages[key][0] += 1
             ages[key][1] += openings
-
-
-def counts_by_geography(
-    buckets: Iterable[DemandBucket], level: str, first: date, last: date
-) -> dict[str, tuple[int, int]]:
-    """Offers and openings published from month `first` to month `last` (first days), by commune INSEE
-    code (`level="commune"`) or EPCI SIREN (`level="epci"`): public figures, for the map."""
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for bucket in buckets:
-        if bucket.month is None or not first <= bucket.month <= last or not bucket.insee_code:
-            continue
-        code = bucket.insee_code if level == "commune" else epci_of(bucket.insee_code)
-        if code:
-            found[code][0] += bucket.offers
-            found[code][1] += bucket.openings
-    return {code: (v[0], v[1]) for code, v in found.items()}
 
 
 # -- the report -------------------------------------------------------------------------------------------
