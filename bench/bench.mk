@@ -10,3 +10,11 @@ bench: install servers-install
 
 bench-report: install
 	$(PY) -m bench.report
+
+# National scale (issue 18): 10k, 100k and 1M offers over France on Elasticsearch — hours on two cores,
+# so outside `make bench`. SCALE_ARGS="--sizes 10000,100000 --vector-index hnsw" for a shorter run.
+SCALE_ARGS ?=
+
+.PHONY: bench-scale
+bench-scale: install servers-install
+	$(PY) -m scripts.rig run -- $(PY) -m bench.scale $(SCALE_ARGS)

@@ -70,7 +70,12 @@ class MatchingComponents:
 
 def make_index(settings: MatchingSettings, dimensions: int) -> OfferIndex:
     if settings.elasticsearch_url:
-        return ElasticsearchOfferIndex(settings.elasticsearch_url, dimensions, alias=settings.index_alias)
+        return ElasticsearchOfferIndex(
+            settings.elasticsearch_url,
+            dimensions,
+            alias=settings.index_alias,
+            vector_index=settings.es_vector_index,
+        )
     Path(settings.local_index_path).parent.mkdir(parents=True, exist_ok=True)
     return LocalOfferIndex(settings.local_index_path, dimensions)
 

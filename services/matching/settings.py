@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from common.settings import CommonSettings
 
 
@@ -8,6 +10,9 @@ class MatchingSettings(CommonSettings):
     # Empty: the embedded local index (stored at local_index_path). Set: an Elasticsearch URL.
     elasticsearch_url: str = ""
     index_alias: str = "maillage-offers"
+    # The HNSW graph's storage on Elasticsearch: "hnsw" (float32), "int8_hnsw" or "bbq_hnsw" (quantized);
+    # applies to indexes created from then on (`maillage reindex` moves the offers to the new kind).
+    es_vector_index: Literal["hnsw", "int8_hnsw", "bbq_hnsw"] = "hnsw"
     local_index_path: str = "./var/offer_index.db"
     # The index encoder: "use" (multilingual USE, the default), "minilm" (English) or "hashing" (lexical,
     # for tests and very small machines).

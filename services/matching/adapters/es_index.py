@@ -35,9 +35,19 @@ log = logging.getLogger("maillage.matching.index")
 MERGE_TIMEOUT_S = 3600
 
 
-def _mappings(dimensions: int) -> dict[str, Any]:
+# How the vectors' HNSW graph is stored (`MAILLAGE_ES_VECTOR_INDEX`): "hnsw" keeps float32 (the measured
+# default up to 100k offers), "int8_hnsw" and "bbq_hnsw" quantize the graph's copy (4x and 32x smaller)
+# while the float vectors stay on disk for exact rescoring. bench/scale.py measures them at 1M offers;
+# it also builds a "flat" index (no graph: exact search over the filtered offers) as its yardstick.
+VECTOR_INDEX_TYPES = ("hnsw", "int8_hnsw", "bbq_hnsw", "flat")
+
+
+def _mappings(dimensions: int, vector_index: str = "hnsw") -> dict[str, Any]:
     return {
         "dynamic": "strict",
+        # Nothing reads a vector back (searches exclude it, a reindex re-reads the offers service): kept
+        # out of _source, each offer stores ~5 KB less JSON (5 GB at a million offers).
+        "_source": {"excludes": ["vector"]},
         "properties": {
             "id": {"type": "keyword"},
             "version": {"type": "long"},
@@ -75,10 +85,16 @@ def _mappings(dimensions: int) -> dict[str, Any]:
                 "dims": dimensions,
                 "index": True,
                 "similarity": "cosine",
-                "index_options": {"type": "hnsw", "m": 16, "ef_construction": 100},
+                "index_options": _index_options(vector_index),
             },
         },
     }
+
+
+def _index_options(vector_index: str) -> dict[str, Any]:
+    if vector_index == "flat":
+        return {"type": "flat"}
+    return {"type": vector_index, "m": 16, "ef_construction": 100}
 
 
 class ElasticsearchOfferIndex:
@@ -96,7 +112,11 @@ class ElasticsearchOfferIndex:
         alias: str = "maillage-offers",
         shards: int = 1,
         num_candidates_factor: float | None = None,
+        vector_index: str = "hnsw",
     ) -> None:
+        if vector_index not in VECTOR_INDEX_TYPES:
+            raise ValueError(f"vector_index must be one of {VECTOR_INDEX_TYPES}, not {vector_index!r}")
+        self.vector_index = vector_index
         self._es = Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=2)
         self._dims = dimensions
         self.alias = alias
@@ -112,7 +132,7 @@ class ElasticsearchOfferIndex:
     def _create_index(self, name: str) -> None:
         self._es.indices.create(
             index=name,
-            mappings=_mappings(self._dims),
+            mappings=_mappings(self._dims, self.vector_index),
             settings={"number_of_shards": self._shards, "number_of_replicas": 0, "refresh_interval": "1s"},
         )
 
@@ -199,9 +219,10 @@ class ElasticsearchOfferIndex:
     def refresh(self) -> None:
         self._es.indices.refresh(index=self.alias)
 
-    def search(
+    def knn_query(
         self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
-    ) -> list[Hit]:
+    ) -> dict[str, Any]:
+        """The kNN clause: the hard filters (and the person's own occupations) inside the graph walk."""
         allowed = filter_query(filters)
         if within is not None:
             which = [
@@ -209,13 +230,18 @@ class ElasticsearchOfferIndex:
                 {"terms": {"esco_uri": sorted(within.esco_uris)}},
             ]
             allowed["bool"]["filter"].append({"bool": {"should": which, "minimum_should_match": 1}})
-        knn = {
+        return {
             "field": "vector",
             "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
             "k": k,
             "num_candidates": self.num_candidates(k),
             "filter": allowed,
         }
+
+    def search(
+        self, vector: Vector, filters: HardFilters, k: int, within: OwnOccupations | None = None
+    ) -> list[Hit]:
+        knn = self.knn_query(vector, filters, k, within)
         try:
             # The ranking reads neither the vector nor the description: leave them in the index.
             result = self._es.search(
@@ -226,13 +252,20 @@ class ElasticsearchOfferIndex:
         # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
         return [Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
 
-    def rebuild(self, batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]]) -> int:
+    def rebuild(
+        self,
+        batches: Iterator[Sequence[tuple[IndexedOffer, Vector]]],
+        phases: dict[str, float] | None = None,
+    ) -> int:
+        """Fill a new index, merge it, swap the alias; `phases` receives each step's seconds if given."""
+        clock = _PhaseClock(phases)
         name = self._new_index_name()
         self._create_index(name)
         written = 0
         for batch in batches:
             written += self._bulk(name, batch)
         self._es.indices.refresh(index=name)
+        clock.lap("bulk_s")
         # A rebuilt index is read far more than it is written: merged into one segment, each kNN search
         # walks one HNSW graph instead of dozens (at 100k offers just after loading: 48 segments, search
         # p50 42 ms; merged: 21 ms — bench/RESULTS.md). Later writes add small segments that merge as usual.
@@ -243,6 +276,7 @@ class ElasticsearchOfferIndex:
             ).indices.forcemerge(index=name, max_num_segments=1, wait_for_completion=True)
         except (ApiError, TransportError) as exc:  # only speed is lost: the new index is complete
             log.warning("merging %s failed (%s); swapping it in unmerged", name, exc)
+        clock.lap("merge_s")
         previous = []
         if self._es.indices.exists_alias(name=self.alias):
             previous = list(self._es.indices.get_alias(name=self.alias).keys())
@@ -251,6 +285,7 @@ class ElasticsearchOfferIndex:
         self._es.indices.update_aliases(actions=actions)  # atomic: searches switch in one step
         for old in previous:
             self._es.indices.delete(index=old)
+        clock.lap("swap_s")
         return written
 
     def reachable(self) -> bool:
@@ -297,3 +332,17 @@ def _doc(source: dict[str, Any]) -> IndexedOffer:
     data["skill_codes"] = tuple(data.get("skill_codes") or ())
     data.setdefault("description", "")  # searches leave it out
     return IndexedOffer(**data)
+
+
+class _PhaseClock:
+    """Seconds spent in each step of a long operation, written into a caller's dict (or nowhere)."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self._into = into
+        self._last = time.monotonic()
+
+    def lap(self, name: str) -> None:
+        now = time.monotonic()
+        if self._into is not None:
+            self._into[name] = round(now - self._last, 2)
+        self._last = now
