@@ -3,7 +3,13 @@
 # One benchmark alone: $(PY) -m scripts.rig run -- $(PY) -m bench.suggest (or bench.ingest, bench.freshness).
 BENCH_ARGS ?=
 
-.PHONY: bench bench-report
+.PHONY: bench bench-report drill
+
+# The recovery drill (issue 17, docs/reliability.md): not part of `make bench` nor `make test`. It kills and
+# wipes servers, so it gets its own rig; PostgreSQL keeps its default durability there.
+DRILL_ARGS ?=
+drill: install servers-install
+	MAILLAGE_RIG_PG_DURABLE=1 $(PY) -m scripts.rig run -- $(PY) -m bench.recovery_drill $(DRILL_ARGS)
 
 bench: install servers-install
 	$(PY) -m scripts.rig run -- $(PY) -m bench.all $(BENCH_ARGS)

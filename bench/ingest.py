@@ -35,16 +35,18 @@ from elasticsearch import Elasticsearch
 from bench.common import CACHE, ROOT, index_encoder, say, text_pool, write_result
 from bench.process_meters import CpuMeter
 from bench.stack import BENCH_ENV, Distributed
-from common.territory import communes
+from common.territory import Commune, communes
 from services.matching.texts import offer_body
 
 COMMAND = "python -m scripts.rig run -- python -m bench.ingest"
 STATS_EVERY_S = 0.5  # bench/launch.py
 
 
-def offer_payloads(n: int, tag: str, seed: int = 0) -> list[dict[str, Any]]:
+def offer_payloads(
+    n: int, tag: str, seed: int = 0, places: Sequence[Commune] | None = None
+) -> list[dict[str, Any]]:
     pool = text_pool()
-    places = [c for c in communes() if c.population > 1500]
+    places = places or [c for c in communes() if c.population > 1500]
     out = []
     for i in range(n):
         p = pool[(i * 7 + seed) % len(pool)]

@@ -6,6 +6,7 @@ maillage consume matching          distributed mode, the matching consumer
 maillage create-user NAME ROLE     an account on the gateway (password read from stdin or prompt)
 maillage audit verify|purge        check the audit log's hash chain, or trim it (maillage/audit_cli.py)
 maillage backup DIR | restore DIR  pg_dump / pg_restore of the services' databases (maillage/backup.py)
+maillage recover                   after a lost server: databases, topics, index (maillage/recover.py)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import uvicorn
 
 from common.identity import Role
-from maillage import audit_cli, backup, deadletters, eval_matching, importer, ops
+from maillage import audit_cli, backup, deadletters, eval_matching, importer, ops, recover
 from maillage.eval_linking import add_parser as add_eval_linking_parser
 
 DEFAULT_PORTS = {"gateway": 8000, "offers": 8101, "profiles": 8102, "matching": 8103}
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     deadletters.add_parser(sub)
     importer.add_parser(sub)
     ops.add_parser(sub)
+    recover.add_parser(sub)
     add_eval_linking_parser(sub)
     eval_matching.add_parser(sub)
     return parser

@@ -7,6 +7,7 @@ Example (inside ``python -m scripts.rig run -- pytest ...``)::
     control.kill_server(rig, "kafka", signal.SIGKILL)   # crash it
     control.restart_server(rig, "kafka")                # same ports, same data, waits until ready
     control.stop_server(rig, "es"); time.sleep(30); control.start_server(rig, "es")
+    control.wipe_server(rig, "es")                      # its data directory lost: starts empty
 """
 
 from __future__ import annotations
@@ -249,6 +250,28 @@ def restart_server(rig_dir: str | os.PathLike[str], name: str, timeout: float | 
     """Stop (if running) then start again on the same ports and data; returns once it is ready."""
     stop_server(rig_dir, name)
     start_server(rig_dir, name, timeout)
+
+
+_WIPERS: dict[str, Callable[[Path, Installation], None]] = {
+    kafka.NAME: kafka.wipe_data,
+    elasticsearch.NAME: elasticsearch.wipe_data,
+}
+
+
+def wipe_server(rig_dir: str | os.PathLike[str], name: str, timeout: float | None = None) -> None:
+    """Lose a server's disk: kill -9 it, delete its data directory, start it empty on the same ports.
+
+    For Kafka (its log directories, formatted again) and Elasticsearch (its data path). The other
+    servers keep running; returns once the emptied server is ready.
+    """
+    if name not in _WIPERS:
+        raise RigError(f"wiping {name!r} is not supported (only {', '.join(_WIPERS)})")
+    root = _as_dir(rig_dir)
+    if is_running(root, name):
+        kill_server(root, name, signal.SIGKILL)
+    stop_process(_spec(root, name))  # anything the kill left behind
+    _WIPERS[name](root, ensure_installed())
+    start_server(root, name, timeout)
 
 
 def status(rig_dir: str | os.PathLike[str]) -> dict[str, bool]:

@@ -127,6 +127,14 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
     )
 
 
+def wipe_data(rig_dir: Path, inst: Installation) -> None:
+    """Lose the node's data directory (every index, the cluster state): the node starts empty."""
+    data = rig_dir / "es" / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    chown_tree(data, inst.run_as)
+
+
 def health(port: int, timeout: float = 5.0) -> dict[str, object]:
     # /_cluster/health rather than GET /: the minimal distribution has no root endpoint.
     url = f"http://127.0.0.1:{port}/_cluster/health?wait_for_status=yellow&timeout={int(timeout)}s"

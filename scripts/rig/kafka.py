@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 import socket
 import struct
 import uuid
@@ -141,6 +142,18 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
         stop_signal="SIGTERM",  # shutdown hook: controlled shutdown, clean log close
         stop_timeout=30.0,
     )
+
+
+def wipe_data(rig_dir: Path, inst: Installation) -> None:
+    """Lose the broker's log directories (topics, offsets and KRaft metadata alike) and format them
+    again, as an operator replacing the disk would (`kafka-storage format`): the broker starts empty."""
+    base = rig_dir / "kafka"
+    data = base / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    java = str(inst.java_home / "bin" / "java")
+    log4j_opt = f"-Dlog4j2.configurationFile={base / 'log4j2.xml'}"
+    _format_storage(java, f"{inst.kafka_libs}/*", log4j_opt, base / "server.properties")
 
 
 # --------------------------------------------------------------------------- readiness

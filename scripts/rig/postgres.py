@@ -53,6 +53,17 @@ def _initdb(inst: Installation, data: Path, base: Path, env: dict[str, str]) -> 
     )
 
 
+def _durability_flags() -> list[str]:
+    """Tests trade durability for speed; MAILLAGE_RIG_PG_DURABLE=1 keeps PostgreSQL's defaults instead.
+
+    The recovery drill (bench/recovery_drill.py) needs them: with synchronous_commit=off a kill -9 loses
+    commits the client was already told about, which would be the rig's loss, not the platform's.
+    """
+    if os.environ.get("MAILLAGE_RIG_PG_DURABLE") == "1":
+        return []
+    return ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+
+
 def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerSpec:
     base = rig_dir / "pg"
     data = base / "data"
@@ -78,12 +89,7 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
             str(sock),
             "-c",
             "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
+            *_durability_flags(),
             "-c",
             "max_connections=200",
         ],
