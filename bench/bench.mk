@@ -2,8 +2,10 @@
 # stopped by scripts/rig, writes bench/results/*.json and prints the summary table (bench/results/summary.md).
 # One benchmark alone: $(PY) -m scripts.rig run -- $(PY) -m bench.suggest (or bench.ingest, bench.freshness).
 BENCH_ARGS ?=
+# The soak (issue 17): 20 minutes of mixed load on the distributed platform, outside `make bench`.
+SOAK_ARGS ?=
 
-.PHONY: bench bench-report drill
+.PHONY: bench bench-report drill soak bench-scale
 
 # The recovery drill (issue 17, docs/reliability.md): not part of `make bench` nor `make test`. It kills and
 # wipes servers, so it gets its own rig; PostgreSQL keeps its default durability there.
@@ -21,6 +23,8 @@ bench-report: install
 # so outside `make bench`. SCALE_ARGS="--sizes 10000,100000 --vector-index hnsw" for a shorter run.
 SCALE_ARGS ?=
 
-.PHONY: bench-scale
 bench-scale: install servers-install
 	$(PY) -m scripts.rig run -- $(PY) -m bench.scale $(SCALE_ARGS)
+
+soak: install servers-install
+	$(PY) -m scripts.rig run -- $(PY) -m bench.soak $(SOAK_ARGS)

@@ -8,14 +8,19 @@ import time
 from pathlib import Path
 
 
-def rss_mb(pid: int) -> float:
+def _kb_field_mb(path: str, key: str) -> float:
+    """A "Key: N kB" line of a /proc file, in MB (0 once the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    return _kb_field_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _tree(pid: int) -> list[int]:
@@ -41,6 +46,18 @@ def _tree(pid: int) -> list[int]:
 def tree_rss_mb(pid: int) -> float:
     """RSS of a process and all its descendants."""
     return round(sum(rss_mb(p) for p in _tree(pid)), 1)
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages divided among the processes that map them, so that a tree of
+    processes sharing memory (PostgreSQL's backends and its shared buffers) is not counted once per
+    process as its RSS is."""
+    return _kb_field_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS of a process and all its descendants."""
+    return round(sum(pss_mb(p) for p in _tree(pid)), 1)
 
 
 def tree_cpu_s(pid: int) -> float:

@@ -251,12 +251,15 @@ class Embedded:
             self.process = None
 
 
-def first_get(client: Any, url: str, headers: dict[str, str], tries: int = 10) -> Any:
+def first_get(
+    client: Any, url: str, headers: dict[str, str], tries: int = 10, retry_on: tuple[int, ...] = (409,)
+) -> Any:
     """The first suggestion request of a person projects them, racing the consumer that projects the same
-    profile event: the loser answers 409 (see RESULTS.md). Retry, as a client would."""
+    profile event: the loser answers 409 (see RESULTS.md). Retry, as a client would. (A bench that sets up
+    on a busy machine also retries 503: the gateway's upstream timeout while the encoder warms up.)"""
     for _ in range(tries - 1):
         response = client.get(url, headers=headers)
-        if response.status_code != 409:
+        if response.status_code not in retry_on:
             break
         time.sleep(0.3)
     else:
