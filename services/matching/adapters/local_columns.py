@@ -1,8 +1,10 @@
 """The local index's offers as column arrays, and the rules of `domain.rules` compiled to masks over them.
 
 Keyword fields are kept as small integer codes and work conditions as a bit mask, so that every rule is
-one vectorised comparison per row; distances come last, first as a bounding box, then as a haversine on
-the few rows left. Columns have spare capacity (doubled when full): appending one offer costs O(1).
+one vectorised comparison per row. The distance around the person comes first, through the grid of cells
+(`local_grid`): every other test then reads only the rows of the cells around the person, then a bounding
+box, then the haversine on the few rows left. Columns have spare capacity (doubled when full): appending
+one offer costs O(1).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from common.geo import EARTH_RADIUS_KM
+from services.matching.adapters.local_grid import CellGrid, cell_keys
 from services.matching.domain.rules import (
     AtLeast,
     AtMost,
@@ -29,7 +32,7 @@ from services.matching.domain.rules import (
 from services.matching.ports import IndexedOffer
 
 Mask = npt.NDArray[np.bool_]
-Rows = npt.NDArray[np.int64]
+Rows = npt.NDArray[np.int64]  # row numbers, ascending; a mask over them is as long as they are
 
 
 class _Column:
@@ -48,11 +51,11 @@ class NumberColumn(_Column):
     def set(self, row: int, value: float | date) -> None:
         self.array[row] = np.datetime64(value, "D") if isinstance(value, date) else value
 
-    def at_least(self, bound: float | date, n: int) -> Mask:
-        return np.asarray(self.array[:n] >= _scalar(bound))
+    def at_least(self, bound: float | date, at: Rows) -> Mask:
+        return np.asarray(self.array[at] >= _scalar(bound))
 
-    def at_most(self, bound: float | date, n: int) -> Mask:
-        return np.asarray(self.array[:n] <= _scalar(bound))
+    def at_most(self, bound: float | date, at: Rows) -> Mask:
+        return np.asarray(self.array[at] <= _scalar(bound))
 
 
 class CodedColumn(_Column):
@@ -69,11 +72,11 @@ class CodedColumn(_Column):
         """The codes of the values (values no row has are left out: they match nothing)."""
         return np.asarray([self.codes[v] for v in values if v in self.codes], dtype=self.array.dtype)
 
-    def matching(self, values: frozenset[str], n: int) -> Mask:
+    def matching(self, values: frozenset[str], at: Rows) -> Mask:
         if len(values) == 1:
             (value,) = values
-            return np.asarray(self.array[:n] == self.codes.get(value, -1))
-        return np.isin(self.array[:n], self.wanted(values))
+            return np.asarray(self.array[at] == self.codes.get(value, -1))
+        return np.isin(self.array[at], self.wanted(values))
 
 
 class SetColumn(_Column):
@@ -96,15 +99,16 @@ class SetColumn(_Column):
         else:
             self.values[row] = frozenset(values)
 
-    def matching(self, values: frozenset[str], n: int) -> Mask:
+    def matching(self, values: frozenset[str], at: Rows) -> Mask:
         """Rows that hold at least one of the values."""
         if len(self.bits) >= self.BITS:  # more distinct values than bits: check the rows one by one
-            return np.fromiter((not values.isdisjoint(row) for row in self.values[:n]), bool, n)
+            kept = self.values
+            return np.fromiter((not values.isdisjoint(kept[row]) for row in at.tolist()), bool, len(at))
         wanted = 0
         for value in values:
             if value in self.bits:
                 wanted |= 1 << self.bits[value]
-        return np.asarray((self.array[:n] & np.uint64(wanted)) != 0)
+        return np.asarray((self.array[at] & np.uint64(wanted)) != 0)
 
 
 class OfferColumns:
@@ -125,14 +129,20 @@ class OfferColumns:
         }
         self.rome_code = CodedColumn(np.int32)
         self.esco_uri = CodedColumn(np.int32)
+        # The grid holds each row under the cell it was last placed in (`cell`, -1: not placed yet); rows
+        # written since are placed in one batch by the next search (`_place_pending`).
+        self.grid = CellGrid()
+        self.cell = NumberColumn(np.int64)
+        self._pending: set[int] = set()
 
     def _all(self) -> list[_Column]:
-        columns = [self.lat, self.lon, self.rome_code, self.esco_uri]
+        columns = [self.lat, self.lon, self.rome_code, self.esco_uri, self.cell]
         return [*columns, *self.numbers.values(), *self.keywords.values()]
 
     def grow(self, capacity: int, n: int) -> None:
         for column in self._all():
             column.grow(capacity, n)
+        self.cell.array[n:] = -1
 
     def set(self, row: int, doc: IndexedOffer) -> None:
         self.lat.set(row, doc.lat)
@@ -143,56 +153,94 @@ class OfferColumns:
             keyword.set(row, getattr(doc, field))
         self.rome_code.set(row, doc.rome_code or None)
         self.esco_uri.set(row, doc.esco_uri or None)
+        self._pending.add(row)
+
+    def move(self, source: int, target: int) -> None:
+        """Row `source` becomes row `target` (a delete fills its hole with the last row); `target`'s own
+        offer must be gone already (`forget`)."""
+        self._place_pending()
+        for column in self._all():
+            column.array[target] = column.array[source]
+        conditions = self.keywords[Field.CONDITIONS]
+        assert isinstance(conditions, SetColumn)
+        conditions.values[target] = conditions.values[source]
+        self.grid.renumber(source, int(self.cell.array[source]), target)
+        self.cell.array[source] = -1
+
+    def forget(self, row: int) -> None:
+        """Take a deleted offer's row out of the grid (its column values are overwritten or cut off)."""
+        self._place_pending()
+        self.grid.remove(np.asarray([row]), self.cell.array[[row]])
+        self.cell.array[row] = -1
+
+    def truncate(self, n: int) -> None:
+        """Rows [n, …) hold no offer any more (deletes moved the last rows into their holes)."""
+        conditions = self.keywords[Field.CONDITIONS]
+        assert isinstance(conditions, SetColumn)
+        del conditions.values[n:]
+
+    def _place_pending(self) -> None:
+        if not self._pending:
+            return
+        rows = np.fromiter(sorted(self._pending), dtype=np.int64, count=len(self._pending))
+        keys = cell_keys(self.lat.array[rows], self.lon.array[rows])
+        self.grid.place(rows, self.cell.array[rows], keys)
+        self.cell.array[rows] = keys
+        self._pending.clear()
 
     def rows_passing(self, rule: Rule, n: int) -> Rows:
-        """Rows of [0, n) for which the rule holds: a vectorised mask per rule, distances last (a bounding
-        box, then the haversine on the rows left)."""
+        """Rows of [0, n) for which the rule holds, ascending. With a distance among the rules, only the
+        rows of the grid's cells around its centre are read; then a vectorised mask per rule, distances
+        last (a bounding box, then the haversine on the rows left)."""
         leaves = conjuncts(rule)
         places = [leaf for leaf in leaves if isinstance(leaf, Within)]
-        mask = np.ones(n, dtype=bool)
+        boxes = [(place, *_box_degrees(place.lat, place.lon, place.km)) for place in places]
+        if boxes:
+            self._place_pending()
+            place, dlat, dlon = boxes[0]
+            rows = np.sort(self.grid.rows_in_box(place.lat, place.lon, dlat, dlon))
+        else:
+            rows = np.arange(n, dtype=np.int64)
+        mask = np.ones(len(rows), dtype=bool)
         for leaf in leaves:
             if not isinstance(leaf, Within):
-                self._narrow(mask, leaf, n)
-        for place in places:
-            dlat, dlon = _box_degrees(place.lat, place.lon, place.km)
-            mask &= np.abs(self.lat.array[:n] - place.lat) <= dlat
+                self._narrow(mask, leaf, rows)
+        for place, dlat, dlon in boxes:
+            mask &= np.abs(self.lat.array[rows] - place.lat) <= dlat
             if dlon is not None:
-                mask &= np.abs(self.lon.array[:n] - place.lon) <= dlon
-        rows = np.flatnonzero(mask)
+                mask &= np.abs(self.lon.array[rows] - place.lon) <= dlon
+        rows = rows[mask]
         for place in places:
             if len(rows):
                 rows = rows[_within_km(self.lat.array[rows], self.lon.array[rows], place)]
         return rows
 
-    def _narrow(self, mask: Mask, rule: Rule, n: int) -> None:
-        """Clear, in place, the rows of `mask` that break the rule."""
+    def _narrow(self, mask: Mask, rule: Rule, at: Rows) -> None:
+        """Clear, in place, the positions of `mask` whose rows (`at`) break the rule."""
         match rule:
             case NoneOf(Field.ID, ids):
-                for offer_id in ids:
-                    row = self.row_of.get(offer_id)
-                    if row is not None:
-                        mask[row] = False
+                mask &= ~self._rows_mask(ids, at)
             case Equals(Field.ID, offer_id):
-                mask &= self._rows_mask((offer_id,), n)
+                mask &= self._rows_mask((offer_id,), at)
             case OneOf(Field.ID, ids):
-                mask &= self._rows_mask(ids, n)
+                mask &= self._rows_mask(ids, at)
             case Equals(field, value):
-                mask &= self._keyword(field).matching(frozenset((value,)), n)
+                mask &= self._keyword(field).matching(frozenset((value,)), at)
             case OneOf(field, values):
-                mask &= self._keyword(field).matching(values, n)
+                mask &= self._keyword(field).matching(values, at)
             case NoneOf(field, values):
-                mask &= ~self._keyword(field).matching(values, n)
+                mask &= ~self._keyword(field).matching(values, at)
             case AtLeast(field, bound):
-                mask &= self._number(field).at_least(bound, n)
+                mask &= self._number(field).at_least(bound, at)
             case AtMost(field, bound):
-                mask &= self._number(field).at_most(bound, n)
+                mask &= self._number(field).at_most(bound, at)
             case _:
                 raise TypeError(f"not a leaf rule: {rule!r}")
 
-    def _rows_mask(self, ids: Iterable[str], n: int) -> Mask:
-        keep = np.zeros(n, dtype=bool)
-        keep[[self.row_of[i] for i in ids if i in self.row_of]] = True
-        return keep
+    def _rows_mask(self, ids: Iterable[str], at: Rows) -> Mask:
+        """Which of the rows `at` hold one of the offers `ids`."""
+        wanted = np.asarray([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
+        return np.isin(at, wanted)
 
     def _keyword(self, field: Field) -> CodedColumn | SetColumn:
         if field not in self.keywords:

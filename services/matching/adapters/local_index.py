@@ -1,8 +1,10 @@
 """The embedded vector index: exact cosine search in numpy over rows that pass the hard filters.
 
 Offers are kept in SQLite (durable before the consumer commits its offsets) and mirrored in memory as
-column arrays, so a search is a few vectorised masks and one matrix-vector product. Exact search means
-recall 1.0; at a département's scale (10^5 offers × 384 floats ≈ 150 MB) it stays within milliseconds.
+column arrays. A search is filter first: the grid of cells gives the rows around the person
+(`local_grid`), the hard filters are vectorised masks over those rows only (`local_columns`), and only the
+rows left are scored, by exact dot products, top-k by partition. Exact search means recall 1.0 by
+construction; nothing is approximated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOf
 
 # Past this share of the rows, score every row in one contiguous product rather than gather (see search).
 DENSE_SCAN_FRACTION = 8
+# Candidates are gathered this many rows at a time into one reused buffer that stays in the CPU's cache,
+# rather than copied all at once into a fresh array as large as themselves (see `_scores`).
+GATHER_ROWS = 256
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS offer_index (
@@ -43,6 +48,7 @@ class LocalOfferIndex:
         self._db.execute(_SCHEMA)
         self._reset_memory()
         self._load()
+        self._gathered = np.zeros((GATHER_ROWS, dimensions), dtype=np.float32)
 
     # -- memory mirror --------------------------------------------------------------------------------
     # Vectors and the offers' searchable facts as column arrays with spare capacity (doubled when full):
@@ -53,6 +59,10 @@ class LocalOfferIndex:
         self._columns = OfferColumns(self._row_of)
         self._vectors: npt.NDArray[np.float32] = np.zeros((0, self._dims), dtype=np.float32)
         self._allocate(0)
+        # A suggestion searches twice with the same filters (the window, then the person's own métiers):
+        # the second reuses the first's candidate rows, as long as no write came in between.
+        self._writes = 0
+        self._last_candidates: tuple[int, HardFilters, npt.NDArray[np.int64]] | None = None
 
     def _allocate(self, capacity: int) -> None:
         n = len(self._docs)
@@ -68,6 +78,7 @@ class LocalOfferIndex:
         self._append(docs, vectors)
 
     def _append(self, docs: Sequence[IndexedOffer], vectors: Sequence[Vector]) -> None:
+        self._writes += 1
         for doc, vector in zip(docs, vectors, strict=True):
             row = self._row_of.get(doc.id)
             if row is None:
@@ -126,8 +137,24 @@ class LocalOfferIndex:
     def delete(self, ids: Sequence[str]) -> None:
         with self._lock:
             self._db.executemany("DELETE FROM offer_index WHERE id = ?", [(i,) for i in ids])
-            self._reset_memory()
-            self._load()
+            self._writes += 1
+            for offer_id in ids:
+                row = self._row_of.pop(offer_id, None)
+                if row is not None:
+                    self._fill_hole(row)
+            self._columns.truncate(len(self._docs))
+
+    def _fill_hole(self, row: int) -> None:
+        """Drop row `row` from memory by moving the last row into it: O(1) per offer, rows stay dense."""
+        self._columns.forget(row)
+        last = len(self._docs) - 1
+        if row != last:
+            moved = self._docs[last]
+            self._docs[row] = moved
+            self._row_of[moved.id] = row
+            self._vectors[row] = self._vectors[last]
+            self._columns.move(last, row)
+        self._docs.pop()
 
     def count(self) -> int:
         with self._lock:
@@ -143,20 +170,39 @@ class LocalOfferIndex:
             n = len(self._docs)
             if not n:
                 return []
-            candidates = self._columns.rows_passing(search_rule(filters), n)
+            candidates = self._candidates(filters, n)
             if within is not None:
                 candidates = candidates[self._of_occupations(candidates, within)]
             if not len(candidates):
                 return []
-            query = np.asarray(vector, dtype=np.float32)
-            if len(candidates) * DENSE_SCAN_FRACTION > n:
-                # Gathering rows scattered over the matrix costs ~8x more per row than one contiguous
-                # product: past 1/8 of the rows, scoring every row and keeping the candidates is faster.
-                scores = (self._vectors[:n] @ query)[candidates]
-            else:
-                scores = self._vectors[candidates] @ query
+            scores = self._scores(np.asarray(vector, dtype=np.float32), candidates, n)
             picked = self._nearest(candidates, scores, k)
             return [Hit(self._docs[candidates[j]], float(scores[j])) for j in picked]
+
+    def _candidates(self, filters: HardFilters, n: int) -> npt.NDArray[np.int64]:
+        last = self._last_candidates
+        if last is not None and last[0] == self._writes and last[1] == filters:
+            return last[2]
+        candidates = self._columns.rows_passing(search_rule(filters), n)
+        self._last_candidates = (self._writes, filters, candidates)
+        return candidates
+
+    def _scores(
+        self, query: npt.NDArray[np.float32], rows: npt.NDArray[np.int64], n: int
+    ) -> npt.NDArray[np.float32]:
+        """The exact dot products of the query with the rows (ascending)."""
+        if len(rows) * DENSE_SCAN_FRACTION > n:
+            # Past 1/8 of the rows, one contiguous product over every row, keeping the candidates', reads
+            # memory faster than gathering the rows scattered over the matrix.
+            dense: npt.NDArray[np.float32] = (self._vectors[:n] @ query)[rows]
+            return dense
+        scores = np.empty(len(rows), dtype=np.float32)
+        buffer = self._gathered
+        for start in range(0, len(rows), GATHER_ROWS):
+            chunk = rows[start : start + GATHER_ROWS]
+            np.take(self._vectors, chunk, axis=0, out=buffer[: len(chunk)])
+            np.dot(buffer[: len(chunk)], query, out=scores[start : start + len(chunk)])
+        return scores
 
     def _of_occupations(
         self, candidates: npt.NDArray[np.int64], within: OwnOccupations
