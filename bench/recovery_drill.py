@@ -50,7 +50,8 @@ def recover(stack: Distributed) -> tuple[float, str]:
     """`maillage recover`, as an operator runs it, with the platform's settings."""
     started = time.monotonic()
     argv = [sys.executable, "-m", "maillage.cli", "recover", "--timeout", "300"]
-    done = subprocess.run(argv, env=stack.env, cwd=ROOT, capture_output=True, text=True, check=False)
+    env = {**stack.env, **stack.keys.env_for("matching")}  # it rebuilds the index as matching does
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"maillage recover failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     return time.monotonic() - started, done.stdout.strip()

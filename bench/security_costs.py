@@ -4,6 +4,7 @@ checking a service token, and `maillage backup`/`restore` of the profiles databa
 
     MAILLAGE_TEST_PG=postgresql+psycopg://… python -m bench.security_costs [--rows 20000]
     (or: python -m scripts.rig run --only pg -- python -m bench.security_costs)
+    python -m bench.security_costs --tokens-only   # the service tokens alone, no database
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import time
 import uuid
 from pathlib import Path
 
+import jwt
+
 from bench.auth_check import timed
 from common.db import make_engine, migrate
 from common.identity import Caller, Role
-from common.service_tokens import sign_service_token, verify_service_token
+from common.service_tokens import ServiceSigner, ServiceVerifier, generate_key_pair
 from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.shared_limits import SharedRateLimiter
 from maillage.backup import backup_service, restore_service, write_manifest
@@ -66,10 +69,34 @@ def _backup_costs(url: str, target: str) -> None:
     )
 
 
+def _service_token_costs() -> None:
+    """Ed25519 (what the platform signs with) beside HS256 (what it signed with before), same run."""
+    private, public = generate_key_pair()
+    signer, verifier = ServiceSigner.from_pem(private), ServiceVerifier.from_pem(public)
+    caller = Caller("bench", Role.REFERENT)
+    print("service token sign, Ed25519 (µs):", timed(20_000, lambda: signer.sign("offers", caller)))
+    token = signer.sign("offers", caller, ttl_s=3600)
+    print("service token check, Ed25519 (µs):", timed(20_000, lambda: verifier.verify("offers", token)))
+    secret, claims = "k" * 64, jwt.decode(token, options={"verify_signature": False})
+    print(
+        "HS256 sign, same claims (µs):", timed(20_000, lambda: jwt.encode(claims, secret, algorithm="HS256"))
+    )
+    hs256 = jwt.encode(claims, secret, algorithm="HS256")
+    audience = claims["aud"]
+    print(
+        "HS256 check, same claims (µs):",
+        timed(20_000, lambda: jwt.decode(hs256, secret, algorithms=["HS256"], audience=audience)),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--tokens-only", action="store_true", help="only the service tokens' costs")
     args = parser.parse_args()
+    if args.tokens_only:
+        _service_token_costs()
+        return
     server = os.environ["MAILLAGE_TEST_PG"]
     names = [f"bench_{uuid.uuid4().hex[:8]}" for _ in range(3)]
     create_databases(server, names)
@@ -82,10 +109,7 @@ def main() -> None:
         limiter = SharedRateLimiter(engine, "login_user", 10**9, 60)
         print("shared sign-in limit check (µs):", timed(2000, lambda: limiter.hit(uuid.uuid4().hex[:8])))
         engine.dispose()
-        key, caller = "k" * 64, Caller("bench", Role.REFERENT)
-        print("service token sign (µs):", timed(20_000, lambda: sign_service_token(key, "offers", caller)))
-        token = sign_service_token(key, "offers", caller, ttl_s=3600)
-        print("service token check (µs):", timed(20_000, lambda: verify_service_token(key, "offers", token)))
+        _service_token_costs()
     finally:
         drop_databases(server, names)
 

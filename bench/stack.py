@@ -21,6 +21,7 @@ import httpx
 
 from bench.common import CACHE, ROOT, say
 from bench.process_meters import tree_rss_mb
+from common.service_tokens import DistributedKeys
 from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from services.matching.settings import MatchingSettings
@@ -96,7 +97,7 @@ class Distributed:
         self.logs = CACHE / "logs" / self.run
         self.logs.mkdir(parents=True, exist_ok=True)
         self.alias = f"bench-offers-{self.run}"
-        self.token = f"internal-{self.run}-{uuid.uuid4().hex}"  # distributed mode wants 32 bytes or more
+        self.keys = DistributedKeys.generate()  # each process gets only the keys it may hold
         self.databases = {n: f"bench_{n}_{self.run}" for n in SERVICES}
         create_databases(self.pg_url, self.databases.values())
         self.db_urls = {n: database_url(self.pg_url, db) for n, db in self.databases.items()}
@@ -111,7 +112,6 @@ class Distributed:
             "MAILLAGE_INDEX_ALIAS": self.alias,
             "MAILLAGE_CONSUMER_GROUP": f"bench-matching-{self.run}",
             "MAILLAGE_TOPIC_PREFIX": f"bench-{self.run}.",
-            "MAILLAGE_INTERNAL_TOKEN": self.token,
             "MAILLAGE_JWT_SECRET": f"jwt-{self.run}-{uuid.uuid4().hex}",
             "MAILLAGE_DEMO_ACCOUNTS": "1",
             "MAILLAGE_OFFERS_URL": self.urls["offers"],
@@ -125,6 +125,7 @@ class Distributed:
         env = {
             **self.env,
             "MAILLAGE_EMBEDDING_CACHE_ENTRIES": CACHE_ON if self.cache else "0",
+            **self.keys.env_for(name),
             **(extra or {}),
         }
         command = [sys.executable, "-m", "bench.launch", *args]

@@ -37,7 +37,7 @@ from bench.common import (
 )
 from bench.stack import Distributed, Embedded, first_get, server_rss_mb
 from common.identity import Caller, Role
-from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
+from common.service_tokens import SERVICE_TOKEN_HEADER, ServiceSigner
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.ports import IndexedOffer, Vector
@@ -239,18 +239,16 @@ def _distributed_latency(
 ) -> dict[str, Any]:
     """Suggestions through the gateway and straight at matching, and the caseload check alone."""
     # A bench outlives the one-minute tokens the gateway signs: its own last an hour.
-    direct = {
-        SERVICE_TOKEN_HEADER: sign_service_token(stack.token, "matching", Caller("bench", Role.SYSTEM), 3600)
-    }
+    # Signed with the gateway's key, which the bench made for the stack and nothing else holds.
+    signer = ServiceSigner.from_pem(stack.keys.service_signing_key)
+    direct = {SERVICE_TOKEN_HEADER: signer.sign("matching", Caller("bench", Role.SYSTEM), 3600)}
     targets: dict[str, Target | PostTarget] = {
         "direct": (f"{stack.urls['matching']}/profiles/{{pid}}/suggestions?limit={LIMIT}", direct),
         "gateway": (f"{stack.urls['gateway']}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}", referent),
     }
     # The gateway's caseload check, a consultation recorded at the profiles service (checked and
     # audited), runs beside the search: timed alone, it shows what it costs.
-    admin = {
-        SERVICE_TOKEN_HEADER: sign_service_token(stack.token, "profiles", Caller("bench", Role.ADMIN), 3600)
-    }
+    admin = {SERVICE_TOKEN_HEADER: signer.sign("profiles", Caller("bench", Role.ADMIN), 3600)}
     check = f"{stack.urls['profiles']}/profiles/{{pid}}/consultations/suggestions"
     if client.post(check.format(pid=pids[0]), headers=admin).status_code == 204:
         targets["profiles_check"] = (check, admin, "POST")

@@ -22,6 +22,7 @@ from common.http import (
     install_error_handlers,
 )
 from common.outbox import OutboxRelay
+from common.service_tokens import ServiceVerifier
 from common.settings import CommonSettings
 
 HealthCheck = Callable[[], bool]
@@ -31,7 +32,7 @@ def create_service_app(
     title: str,
     routers: Iterable[APIRouter],
     state: dict[str, Any],
-    internal_token: str,
+    verifier: ServiceVerifier,
     readiness: dict[str, HealthCheck],
     *,
     audience: str,
@@ -51,7 +52,7 @@ def create_service_app(
     app = FastAPI(title=title, lifespan=lifespan)
     for name, value in state.items():
         setattr(app.state, name, value)
-    app.state.caller_resolver = caller_dependency(internal_token, audience)
+    app.state.caller_resolver = caller_dependency(verifier, audience)
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)
@@ -93,7 +94,7 @@ def create_publishing_service_app(
         f"Maillage {name} service",
         routers,
         state,
-        settings.internal_token,
+        ServiceVerifier.from_settings(settings),
         audience=name,
         readiness={
             "database": lambda: database_reachable(engine),

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.errors import AppError, Unauthorized
 from common.identity import REQUEST_ID_HEADER, Caller
-from common.service_tokens import SERVICE_TOKEN_HEADER, verify_service_token
+from common.service_tokens import SERVICE_TOKEN_HEADER, ServiceVerifier
 
 log = logging.getLogger("maillage.http")
 
@@ -227,12 +227,12 @@ async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-def caller_dependency(internal_token: str, service: str) -> Callable[[Request], Awaitable[Caller]]:
+def caller_dependency(verifier: ServiceVerifier, service: str) -> Callable[[Request], Awaitable[Caller]]:
     """A FastAPI dependency that reads the caller from the service token the gateway signed for this
     service (common/service_tokens.py), or refuses the request."""
 
     async def current_caller(request: Request) -> Caller:
-        return verify_service_token(internal_token, service, request.headers.get(SERVICE_TOKEN_HEADER, ""))
+        return verifier.verify(service, request.headers.get(SERVICE_TOKEN_HEADER, ""))
 
     return current_caller
 

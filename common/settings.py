@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Good enough for embedded mode, where nothing outside the process sees it (and embedded mode makes its own
-# anyway); refused by every distributed process (require_distributed_secrets).
-DEV_INTERNAL_TOKEN = "maillage-dev-internal-token"
 MIN_SECRET_BYTES = 32
 
 
 class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", extra="ignore")
 
-    # Shared secret between the gateway and the services; services refuse requests without it.
-    internal_token: str = DEV_INTERNAL_TOKEN
+    # The Ed25519 keys of the service tokens (PEM text; common/service_tokens.py): the gateway holds its
+    # signing key, every service its public key; matching signs for the system caller with a pair of its
+    # own, which offers and profiles check. Embedded mode makes ephemeral pairs; distributed mode refuses
+    # to start without the keys a process needs, or with a private key it must not hold.
+    service_signing_key: str = ""
+    service_public_key: str = ""
+    matching_signing_key: str = ""
+    matching_public_key: str = ""
     # Empty: the in-process bus (embedded mode). Set: Kafka bootstrap servers (distributed mode).
     kafka_bootstrap: str = ""
     topic_partitions: int = 3
@@ -37,23 +40,17 @@ class InsecureSecret(RuntimeError):
 
 
 def _problem(variable: str, value: str) -> str | None:
-    if not value or value == DEV_INTERNAL_TOKEN:
+    if not value:
         return f"{variable} : absent ou valeur par défaut / missing or the default value"
     if len(value.encode()) < MIN_SECRET_BYTES:
         return f"{variable} : moins de {MIN_SECRET_BYTES} octets / shorter than {MIN_SECRET_BYTES} bytes"
     return None
 
 
-def require_distributed_secrets(internal_token: str, jwt_secret: str | None = None) -> None:
-    """Distributed mode: anyone reaching a service port with the internal token acts as any role, and
-    anyone with the JWT secret signs in as anyone; so neither may be a default, short or shared value.
-    `jwt_secret` is None for the processes that do not sign tokens."""
-    problems = [_problem("MAILLAGE_INTERNAL_TOKEN", internal_token)]
-    if jwt_secret is not None:
-        problems.append(_problem("MAILLAGE_JWT_SECRET", jwt_secret))
-        if jwt_secret and jwt_secret == internal_token:
-            problems.append("MAILLAGE_JWT_SECRET et MAILLAGE_INTERNAL_TOKEN doivent différer / must differ")
-    found = [p for p in problems if p]
+def require_distributed_secrets(jwt_secret: str) -> None:
+    """Distributed mode, the gateway: anyone with the JWT secret signs in as anyone, so it may not be
+    missing or short. (The service tokens' keys: common.service_tokens.require_service_keys.)"""
+    found = [p for p in [_problem("MAILLAGE_JWT_SECRET", jwt_secret)] if p]
     if found:
         raise InsecureSecret(
             "Maillage refuse de démarrer en mode distribué / Maillage refuses to start in distributed "

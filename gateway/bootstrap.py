@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from common.db import make_engine, migrate
+from common.service_tokens import ServiceSigner
 from gateway.app import create_gateway_app
 from gateway.auth import TokenIssuer
 from gateway.client_address import trusted_networks
@@ -78,6 +79,7 @@ def bootstrap(
         "profiles": settings.profiles_url,
         "matching": settings.matching_url,
     }
+    signer = ServiceSigner.gateway(settings)
     upstreams = {}
     for name in SERVICES:
         app = (in_process or {}).get(name)
@@ -86,7 +88,7 @@ def bootstrap(
             if app is None
             else InProcessTransport(app, name, settings.upstream_timeout_s)
         )
-        upstreams[name] = Upstream(name, transport, settings.internal_token)
+        upstreams[name] = Upstream(name, transport, signer)
     app = create_gateway_app(
         users,
         tokens,

@@ -1,4 +1,4 @@
-"""Calls from the gateway to the services: the caller's identity, the internal token, the request id.
+"""Calls from the gateway to the services: the caller in a service token the gateway signs, the request id.
 
 An upstream answer in the error envelope passes through unchanged (its 4xx is the client's business); an
 upstream that cannot be reached or fails becomes a 503 in the envelope, never a bare 5xx page.
@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from common.errors import AppError, BadRequest, Unavailable
 from common.identity import REQUEST_ID_HEADER, Caller
-from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
+from common.service_tokens import SERVICE_TOKEN_HEADER, ServiceSigner
 
 log = logging.getLogger("maillage.gateway")
 
@@ -114,7 +114,7 @@ class NetworkTransport:
                 headers=headers,
                 json=json_body,
                 params=params or None,
-                allow_redirects=False,  # never carry the internal token anywhere else
+                allow_redirects=False,  # never carry a service token anywhere else
             ) as response:
                 return UpstreamAnswer(response.status, await response.read())
         except aiohttp.InvalidURL as exc:
@@ -161,11 +161,11 @@ class InProcessTransport:
 
 
 class Upstream:
-    def __init__(self, name: str, transport: UpstreamTransport, signing_key: str) -> None:
-        """`signing_key` signs each call's service token (MAILLAGE_INTERNAL_TOKEN)."""
+    def __init__(self, name: str, transport: UpstreamTransport, signer: ServiceSigner) -> None:
+        """`signer` signs each call's service token (the gateway's Ed25519 key)."""
         self.name = name
         self._transport = transport
-        self._key = signing_key
+        self._signer = signer
 
     async def call(
         self,
@@ -177,7 +177,7 @@ class Upstream:
         params: dict[str, Any] | None = None,
     ) -> UpstreamAnswer:
         # A token of its own for each call: for this service only, this caller, a minute at most.
-        headers = {SERVICE_TOKEN_HEADER: sign_service_token(self._key, self.name, caller)}
+        headers = {SERVICE_TOKEN_HEADER: self._signer.sign(self.name, caller)}
         if request is not None:
             rid = request.scope.get("state", {}).get("request_id")
             if rid:

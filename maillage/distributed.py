@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from common.messaging.kafka import FetchBatching, KafkaBus
 from common.messaging.worker import ConsumerWorker
+from common.service_tokens import ServiceSigner, require_service_keys
 from common.settings import CommonSettings, InsecureSecret, require_distributed_secrets
 from contracts.events import ALL_TOPICS
 from services.matching.adapters.sources import HttpOfferSource, HttpProfileSource
@@ -38,13 +39,14 @@ __all__ = ["InsecureSecret", "build_matching_consumer", "build_service_app"]
 
 def _matching() -> MatchingComponents:
     settings = MatchingSettings()
-    require_distributed_secrets(settings.internal_token)
-    profiles = HttpProfileSource(settings.profiles_url, settings.internal_token)
+    require_service_keys(settings, "matching")
+    signer = ServiceSigner.matching(settings)  # the system caller's, toward offers and profiles only
+    profiles = HttpProfileSource(settings.profiles_url, signer)
     components = matching_bootstrap(
         settings,
         _bus(settings, "maillage-matching"),
         profiles=profiles,
-        offers=HttpOfferSource(settings.offers_url, settings.internal_token),
+        offers=HttpOfferSource(settings.offers_url, signer),
         cards=profiles,  # the card comes from the profiles service too
     )
     # Build the occupation index before serving or consuming, so the first request does not wait for it.
@@ -58,7 +60,7 @@ def build_service_app(service: str) -> FastAPI:
         from services.offers.settings import OffersSettings
 
         offers_settings = OffersSettings()
-        require_distributed_secrets(offers_settings.internal_token)
+        require_service_keys(offers_settings, "offers")
         bus = _bus(offers_settings, "maillage-offers")
         return offers_bootstrap(offers_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "profiles":
@@ -66,7 +68,7 @@ def build_service_app(service: str) -> FastAPI:
         from services.profiles.settings import ProfilesSettings
 
         profiles_settings = ProfilesSettings()
-        require_distributed_secrets(profiles_settings.internal_token)
+        require_service_keys(profiles_settings, "profiles")
         bus = _bus(profiles_settings, "maillage-profiles")
         return profiles_bootstrap(profiles_settings, bus.publisher(), reconnect=bus.publisher).app
     if service == "matching":
@@ -76,7 +78,8 @@ def build_service_app(service: str) -> FastAPI:
         from gateway.settings import GatewaySettings
 
         gateway_settings = GatewaySettings()
-        require_distributed_secrets(gateway_settings.internal_token, gateway_settings.jwt_secret)
+        require_service_keys(gateway_settings, "gateway")
+        require_distributed_secrets(gateway_settings.jwt_secret)
         return gateway_bootstrap(gateway_settings)
     raise ValueError(f"unknown service {service!r}")
 

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from common.messaging.inprocess import InProcessBus
 from common.messaging.worker import ConsumerWorker
+from common.service_tokens import DistributedKeys
 from gateway.bootstrap import bootstrap as gateway_bootstrap
 from gateway.settings import GatewaySettings
 from maillage import demo
@@ -115,13 +116,17 @@ def build_embedded(
         return f"sqlite:///{data_dir / name}"
 
     bus = InProcessBus(str(data_dir / "bus.db"))
-    token = secrets.token_urlsafe(32)  # nothing outside this process needs the internal token
+    # Ephemeral Ed25519 pairs: nothing outside this process sees them, and every in-process app (which
+    # only embedded mode puts together) holds all four.
+    keys = DistributedKeys.generate().every_key()
 
     offers = offers_bootstrap(
-        OffersSettings(offers_database_url=sqlite("offers.db"), internal_token=token), bus.publisher(), False
+        OffersSettings(offers_database_url=sqlite("offers.db")).model_copy(update=keys),
+        bus.publisher(),
+        False,
     )
     profiles = profiles_bootstrap(
-        ProfilesSettings(profiles_database_url=sqlite("profiles.db"), internal_token=token),
+        ProfilesSettings(profiles_database_url=sqlite("profiles.db")).model_copy(update=keys),
         bus.publisher(),
         False,
     )
@@ -129,11 +134,10 @@ def build_embedded(
         MatchingSettings(
             matching_database_url=sqlite("matching.db"),
             local_index_path=str(data_dir / "offer_index.db"),
-            internal_token=token,
             encoder=encoder_kind,
             linker=linker,
             linking_cache=os.environ.get("MAILLAGE_LINKING_CACHE") or str(data_dir / "linking-cache"),
-        ),
+        ).model_copy(update=keys),
         bus,
         profiles=InProcessProfileSource(profiles.service),
         offers=InProcessOfferSource(offers.service),
@@ -150,9 +154,8 @@ def build_embedded(
         GatewaySettings(
             gateway_database_url=sqlite("gateway.db"),
             jwt_secret=_secret(data_dir),
-            internal_token=token,
             demo_accounts=True,  # embedded mode always has the five demo accounts
-        ),
+        ).model_copy(update=keys),
         in_process={"offers": offers.app, "profiles": profiles.app, "matching": matching.app},
         on_startup=platform.start_background,
         on_shutdown=platform.stop_background,

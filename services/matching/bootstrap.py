@@ -15,6 +15,7 @@ from common.messaging.dead_letter_box import DeadLetterBox
 from common.messaging.port import MessageBus
 from common.messaging.worker import DEAD_LETTER_REPLAY_GROUP, DEAD_LETTER_TOPIC, ConsumerWorker
 from common.outbox import OutboxRelay
+from common.service_tokens import ServiceVerifier
 from contracts.events import OFFERS_TOPIC, PROFILES_TOPIC
 from services.matching import (
     api,
@@ -140,7 +141,7 @@ def bootstrap(
             "reindexer": Reindexer(lambda progress: service.rebuild_index(progress=progress)),
             "dead_letters": DeadLetterBox(bus),
         },
-        settings.internal_token,
+        ServiceVerifier.from_settings(settings),
         audience="matching",
         readiness=_readiness(engine, index),
         on_startup=(lambda: relay.start("matching-outbox-relay")) if start_relay else (lambda: None),

@@ -259,6 +259,79 @@ def test_every_endpoint_for_every_role_follows_the_policy(
     assert not violations, "\n".join(violations)
 
 
+# -- revoked tokens -------------------------------------------------------------------------------------
+# Tokens that were good once: every route that needs a caller must refuse each of them with a 401, however
+# the session ended (docs/security.md, « Révocation »). Each token is of a role the route is open to, so a
+# 401 can only come from the revocation, not from the role check.
+REVOCATIONS = ("signed_out", "password_changed", "deactivated", "deleted")
+BASE_ROLE = {
+    "referent": Role.REFERENT,
+    "other_referent": Role.REFERENT,
+    "employer": Role.EMPLOYER,
+    "other_employer": Role.EMPLOYER,
+    "analyst": Role.ANALYST,
+    "coordinator": Role.COORDINATOR,
+    "admin": Role.ADMIN,
+}
+
+
+@pytest.fixture(scope="module")
+def revoked(
+    client: TestClient, platform: EmbeddedPlatform, headers: dict[str, dict[str, str]]
+) -> dict[tuple[Role, str], dict[str, str]]:
+    """For every role and every way a session ends, the headers of a token that was admitted and no
+    longer is: signed out (that session), issued before a password change, of a deactivated account,
+    of a deleted account. Ended through the API, as an administrator would, except deletion (no route)."""
+    users, admin = platform.app.state.users, headers["admin"]
+    result: dict[tuple[Role, str], dict[str, str]] = {}
+    for role in sorted(set(BASE_ROLE.values()), key=lambda r: r.value):
+        for how in REVOCATIONS:
+            username = f"revoked_{how}_{role.value}"
+            users.upsert(username, "revoked-pw-1", role, "Compte révoqué par la marche")
+            form = {"username": username, "password": "revoked-pw-1"}
+            signed = client.post("/api/v1/auth/token", data=form)
+            assert signed.status_code == 200, signed.text
+            auth = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+            assert client.get("/api/v1/auth/me", headers=auth).status_code == 200  # admitted before
+            account = f"/api/v1/admin/users/{username}"
+            if how == "signed_out":
+                ended = client.post("/api/v1/auth/logout", headers=auth)
+            elif how == "password_changed":
+                ended = client.post(f"{account}/password", json={"password": "revoked-pw-2"}, headers=admin)
+            elif how == "deactivated":
+                ended = client.patch(account, json={"active": False}, headers=admin)
+            if how == "deleted":
+                users.delete(username)
+            else:
+                assert ended.status_code < 300, ended.text
+            result[(role, how)] = auth
+    return result
+
+
+def test_every_route_refuses_signed_out_changed_deactivated_and_deleted_tokens(
+    client: TestClient,
+    platform: EmbeddedPlatform,
+    headers: dict[str, dict[str, str]],
+    revoked: dict[tuple[Role, str], dict[str, str]],
+) -> None:
+    offer = client.post("/api/v1/offers", json=offer_payload(), headers=headers["employer"]).json()
+    person = client.post("/api/v1/profiles", json=profile_payload(), headers=headers["referent"]).json()
+    ids = {"offer_id": offer["id"], "profile_id": person["id"]}
+    needing_a_caller = {op: allowed for op, allowed in POLICY.items() if "anonymous" not in allowed}
+    checked, violations = 0, []
+    for (method, path), allowed in sorted(needing_a_caller.items()):
+        for role in sorted({BASE_ROLE[name] for name in allowed}, key=lambda r: r.value):
+            for how in REVOCATIONS:
+                response = _call(client, method, path, revoked[(role, how)], ids)
+                checked += 1
+                if response.status_code != 401:
+                    violations.append(f"{how:16} {role.value:11} {method} {path} → {response.status_code}")
+    routes = len(needing_a_caller)
+    print(f"\n{checked} calls with revoked tokens over {routes} routes, {len(violations)} violations")
+    assert len(needing_a_caller) == len(POLICY) - 1  # all but the employer's account request
+    assert not violations, "\n".join(violations)
+
+
 def share_a_proposal(client: TestClient, headers: dict[str, dict[str, str]], ids: dict[str, str]) -> str:
     """The person agrees to share, the référent proposes the offer: the employer's proposal id."""
     profile = f"/api/v1/profiles/{ids['profile_id']}"

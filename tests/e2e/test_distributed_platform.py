@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from common.service_tokens import DistributedKeys
 from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
 from tests.factories import location, offer_payload, profile_payload
@@ -31,6 +32,7 @@ def distributed(
     create_databases(postgres_url, databases.values())
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    keys = DistributedKeys.generate()  # each process gets only the keys it may hold
     env = {
         **os.environ,
         "MAILLAGE_KAFKA_BOOTSTRAP": kafka_bootstrap,
@@ -38,7 +40,6 @@ def distributed(
         "MAILLAGE_INDEX_ALIAS": f"e2e-offers-{run}",
         "MAILLAGE_CONSUMER_GROUP": f"e2e-matching-{run}",
         "MAILLAGE_TOPIC_PREFIX": f"e2e-{run}.",
-        "MAILLAGE_INTERNAL_TOKEN": f"internal-{run}-{uuid.uuid4().hex}",  # 32 bytes or more
         "MAILLAGE_JWT_SECRET": f"jwt-secret-{run}-{uuid.uuid4().hex}",
         "MAILLAGE_DEMO_ACCOUNTS": "1",
         "MAILLAGE_OFFERS_URL": urls["offers"],
@@ -56,10 +57,11 @@ def distributed(
         for name in SERVICES:
             log = logs / f"{name}.log"
             command = [*maillage, "serve", name, "--port", str(ports[name])]
-            processes.append(spawn(command, log, env))
+            processes.append(spawn(command, log, {**env, **keys.env_for(name)}))
             wait_healthy(urls[name], processes[-1], log)
-        processes.append(spawn([*maillage, "consume", "matching"], logs / "consumer.log", env))
-        yield {**urls, "internal_token": env["MAILLAGE_INTERNAL_TOKEN"], "logs": str(logs)}
+        consumer_env = {**env, **keys.env_for("matching")}
+        processes.append(spawn([*maillage, "consume", "matching"], logs / "consumer.log", consumer_env))
+        yield {**urls, "logs": str(logs)}
     finally:
         stop_processes(*processes, timeout_s=15)
         drop_databases(postgres_url, databases.values())

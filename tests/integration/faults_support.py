@@ -27,6 +27,7 @@ from elasticsearch import Elasticsearch
 from sqlalchemy import create_engine, text
 
 from common.messaging.kafka import KafkaBus
+from common.service_tokens import DistributedKeys
 from contracts.events import ALL_TOPICS
 from scripts.databases import create_databases, database_url, drop_databases
 from scripts.processes import free_port, spawn, stop_processes, wait_healthy
@@ -58,6 +59,7 @@ class Platform:
     postgres_url: str
     logs: Path
     env: dict[str, str] = field(default_factory=dict)
+    keys: DistributedKeys = field(default_factory=DistributedKeys.generate)
     urls: dict[str, str] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -92,7 +94,6 @@ class Platform:
             "MAILLAGE_INDEX_ALIAS": f"faults-offers-{self.run}",
             "MAILLAGE_CONSUMER_GROUP": f"faults-matching-{self.run}",
             "MAILLAGE_TOPIC_PREFIX": f"faults-{self.run}.",
-            "MAILLAGE_INTERNAL_TOKEN": f"internal-{self.run}-{uuid.uuid4().hex}",  # 32 bytes or more
             "MAILLAGE_JWT_SECRET": f"jwt-secret-{self.run}-{uuid.uuid4().hex}",
             "MAILLAGE_DEMO_ACCOUNTS": "1",
             "MAILLAGE_OFFERS_URL": self.urls["offers"],
@@ -110,7 +111,8 @@ class Platform:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         command = [sys.executable, "-m", "maillage.cli", *args]
-        self.processes[name] = spawn(command, self.logs / f"{name}.log", self.env)
+        env = {**self.env, **self.keys.env_for(name)}  # only the keys this process may hold
+        self.processes[name] = spawn(command, self.logs / f"{name}.log", env)
 
     def start_consumer(self, timeout_s: float = 120) -> None:
         """Start the matching consumer and return once it is built and polling (it says so in its log)."""

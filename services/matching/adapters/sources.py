@@ -1,5 +1,6 @@
 """Where matching reads offers (for rebuilds) and profile criteria from in distributed mode: the owning
-services' internal HTTP endpoints, as the system caller, each request with a short-lived service token.
+services' internal HTTP endpoints, as the system caller, each request with a short-lived service token
+signed with matching's own key (which offers and profiles take for the system caller only).
 
 These adapt matching's ports (OfferSource, ProfileSource in services/matching/ports.py). In embedded mode
 the composition root wires in-process adapters instead (maillage/in_process.py).
@@ -13,7 +14,7 @@ import httpx
 
 from common.errors import Unavailable
 from common.identity import SYSTEM_CALLER
-from common.service_tokens import SERVICE_TOKEN_HEADER, sign_service_token
+from common.service_tokens import SERVICE_TOKEN_HEADER, ServiceSigner
 from contracts.offers import OfferPublic
 from contracts.profiles import CandidateCard, MatchingView
 
@@ -21,18 +22,18 @@ from contracts.profiles import CandidateCard, MatchingView
 class _Signing(httpx.Auth):
     """Every request gets a fresh token (a rebuild that reads offers for minutes outlives any one)."""
 
-    def __init__(self, key: str, service: str) -> None:
-        self._key = key
+    def __init__(self, signer: ServiceSigner, service: str) -> None:
+        self._signer = signer
         self._service = service
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers[SERVICE_TOKEN_HEADER] = sign_service_token(self._key, self._service, SYSTEM_CALLER)
+        request.headers[SERVICE_TOKEN_HEADER] = self._signer.sign(self._service, SYSTEM_CALLER)
         yield request
 
 
 class HttpProfileSource:
-    def __init__(self, base_url: str, internal_token: str, timeout_s: float = 5.0) -> None:
-        auth = _Signing(internal_token, "profiles")
+    def __init__(self, base_url: str, signer: ServiceSigner, timeout_s: float = 5.0) -> None:
+        auth = _Signing(signer, "profiles")
         self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
     def _get(self, path: str) -> httpx.Response | None:
@@ -60,8 +61,8 @@ class HttpProfileSource:
 
 
 class HttpOfferSource:
-    def __init__(self, base_url: str, internal_token: str, timeout_s: float = 30.0) -> None:
-        auth = _Signing(internal_token, "offers")
+    def __init__(self, base_url: str, signer: ServiceSigner, timeout_s: float = 30.0) -> None:
+        auth = _Signing(signer, "offers")
         self._client = httpx.Client(base_url=base_url, auth=auth, timeout=timeout_s)
 
     def iter_offers(self, page_size: int = 500) -> Iterator[OfferPublic]:

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from common.service_tokens import KEYS_HELD
+
 ROOT = Path(__file__).resolve().parents[3]
 OVERLAYS = ROOT / "deploy" / "k8s" / "overlays"
 KUSTOMIZE = Path(os.environ.get("MAILLAGE_K8S_CACHE", ROOT / ".cache" / "k8s")) / "bin" / "kustomize"
@@ -157,6 +159,46 @@ def test_no_secret_carries_a_value(rendered: list[dict[str, Any]]) -> None:
             for e in c.get("env", []):
                 if any(w in e["name"] for w in ("PASSWORD", "SECRET", "TOKEN")):
                     assert "valueFrom" in e, f"{name}: {e['name']} must come from a Secret"
+
+
+# The process each workload's command runs, as common.service_tokens names it (what keys it may hold).
+_PROCESS_OF_COMMAND = {
+    ("serve", "gateway"): "gateway",
+    ("serve", "offers"): "offers",
+    ("serve", "profiles"): "profiles",
+    ("serve", "matching"): "matching",
+    ("consume-serve", "matching"): "matching",
+    ("consume", "matching"): "matching",
+    ("reindex",): "matching",
+}
+
+
+def test_each_process_gets_the_service_token_keys_it_needs_and_no_private_key_it_must_not_hold(
+    rendered: list[dict[str, Any]],
+) -> None:
+    """The gateway alone has the gateway's signing key; every service has the public key; matching (and
+    its consumer and reindex job) its own system key; the keys, the JWT secret and the audit key come
+    from Secrets (distributed mode refuses to start otherwise: common/service_tokens.py)."""
+    seen = set()
+    for name, spec in _pod_specs(rendered):
+        for c in spec["containers"]:
+            args = [a for a in c.get("args", []) if not a.startswith("-")]
+            process = _PROCESS_OF_COMMAND.get(tuple(args[:2])) or _PROCESS_OF_COMMAND.get(tuple(args[:1]))
+            env = {e["name"]: e for e in c.get("env", [])}
+            keys = {n for n in env if n.endswith(("_SIGNING_KEY", "_PUBLIC_KEY"))}
+            if process is None:
+                assert not {n for n in keys if n.endswith("_SIGNING_KEY")}, f"{name}: holds a signing key"
+                continue
+            seen.add(process)
+            needed = {f"MAILLAGE_{k.upper()}" for k, held in KEYS_HELD[process].items() if held}  # type: ignore[index]
+            assert keys == needed, f"{name} ({process}): {sorted(keys)} instead of {sorted(needed)}"
+            for variable in [*keys, "MAILLAGE_JWT_SECRET", "MAILLAGE_AUDIT_KEY"]:
+                if variable in env:
+                    assert "secretKeyRef" in env[variable].get("valueFrom", {}), f"{name}: {variable}"
+            assert ("MAILLAGE_JWT_SECRET" in env) == (process == "gateway"), name
+            assert ("MAILLAGE_AUDIT_KEY" in env) == (process == "profiles"), name
+    if any(o["kind"] == "Deployment" for o in rendered):
+        assert seen == {"gateway", "offers", "profiles", "matching"}
 
 
 def test_autoscaling_for_gateway_and_matching_and_consumers_within_partitions(

@@ -14,9 +14,12 @@ from fastapi import FastAPI
 
 from common.errors import NotFound, Unavailable
 from common.identity import Caller, Role
+from common.service_tokens import DistributedKeys, ServiceSigner
 from gateway.upstream import InProcessTransport, NetworkTransport, Upstream, _query, answer_once_allowed
 
 T = TypeVar("T")
+
+SIGNER = ServiceSigner.from_pem(DistributedKeys.generate().service_signing_key)
 
 
 def run(scenario: Coroutine[Any, Any, T]) -> T:
@@ -91,7 +94,7 @@ def test_a_service_that_cannot_be_reached_is_a_503_in_the_envelope_not_a_crash()
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    upstream = Upstream("matching", NetworkTransport(f"http://127.0.0.1:{port}", timeout_s=2), "token")
+    upstream = Upstream("matching", NetworkTransport(f"http://127.0.0.1:{port}", timeout_s=2), SIGNER)
 
     async def scenario() -> None:
         try:
@@ -123,7 +126,7 @@ def test_a_service_that_fails_in_process_is_a_503_as_over_the_network() -> None:
     def broken(profile_id: str) -> None:
         raise ValueError("an unexpected bug in the service")
 
-    upstream = Upstream("matching", InProcessTransport(failing, "matching", timeout_s=2), "token")
+    upstream = Upstream("matching", InProcessTransport(failing, "matching", timeout_s=2), SIGNER)
 
     async def scenario() -> None:
         try:
