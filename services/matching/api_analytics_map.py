@@ -11,6 +11,7 @@ from common.errors import Unavailable
 from common.http import CallerDep
 from contracts.analytics_map import DemandMap, MapLevel, MapPlace
 from services.matching.api_analytics import ServiceDep, _check
+from services.matching.domain.analytics import EVERYWHERE
 from services.matching.domain.demand_map import offers_by_place
 from services.matching.ports import AnalyticsIndex
 
@@ -25,9 +26,11 @@ def demand_map(
     index = service.index
     if not hasattr(index, "aggregate_demand"):
         raise Unavailable(f"The {index.backend} index cannot aggregate.")
-    # Offers published anywhere since `since` (top_skills 0: the map needs no skills).
-    aggregates = cast(AnalyticsIndex, index).aggregate_demand(service.today(), since, None, 0)
-    places, outside = offers_by_place(aggregates.buckets, level)
+    # Offers published anywhere since `since`, by commune only: no skills, no months.
+    aggregates = cast(AnalyticsIndex, index).aggregate_demand(
+        service.today(), since, EVERYWHERE, top_skills=0, monthly=False
+    )
+    places, outside = offers_by_place(aggregates.places["tout"], level)
     return DemandMap(
         level=level,
         generated_on=service.today(),

@@ -4,14 +4,17 @@ published is the domain's rule (domain/disclosure.py)."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Hashable
 from typing import cast
 
 from common.errors import NotFound, Unavailable, ValidationFailed
 from common.french_catalogue import REFUSAL_REASON_LABELS
 from contracts.analytics import AreaChoice, DemandReport, TerritoryGroupIn, TerritoryGroupOut
 from services.matching.domain.analytics import build_report
-from services.matching.domain.people import people_grids
+from services.matching.domain.people import PeopleGrids, people_grids
 from services.matching.domain.periods import earliest, parse_month
+from services.matching.domain.sectors import add_months
 from services.matching.domain.territories import (
     TERRITORY,
     TerritoryGroup,
@@ -45,20 +48,41 @@ def demand_report(
     areas = [resolve_area(area or TERRITORY, known)]
     if compare and compare != areas[0].key:
         areas.append(resolve_area(compare, known))
+    # Only the months the report shows: the chosen one and the twelve before it.
     aggregates = cast(AnalyticsIndex, index).aggregate_demand(
-        today, earliest(chosen), {a.key: a.communes for a in areas}
+        today, earliest(chosen), {a.key: a.communes for a in areas}, until=add_months(chosen, 1)
     )
-    stored = service.stored_counts()
+    people, by_status, by_reason = people_and_outcomes(service)
     return build_report(
         aggregates,
-        people_grids(stored.people),
-        stored.outcomes_by_status,
-        stored.refusals_by_reason,
+        people,
+        by_status,
+        by_reason,
         today,
         chosen,
         areas,
         reason_labels=REFUSAL_REASON_LABELS,
     )
+
+
+# The people figures, by service, under the generation of the projections they were computed from: reading
+# and parsing 20k projections took ~1 s a report; any write or delete of a projection changes the
+# generation, so a cached grid is never served after its people changed.
+# (Keyed by the service's id, dropped with the service: a MatchingService is a dataclass, not hashable.)
+_PEOPLE: dict[int, tuple[Hashable, PeopleGrids]] = {}
+
+
+def people_and_outcomes(service: MatchingService) -> tuple[PeopleGrids, dict[str, int], dict[str, int]]:
+    with service.units_of_work() as uow:
+        by_status, by_reason = uow.outcomes.totals()
+        generation = uow.projections.people_generation()  # read before the facts: never older than them
+        cached = _PEOPLE.get(id(service))
+        if cached is None or cached[0] != generation:
+            if cached is None:
+                weakref.finalize(service, _PEOPLE.pop, id(service), None)
+            cached = (generation, people_grids(uow.projections.people_facts()))
+            _PEOPLE[id(service)] = cached
+    return cached[1], by_status, by_reason
 
 
 def choices(service: MatchingService) -> list[AreaChoice]:

@@ -192,11 +192,11 @@ class OfferSource(Protocol):
 
 # -- demand analytics (aggregates only: counts of offers, never a document) -------------------------------
 @dataclass(frozen=True)
-class DemandBucket:
-    """Offers published in one commune, with one ROME code, in one month (first day)."""
+class MonthCount:
+    """Offers published with one value of a field (a commune's INSEE code, or a ROME code; None: the
+    offer has none) in one month (its first day; None: no publication date)."""
 
-    insee_code: str | None
-    rome_code: str | None
+    key: str | None
     month: date | None
     offers: int
     openings: int
@@ -215,7 +215,10 @@ class AgeBucket:
 
 @dataclass
 class IndexAggregates:
-    buckets: list[DemandBucket]  # published since `since`, in the areas' communes
+    # By area, offers published in [since, until): by commune × month and by ROME code × month. The two
+    # margins are all the report reads; their cross (commune × ROME × month) was 80k cells at 100k offers.
+    places: dict[str, list[MonthCount]]
+    jobs: dict[str, list[MonthCount]]
     skills: dict[str, list[tuple[str, int]]]  # by area: skills of active offers, (skill, offers citing it)
     unfilled: dict[str, list[AgeBucket]]  # by area
 
@@ -236,7 +239,10 @@ class AnalyticsIndex(Protocol):
         since: date | None = None,
         areas: Mapping[str, frozenset[str] | None] | None = None,
         top_skills: int = 50,
+        until: date | None = None,
+        monthly: bool = True,
     ) -> IndexAggregates:
-        """Offers published since `since` in the areas' communes (None: anywhere) by commune × ROME ×
-        month; by area, the skills of active offers and active offers by age. Every index answers with
+        """By area (its communes; None: anywhere), offers published in [since, until) by commune × month
+        and by ROME × month (not `monthly`: every month together, month None); the `top_skills` skills
+        of active offers (none asked: none counted) and active offers by age. Every index answers with
         the same numbers."""

@@ -6,7 +6,7 @@ Kept out of ports.py, which the domain imports: the unit of work brings in the o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -49,6 +49,11 @@ class ProjectionRepository(Protocol):
 
     def people_facts(self) -> list[PersonFacts]:
         """What demand analytics may know of each projected person, without their id."""
+        ...
+
+    def people_generation(self) -> Hashable:
+        """A value that changes whenever a projection is written or deleted (what the people figures
+        computed from `people_facts` are cached under)."""
         ...
 
 

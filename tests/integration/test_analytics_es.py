@@ -12,9 +12,10 @@ import pytest
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
-from services.matching.domain.analytics import build_report
+from services.matching.domain.analytics import aggregate_documents, build_report
 from services.matching.domain.people import PersonFacts, people_grids
 from services.matching.domain.periods import earliest
+from services.matching.domain.sectors import add_months
 from services.matching.domain.territories import default_groups, resolve_area
 from services.matching.ports import IndexedOffer
 from tests.factories import indexed_offer
@@ -66,17 +67,35 @@ def test_elasticsearch_aggregations_match_the_local_index(elasticsearch_url: str
             for since in (None, earliest(MONTH)):
                 expected = local.aggregate_demand(TODAY, since, by_key)
                 found = es.aggregate_demand(TODAY, since, by_key)
-                assert sorted(found.buckets, key=repr) == sorted(expected.buckets, key=repr)
+                for key in by_key:
+                    assert sorted(found.places[key], key=repr) == sorted(expected.places[key], key=repr)
+                    assert sorted(found.jobs[key], key=repr) == sorted(expected.jobs[key], key=repr)
                 assert found.skills == expected.skills
                 assert found.unfilled == expected.unfilled
                 assert build_report(found, people, {}, {}, TODAY, MONTH, areas) == build_report(
                     expected, people, {}, {}, TODAY, MONTH, areas
                 )
+        # The report's window (M - 12 to the end of M) and the map's question (no skills, no months).
+        for kwargs in (
+            {
+                "since": earliest(MONTH),
+                "until": add_months(MONTH, 1),
+                "areas": {"g": resolve_area("groupe:giennois", GROUPS).communes},
+            },
+            {"since": MONTH - timedelta(days=60), "areas": {"tout": None}, "top_skills": 0, "monthly": False},
+        ):
+            reference = aggregate_documents(docs, TODAY, **kwargs)  # type: ignore[arg-type]
+            for index in (es, local):
+                found = index.aggregate_demand(TODAY, **kwargs)  # type: ignore[arg-type]
+                for key in reference.places:
+                    assert sorted(found.places[key], key=repr) == sorted(reference.places[key], key=repr)
+                    assert sorted(found.jobs[key], key=repr) == sorted(reference.jobs[key], key=repr)
+                assert (found.skills, found.unfilled) == (reference.skills, reference.unfilled)
         giennois = es.aggregate_demand(TODAY, None, {"g": resolve_area("groupe:giennois", GROUPS).communes})
-        assert sum(b.offers for b in giennois.buckets) == sum(
+        assert sum(b.offers for b in giennois.places["g"]) == sum(
             1 for d in docs if d.commune in ("Gien", "Briare") and d.insee_code
         )
-        assert sum(b.offers for b in es.aggregate_demand(TODAY).buckets) == len(docs)
+        assert sum(b.offers for b in es.aggregate_demand(TODAY).places["tout"]) == len(docs)
     finally:
         es._es.indices.delete(index=f"{es.alias}-*")
         es.close()

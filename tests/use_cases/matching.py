@@ -271,6 +271,30 @@ class MatchingUseCases:
         assert counts.outcomes_by_status == {"proposed": 1, "refused": 1}
         assert counts.refusals_by_reason == {"no_answer": 1}
 
+    def test_the_people_figures_follow_every_projection_write(self, world: MatchingWorld) -> None:
+        # The report's people grids are kept under the projections' generation: reused while nothing
+        # changed, never served after a projection was written or deleted.
+        profiles = known_profiles(world)
+        epci = commune_named("Amilly").epci_siren
+
+        def skills() -> dict[tuple[str, str], int]:
+            return dict(demand.people_and_outcomes(world.service)[0].skills.atoms)
+
+        assert skills() == {}
+        profiles.views["p1"] = person("p1", 1, skills=("Plonge",))
+        world.service.event_handlers().dispatch([ProfileUpsertedV1.of("p1", 1)])
+        assert skills() == {(epci, "plonge"): 1}
+        first, again = (
+            demand.people_and_outcomes(world.service)[0],
+            demand.people_and_outcomes(world.service)[0],
+        )
+        assert first is again  # nothing written in between: computed once
+        profiles.views["p1"] = person("p1", 2, skills=("Caisse",))
+        world.service.event_handlers().dispatch([ProfileUpsertedV1.of("p1", 2)])
+        assert skills() == {(epci, "caisse"): 1}
+        world.service.event_handlers().dispatch([ProfileDeletedV1.of("p1", 3)])
+        assert skills() == {}
+
     def test_territory_groups_start_with_the_shipped_ones_and_an_admin_edits_them(
         self, world: MatchingWorld
     ) -> None:

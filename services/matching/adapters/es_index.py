@@ -304,10 +304,14 @@ class ElasticsearchOfferIndex:
         since: date | None = None,
         areas: Mapping[str, frozenset[str] | None] | None = None,
         top_skills: int = 50,
+        until: date | None = None,
+        monthly: bool = True,
     ) -> IndexAggregates:
         try:
-            aggs = demand_aggregations(today, since, areas or EVERYWHERE, top_skills)
-            result = self._es.search(index=self.alias, size=0, aggs=aggs, track_total_hits=False)
+            aggs = demand_aggregations(today, since, areas or EVERYWHERE, top_skills, until, monthly)
+            result = self._es.search(
+                index=self.alias, size=0, aggs=aggs, track_total_hits=False, request_cache=True
+            )
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
         return read_demand(result["aggregations"])

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from services.matching.adapters.local_columns import OfferColumns
-from services.matching.domain.analytics import aggregate_documents
+from services.matching.adapters.local_demand import DemandColumns, aggregate
 from services.matching.domain.constraints import search_rule
 from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, OwnOccupations, Vector
 
@@ -57,6 +57,7 @@ class LocalOfferIndex:
         self._row_of: dict[str, int] = {}
         self._docs: list[IndexedOffer] = []
         self._columns = OfferColumns(self._row_of)
+        self._demand = DemandColumns()
         self._vectors: npt.NDArray[np.float32] = np.zeros((0, self._dims), dtype=np.float32)
         self._allocate(0)
         # A suggestion searches twice with the same filters (the window, then the person's own métiers):
@@ -70,6 +71,7 @@ class LocalOfferIndex:
         vectors[:n] = self._vectors[:n]
         self._vectors = vectors
         self._columns.grow(capacity, n)
+        self._demand.grow(capacity, n)
 
     def _load(self) -> None:
         rows = self._db.execute("SELECT doc, vector FROM offer_index").fetchall()
@@ -91,6 +93,7 @@ class LocalOfferIndex:
                 self._docs[row] = doc
             self._vectors[row] = vector
             self._columns.set(row, doc)
+            self._demand.set(row, doc)
 
     # -- the port -------------------------------------------------------------------------------------
     def ensure(self) -> None:
@@ -143,6 +146,7 @@ class LocalOfferIndex:
                 if row is not None:
                     self._fill_hole(row)
             self._columns.truncate(len(self._docs))
+            self._demand.truncate(len(self._docs))
 
     def _fill_hole(self, row: int) -> None:
         """Drop row `row` from memory by moving the last row into it: O(1) per offer, rows stay dense."""
@@ -154,6 +158,7 @@ class LocalOfferIndex:
             self._row_of[moved.id] = row
             self._vectors[row] = self._vectors[last]
             self._columns.move(last, row)
+            self._demand.set(row, moved)
         self._docs.pop()
 
     def count(self) -> int:
@@ -254,10 +259,12 @@ class LocalOfferIndex:
         since: date | None = None,
         areas: Mapping[str, frozenset[str] | None] | None = None,
         top_skills: int = 50,
+        until: date | None = None,
+        monthly: bool = True,
     ) -> IndexAggregates:
-        with self._lock:
-            docs = list(self._docs)
-        return aggregate_documents(docs, today, since, areas, top_skills)
+        with self._lock:  # a copy of the rows' facts (milliseconds); counted outside the lock
+            facts = self._demand.snapshot(len(self._docs))
+        return aggregate(facts, today, since, areas, top_skills, until, monthly)
 
 
 def _doc_to_json(doc: IndexedOffer) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
@@ -63,6 +63,12 @@ class MemoryProjectionRepository:
 
     def people_facts(self) -> list[PersonFacts]:
         return [facts_of(kept.view, kept.occupations) for kept in self.stored.values()]
+
+    def people_generation(self) -> Hashable:
+        # What the people figures are computed from, itself (units of work hold copies: no identity).
+        return frozenset(
+            (pid, kept.view.model_dump_json(), repr(kept.occupations)) for pid, kept in self.stored.items()
+        )
 
 
 class MemoryTerritoryGroupRepository:

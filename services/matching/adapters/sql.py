@@ -4,7 +4,7 @@ unit of work holding it with the outcomes (adapters/outcomes_sql.py) and the out
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 
 import numpy as np
@@ -76,6 +76,17 @@ class SqlProjectionRepository:
 
     def count(self) -> int:
         return int(self.session.exec(select(func.count()).select_from(ProfileProjection)).one())
+
+    def people_generation(self) -> Hashable:
+        # Every save sets updated_at (and most raise the version); every delete lowers the count.
+        found = self.session.exec(
+            select(
+                func.count(),
+                func.coalesce(func.sum(ProfileProjection.version), 0),
+                func.max(ProfileProjection.updated_at),
+            )
+        ).one()
+        return tuple(found)
 
     def people_facts(self) -> list[PersonFacts]:
         rows = self.session.exec(select(ProfileProjection.view, ProfileProjection.occupations)).all()

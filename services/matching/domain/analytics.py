@@ -20,7 +20,7 @@ from services.matching.domain.people import PeopleGrids
 from services.matching.domain.periods import periods, trend_months
 from services.matching.domain.sectors import month_key
 from services.matching.domain.territories import Area, epci_names
-from services.matching.ports import AGE_RANGES, AgeBucket, DemandBucket, IndexAggregates, IndexedOffer
+from services.matching.ports import AGE_RANGES, AgeBucket, IndexAggregates, IndexedOffer, MonthCount
 
 AGE_LABELS: dict[str, str] = {
     "0-30": "moins d'un mois",
@@ -31,36 +31,41 @@ AGE_LABELS: dict[str, str] = {
 EVERYWHERE: dict[str, frozenset[str] | None] = {"tout": None}
 
 
-# -- the same aggregation in Python, over documents (the local index uses it) ------------------------------
+# -- the same aggregation in Python, over documents (the reference the indexes' answers are tested against) --
 def aggregate_documents(
     docs: Iterable[IndexedOffer],
     today: date,
     since: date | None = None,
     areas: Mapping[str, frozenset[str] | None] | None = None,
     top_skills: int = 50,
+    until: date | None = None,
+    monthly: bool = True,
 ) -> IndexAggregates:
     areas = areas or EVERYWHERE
-    union = None if any(c is None for c in areas.values()) else frozenset().union(*areas.values())  # type: ignore[arg-type]
-    cells: dict[tuple[str | None, str | None, date | None], list[int]] = defaultdict(lambda: [0, 0])
+    places: dict[str, dict[tuple[str | None, date | None], list[int]]] = {
+        k: defaultdict(_pair) for k in areas
+    }
+    jobs: dict[str, dict[tuple[str | None, date | None], list[int]]] = {k: defaultdict(_pair) for k in areas}
     skills: dict[str, Counter[str]] = {key: Counter() for key in areas}
     ages = {key: {age: [0, 0] for age, _, _ in AGE_RANGES} for key in areas}
     for doc in docs:
         published = doc.published_on
-        if (union is None or doc.insee_code in union) and (
-            since is None or (published is not None and published >= since)
-        ):
-            cell = cells[(doc.insee_code, doc.rome_code, published.replace(day=1) if published else None)]
-            cell[0] += 1
-            cell[1] += doc.openings
-        if doc.status != "active" or doc.expires_on < today:
-            continue
+        month = published.replace(day=1) if published and monthly else None
+        is_published = _published_between(published, since, until)
+        is_open = doc.status == "active" and doc.expires_on >= today
         for key, communes in areas.items():
-            if communes is None or doc.insee_code in communes:
+            if communes is not None and doc.insee_code not in communes:
+                continue
+            if is_published:
+                for cells, value in ((places[key], doc.insee_code), (jobs[key], doc.rome_code)):
+                    cells[(value, month)][0] += 1
+                    cells[(value, month)][1] += doc.openings
+            if is_open:
                 skills[key].update(set(doc.skills))
                 _count_age(ages[key], today, published, doc.openings)
-    buckets = [DemandBucket(insee, rome, month, n, o) for (insee, rome, month), (n, o) in cells.items()]
     return IndexAggregates(
-        buckets=buckets,
+        places={k: _counts(c) for k, c in places.items()},
+        jobs={k: _counts(c) for k, c in jobs.items()},
         skills={
             k: sorted(c.items(), key=lambda item: (-item[1], item[0]))[:top_skills] for k, c in skills.items()
         },
@@ -68,6 +73,24 @@ def aggregate_documents(
             k: [AgeBucket(age, low, high, *ages[k][age]) for age, low, high in AGE_RANGES] for k in areas
         },
     )
+
+
+def _pair() -> list[int]:
+    return [0, 0]
+
+
+def _published_between(published: date | None, since: date | None, until: date | None) -> bool:
+    if since is None and until is None:
+        return True
+    return (
+        published is not None
+        and (since is None or published >= since)
+        and (until is None or published < until)
+    )
+
+
+def _counts(cells: Mapping[tuple[str | None, date | None], list[int]]) -> list[MonthCount]:
+    return [MonthCount(key, month, n, o) for (key, month), (n, o) in cells.items()]
 
 
 def _count_age(ages: dict[str, list[int]], today: date, published: date | None, openings: int) -> None:
@@ -82,7 +105,12 @@ def _count_age(ages: dict[str, list[int]], today: date, published: date | None, 
 
 # -- the report -------------------------------------------------------------------------------------------
 def area_report(aggregates: IndexAggregates, area: Area, people: PeopleGrids, month: date) -> AreaReport:
-    found = tables.tally(aggregates.buckets, area, periods(month), trend_months(month))
+    found = tables.tally(
+        aggregates.places.get(area.key, []),
+        aggregates.jobs.get(area.key, []),
+        periods(month),
+        trend_months(month),
+    )
     demanded, present = tables.skill_rows(aggregates.skills.get(area.key, []), area, people)
     without_candidates, without_offers = tables.job_rows(found, area, people)
     unfilled = aggregates.unfilled.get(area.key, [])

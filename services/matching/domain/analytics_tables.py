@@ -17,7 +17,7 @@ from services.matching.domain.people import PeopleGrids
 from services.matching.domain.periods import Period
 from services.matching.domain.sectors import UNKNOWN, job_label, sector_key, sector_label
 from services.matching.domain.territories import Area, epci_names, epci_of
-from services.matching.ports import DemandBucket
+from services.matching.ports import MonthCount
 
 ROLLING = "trois_mois"
 ROLLING_BEFORE = "trois_mois_precedents"
@@ -42,40 +42,66 @@ class AreaTally:
 
     def __post_init__(self) -> None:
         self.total = self._new()
+        self._slots: dict[date | None, tuple[int, ...]] = {}  # month -> the periods holding it
+        self._month_index = {month: i for i, month in enumerate(self.months)}
 
     def _new(self) -> list[list[int]]:
         return [_zeros(len(self.periods)), _zeros(len(self.periods))]
 
-    def add(self, bucket: DemandBucket) -> None:
-        sector = sector_key(bucket.rome_code)
-        if bucket.month in self.months:
-            trend = self.trend.setdefault(sector, _zeros(len(self.months)))
-            trend[self.months.index(bucket.month)] += bucket.offers
-        epci = epci_of(bucket.insee_code) or UNKNOWN
-        targets = [
-            self.total,
-            self.sectors.setdefault(sector, self._new()),
-            self.epcis.setdefault(epci, self._new()),
-            self.communes.setdefault(bucket.insee_code or UNKNOWN, self._new()),
-            self.jobs.setdefault(bucket.rome_code or UNKNOWN, self._new()),
-        ]
-        for i, period in enumerate(self.periods):
-            if period.holds(bucket.month):
-                for target in targets:
-                    target[0][i] += bucket.offers
-                    target[1][i] += bucket.openings
+    def _row(self, table: dict[str, list[list[int]]], key: str) -> list[list[int]]:
+        row = table.get(key)
+        if row is None:
+            row = table[key] = self._new()
+        return row
+
+    def _add(self, targets: Sequence[list[list[int]]], count: MonthCount) -> None:
+        slots = self._slots.get(count.month)
+        if slots is None:
+            slots = self._slots[count.month] = tuple(
+                i for i, period in enumerate(self.periods) if period.holds(count.month)
+            )
+        for i in slots:
+            for target in targets:
+                target[0][i] += count.offers
+                target[1][i] += count.openings
+
+    def add_place(self, count: MonthCount, epci: str) -> None:
+        """Offers of one commune in one month: the area's total, its EPCI and its commune."""
+        targets = (self.total, self._row(self.epcis, epci), self._row(self.communes, count.key or UNKNOWN))
+        self._add(targets, count)
+
+    def add_job(self, count: MonthCount, sector: str) -> None:
+        """Offers of one ROME code in one month: its sector (and the sector's trend) and its métier."""
+        at = self._month_index.get(count.month) if count.month is not None else None
+        if at is not None:
+            trend = self.trend.get(sector)
+            if trend is None:
+                trend = self.trend[sector] = _zeros(len(self.months))
+            trend[at] += count.offers
+        self._add((self._row(self.sectors, sector), self._row(self.jobs, count.key or UNKNOWN)), count)
 
     def index(self, key: str) -> int:
         return next(i for i, p in enumerate(self.periods) if p.key == key)
 
 
 def tally(
-    buckets: Iterable[DemandBucket], area: Area, periods: Sequence[Period], months: Sequence[date]
+    places: Iterable[MonthCount],
+    jobs: Iterable[MonthCount],
+    periods: Sequence[Period],
+    months: Sequence[date],
 ) -> AreaTally:
+    """One area's offers (the index counted them in the area already), by commune and by ROME code."""
     found = AreaTally(periods, months)
-    for bucket in buckets:
-        if area.communes is None or bucket.insee_code in area.communes:
-            found.add(bucket)
+    epcis: dict[str | None, str] = {}  # a commune's EPCI, a code's sector: looked up once per key
+    sectors: dict[str | None, str] = {}
+    for count in places:
+        if count.key not in epcis:
+            epcis[count.key] = epci_of(count.key) or UNKNOWN
+        found.add_place(count, epcis[count.key])
+    for count in jobs:
+        if count.key not in sectors:
+            sectors[count.key] = sector_key(count.key)
+        found.add_job(count, sectors[count.key])
     return found
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from common.outlines import Level, place_code, territory_codes
 from common.territory import Commune, french_commune, territory
-from services.matching.ports import DemandBucket
+from services.matching.ports import MonthCount
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def _label(commune: Commune, level: Level) -> str:
     return commune.epci_name if level == "epci" else f"Département {commune.departement}"
 
 
-def offers_by_place(buckets: Iterable[DemandBucket], level: Level) -> tuple[list[PlaceCount], int]:
+def offers_by_place(by_commune: Iterable[MonthCount], level: Level) -> tuple[list[PlaceCount], int]:
     """(the territory's places ordered by code, offers published outside the territory or unplaced)."""
     tallies: dict[str, list[int]] = {code: [0, 0] for code in territory_codes(level)}
     labels: dict[str, str] = {}
@@ -38,8 +38,8 @@ def offers_by_place(buckets: Iterable[DemandBucket], level: Level) -> tuple[list
         if code:
             labels.setdefault(code, _label(commune, level))
     outside = 0
-    for bucket in buckets:
-        found = french_commune(bucket.insee_code) if bucket.insee_code else None
+    for bucket in by_commune:
+        found = french_commune(bucket.key) if bucket.key else None
         code = place_code(found, level) if found is not None else ""
         if code not in tallies:
             outside += bucket.offers

@@ -89,7 +89,7 @@ def test_offers_are_never_hidden_and_counted_on_their_publication_month() -> Non
     area = report.areas[0]
     assert area.total.offers[:4] == [1, 1, 1, 2]  # March, February, March 2025, rolling three months
     assert {r.code: r.figures.offers[0] for r in area.by_epci} == {"244500211": 1}
-    this_month = [b for b in aggregate_documents(docs, TODAY).buckets if b.month == MONTH]
+    this_month = [b for b in aggregate_documents(docs, TODAY).places["tout"] if b.month == MONTH]
     places, _ = offers_by_place(this_month, "commune")  # the map's figures
     by_code = {p.code: (p.offers, p.openings) for p in places}
     assert (by_code[GIEN], by_code[MONTARGIS]) == ((1, 2), (1, 2))

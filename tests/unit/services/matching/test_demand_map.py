@@ -7,13 +7,13 @@ from datetime import date
 from common.outlines import territory_codes
 from common.territory import commune_named
 from services.matching.domain.demand_map import offers_by_place
-from services.matching.ports import DemandBucket
+from services.matching.ports import MonthCount
 
 MARCH = date(2026, 3, 1)
 
 
-def bucket(insee: str | None, offers: int, openings: int) -> DemandBucket:
-    return DemandBucket(insee, "K2204", MARCH, offers, openings)
+def bucket(insee: str | None, offers: int, openings: int) -> MonthCount:
+    return MonthCount(insee, MARCH, offers, openings)
 
 
 def test_every_place_of_the_territory_is_listed_and_offers_elsewhere_are_counted_apart() -> None:
