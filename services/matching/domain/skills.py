@@ -120,6 +120,16 @@ class SkillsProfile:
     ) -> SkillsProfile:
         return cls(skills, similarities, view)
 
+    @property
+    def nbytes(self) -> int:
+        """The memory this profile holds once its cached arrays are computed: the similarities, then one
+        float32 per competence (`held`), per fiche (`fiche_scores`) and per macro-competence."""
+        _, groups = self.view.group_ids
+        per_value = np.dtype(np.float32).itemsize
+        return int(self.similarities.nbytes) + per_value * (
+            len(self.view.competences) + len(self.view.fiches) + groups
+        )
+
     @cached_property
     def held(self) -> FloatArray:
         """Per competence: how close the person's nearest wording is (0 without skills)."""

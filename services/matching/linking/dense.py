@@ -151,7 +151,8 @@ class DiskCachedLabelEncoder:
         env = os.environ.get("MAILLAGE_LINKING_CACHE")
         self.cache_dir = cache_dir if cache_dir is not None else (Path(env) if env else None)
         # Query vectors are remembered too: one title is scored against several taxonomies, and job titles
-        # repeat (the same "Agent de propreté H/F" is posted by many employers).
+        # repeat (the same "Agent de propreté H/F" is posted by many employers). 8,192 USE vectors (2 KB
+        # each) are ~17 MB per process.
         self._queries: OrderedDict[str, FloatArray] = OrderedDict()
         self._remembered = remembered_queries
         self._lock = threading.Lock()
@@ -163,7 +164,7 @@ class DiskCachedLabelEncoder:
             fresh = self.inner.encode_queries(missing)
             with self._lock:
                 for text, vector in zip(missing, fresh, strict=True):
-                    self._queries[text] = vector
+                    self._queries[text] = vector.copy()  # a row view would keep the whole batch alive
                 while len(self._queries) > self._remembered:
                     self._queries.popitem(last=False)
         with self._lock:
@@ -177,7 +178,7 @@ class DiskCachedLabelEncoder:
         encodes each title once and hands the vector over), so that linking does not encode them again."""
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):
-                self._queries[text] = np.asarray(vector, dtype=np.float32)
+                self._queries[text] = np.array(vector, dtype=np.float32)  # a copy, as above
                 self._queries.move_to_end(text)
             while len(self._queries) > self._remembered:
                 self._queries.popitem(last=False)

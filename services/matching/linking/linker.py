@@ -33,8 +33,9 @@ from services.matching.linking.taxonomy import EscoOccupation, RomeAppellation, 
 System = Literal["rome_appellation", "rome_fiche", "esco"]
 SYSTEMS: tuple[System, ...] = ("rome_appellation", "rome_fiche", "esco")
 
-# How many texts' scores a side keeps (and scores per batch): a consumer poll's worth of offer titles.
-_SCORED_KEPT = 256
+# Texts whose scores a side keeps (and scores per batch), ~115 KB each over both sides (a fused and a lexical
+# row per label): 128 are ~29 MB a process (256: 58 MB, issue 17). `_links` keeps the answers themselves.
+_SCORED_KEPT = 128
 _LINKS_KEPT = 4096
 
 # Fused scores of a right answer mostly lie between ~0.45 and 1; below ~0.25 it is noise.
@@ -90,7 +91,7 @@ class _Side:
         self.labels_by_key: dict[str, list[int]] = {}
         for i, label_key in enumerate(self.keys):
             self.labels_by_key.setdefault(label_key, []).append(i)
-        # Recently scored texts (one row of fused and one of lexical scores each, ~120 KB for the ROME):
+        # Recently scored texts (one row of fused and one of lexical scores each, ~100 KB for the ROME):
         # a batch of offers is scored at once (`prime`), then linked one by one from here.
         self._cache: OrderedDict[str, tuple[FloatArray, FloatArray | None]] = OrderedDict()
         self._cache_lock = threading.Lock()

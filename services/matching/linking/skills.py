@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +25,7 @@ import numpy as np
 from services.matching.domain.skills import Competence, SkillReferentialView, SkillsProfile
 from services.matching.linking.dense import LabelEncoder
 from services.matching.linking.linker import confidence_of
+from services.matching.linking.memo import ByteBudgetMemo
 from services.matching.linking.normalize import key
 from services.matching.linking.ranking import FloatArray, LabelScorer, Timings
 from services.matching.linking.taxonomy import DATA_DIR
@@ -37,8 +37,16 @@ class SkillMatch:
     confidence: float  # in [0, 1]; 1 means the normalised wording is identical
 
 
-_PROFILES_KEPT = 2048  # people's skill lists and offers' skill lists repeat; each profile is ~120 KB
-_ROWS_KEPT = 4096
+# Memo budgets, in bytes per process (matching and its consumer each have theirs). A wording's row holds a
+# float32 per competence (~30,000: 120 KB), a profile one row per skill plus `held` (a list of 2 skills:
+# 360 KB). Bounds by count (4,096 rows, 2,048 profiles: up to ~0.5 GB and ~0.7-2.5 GB) grew matching by
+# 8.8 MB/min in the soak (issue 17). A row costs 20-130 ms to score again, a profile ~8 ms to rebuild
+# from kept rows: rows get the larger share (~550 wordings), profiles ~45 lists of 2 skills. With the
+# occupation linker's scores (~29 MB) and query vectors (~17 MB), linking memoises ≤ ~130 MB a process.
+# Measured (eval-matching skills-only, seed 45): rows at 32 MB made suggestions' p50 6x slower than
+# unbounded, 64 MB 2x; rankings identical either way.
+ROWS_BUDGET_BYTES = 64 * 2**20
+PROFILES_BUDGET_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,10 @@ class SkillLinker:
         self._view: SkillReferentialView | None = None
         self._scorer: LabelScorer | None = None
         self._lock = threading.Lock()
-        self._rows: OrderedDict[str, FloatArray] = OrderedDict()
-        self._profiles: OrderedDict[tuple[str, ...], SkillsProfile] = OrderedDict()
+        self._rows: ByteBudgetMemo[str, FloatArray] = ByteBudgetMemo(ROWS_BUDGET_BYTES, _array_bytes)
+        self._profiles: ByteBudgetMemo[tuple[str, ...], SkillsProfile] = ByteBudgetMemo(
+            PROFILES_BUDGET_BYTES, _profile_bytes
+        )
         self._cache_lock = threading.Lock()
         self.timings = Timings()
 
@@ -96,21 +106,20 @@ class SkillLinker:
         self.build()
         assert self._scorer is not None
         with self._cache_lock:
-            fresh = [t for t in dict.fromkeys(texts) if t not in self._rows]
+            rows = {t: self._rows.get(t) for t in dict.fromkeys(texts)}
+        fresh = [t for t, row in rows.items() if row is None]
         if fresh:
+            # This call's rows come from here, not from the memo: a batch larger than the memo's budget
+            # (or another thread) may evict them before they are read.
             scored = self._scorer.score(fresh)
             with self._cache_lock:
                 for i, text in enumerate(fresh):
-                    row = scored[i].copy()
+                    row = scored[i].copy()  # a view would keep the whole batch's matrix alive
                     row.setflags(write=False)
-                    self._rows[text] = row
-                while len(self._rows) > _ROWS_KEPT:
-                    self._rows.popitem(last=False)
-        with self._cache_lock:
-            rows = [self._rows.get(t) for t in texts]
-        if any(r is None for r in rows):  # evicted meanwhile by another thread
-            return self._scorer.score(list(texts))
-        return np.stack([r for r in rows if r is not None]) if rows else np.zeros((0, 0), np.float32)
+                    rows[text] = row
+                    self._rows.put(text, row)
+        kept = [rows[t] for t in texts]
+        return np.stack([r for r in kept if r is not None]) if kept else np.zeros((0, 0), np.float32)
 
     def profile(self, skills: Sequence[str]) -> SkillsProfile:
         """What the person's skills reach in the referential (memoised by the exact list)."""
@@ -118,13 +127,10 @@ class SkillLinker:
         with self._cache_lock:
             known = self._profiles.get(wanted)
             if known is not None:
-                self._profiles.move_to_end(wanted)
                 return known
         profile = SkillsProfile.from_similarities(wanted, self.similarities(wanted), self.view)
         with self._cache_lock:
-            self._profiles[wanted] = profile
-            while len(self._profiles) > _PROFILES_KEPT:
-                self._profiles.popitem(last=False)
+            self._profiles.put(wanted, profile)
         return profile
 
     def link(self, text: str, top: int = 3) -> list[SkillMatch]:
@@ -153,6 +159,14 @@ class SkillLinker:
             if float(row[j]) >= min_confidence:
                 out.append(view.competences[j].code)
         return tuple(dict.fromkeys(out))
+
+
+def _array_bytes(row: FloatArray) -> int:
+    return int(row.nbytes)
+
+
+def _profile_bytes(profile: SkillsProfile) -> int:
+    return profile.nbytes
 
 
 def _view_of(referential: SkillReferential) -> SkillReferentialView:
