@@ -195,16 +195,17 @@ def job_rows(
     now = found.index(ROLLING)
     candidates: Mapping[str, int] = people.jobs.by_category(area.epcis)
     offered = {code: v[0][now] for code, v in found.jobs.items() if v[0][now] and code != UNKNOWN}
+    # Ranked as plain pairs, and only the rows shown become objects (a territory has ~1,000 métiers).
+    unmatched = sorted((-n, code) for code, n in offered.items() if code not in candidates)
+    unoffered = sorted(
+        (-n, code) for code, n in candidates.items() if code not in offered and code != UNKNOWN
+    )
     without_candidates = [
-        JobRow(rome_code=code, label=job_label(code), offers=n, people=None)
-        for code, n in offered.items()
-        if code not in candidates
+        JobRow(rome_code=code, label=job_label(code), offers=-minus_n, people=None)
+        for minus_n, code in unmatched[:limit]
     ]
     without_offers = [
-        JobRow(rome_code=code, label=job_label(code), offers=0, people=n)
-        for code, n in candidates.items()
-        if code not in offered and code != UNKNOWN
+        JobRow(rome_code=code, label=job_label(code), offers=0, people=-minus_n)
+        for minus_n, code in unoffered[:limit]
     ]
-    without_candidates.sort(key=lambda r: (-r.offers, r.rome_code))
-    without_offers.sort(key=lambda r: (-(r.people or 0), r.rome_code))
-    return without_candidates[:limit], without_offers[:limit]
+    return without_candidates, without_offers
