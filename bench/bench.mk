@@ -24,7 +24,7 @@ bench-report: install
 SCALE_ARGS ?=
 
 bench-scale: install servers-install
-	$(PY) -m scripts.rig run -- $(PY) -m bench.scale $(SCALE_ARGS)
+	MAILLAGE_RIG_ES_HEAP=$${MAILLAGE_RIG_ES_HEAP:-1g} $(PY) -m scripts.rig run -- $(PY) -m bench.scale $(SCALE_ARGS)
 
 soak: install servers-install
 	$(PY) -m scripts.rig run -- $(PY) -m bench.soak $(SOAK_ARGS)

@@ -99,11 +99,14 @@ def prepare(rig_dir: Path, inst: Installation, ports: dict[str, int]) -> ServerS
     chown_tree(base, inst.run_as)
     chown_tree(logs, inst.run_as)
     env = base_env()
+    heap = os.environ.get("MAILLAGE_RIG_ES_HEAP", "512m")
     env.update(
         {
             "ES_JAVA_HOME": str(inst.java_home),
             # -XX:-UsePerfData: no /tmp/hsperfdata_* left behind (jps/jstat lose sight, tests do not care).
-            "ES_JAVA_OPTS": "-Xms512m -Xmx512m -XX:-UsePerfData",
+            # The heap: 512 MB suits the tests; `make bench-scale` merges a million-vector graph and asks
+            # for more through MAILLAGE_RIG_ES_HEAP.
+            "ES_JAVA_OPTS": f"-Xms{heap} -Xmx{heap} -XX:-UsePerfData",
             # The launcher JVM probes flags in "final-flags*" dirs under its own java.io.tmpdir and
             # leaves them there: point it into DIR too.
             "CLI_JAVA_OPTS": f"-Djava.io.tmpdir={tmp} -XX:-UsePerfData",
