@@ -2,6 +2,7 @@
 approximate kNN against exact search, gateway overhead and memory, at 10k and 100k offers.
 
     python -m scripts.rig run -- python -m bench.suggest [--sizes 10000,100000] [--requests 1000]
+    python -m bench.suggest --embedded-only [--sizes 100000] [--requests 400]   # no servers needed
 
 Offers are bulk-loaded straight into the index with precomputed vectors (see bench/common.py): this
 benchmark measures search, not the encoder. People are created through the gateway with realistic
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -322,14 +324,43 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
             stack.close()
 
 
+def embedded_only(sizes: Sequence[int], requests: int) -> dict[str, Any]:
+    """The embedded platform alone (no servers, no rig): its suggestions through the gateway at each size,
+    the issue 18 target being p95 ≤ 10 ms at 100k."""
+    qs = queries(PEOPLE)
+    figures: dict[str, Any] = {"limit": LIMIT, "requests_per_target": requests, "sizes": {}}
+    work = CACHE / f"suggest-embedded-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    done = 0
+    try:
+        with httpx.Client(timeout=60) as client:
+            for size in sizes:
+                index = work / "offer_index.db"
+                load_local(index, done, size)
+                done = size
+                row = _embedded_latency(client, work / f"embedded-{size}", index, qs, requests)
+                say(f"embedded {size}: {row}")
+                figures["sizes"][str(size)] = row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument(
+        "--embedded-only", action="store_true", help="the embedded platform alone, without the rig"
+    )
     args = parser.parse_args()
-    figures = run([int(s) for s in args.sizes.split(",")], args.requests)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.embedded_only:
+        write_result("suggest-embedded", embedded_only(sizes, args.requests), COMMAND + " --embedded-only")
+        return
+    figures = run(sizes, args.requests)
     write_result("suggest", figures, COMMAND)
 
 

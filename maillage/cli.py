@@ -22,6 +22,7 @@ from pathlib import Path
 
 import uvicorn
 
+from common.heap import settle_heap
 from common.identity import Role
 from maillage import audit_cli, backup, deadletters, eval_matching, importer, ops, recover
 from maillage.eval_linking import add_parser as add_eval_linking_parser
@@ -59,6 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True
     )
     print("Demo accounts: referent, employer, analyst, admin — password: demo. Stop with Ctrl-C.", flush=True)
+    settle_heap()
     uvicorn.run(
         platform.app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
     )
@@ -75,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = distributed.build_service_app(args.service)
     port = args.port or DEFAULT_PORTS[args.service]
     print(f"Maillage {args.service} listening on http://{args.host}:{port}/", flush=True)
+    settle_heap()
     uvicorn.run(app, host=args.host, port=port, log_level="warning", access_log=False, proxy_headers=False)
     return 0
 
@@ -92,6 +95,7 @@ def cmd_consume(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print("Maillage matching consumer started.", flush=True)
+    settle_heap()
     worker.run_forever()
     worker.subscription.close()
     return 0

@@ -4,8 +4,6 @@ published is the domain's rule (domain/disclosure.py)."""
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Hashable
 from typing import cast
 
 from common.errors import NotFound, Unavailable, ValidationFailed
@@ -65,24 +63,12 @@ def demand_report(
     )
 
 
-# The people figures, by service, under the generation of the projections they were computed from: reading
-# and parsing 20k projections took ~1 s a report; any write or delete of a projection changes the
-# generation, so a cached grid is never served after its people changed.
-# (Keyed by the service's id, dropped with the service: a MatchingService is a dataclass, not hashable.)
-_PEOPLE: dict[int, tuple[Hashable, PeopleGrids]] = {}
-
-
 def people_and_outcomes(service: MatchingService) -> tuple[PeopleGrids, dict[str, int], dict[str, int]]:
     with service.units_of_work() as uow:
         by_status, by_reason = uow.outcomes.totals()
         generation = uow.projections.people_generation()  # read before the facts: never older than them
-        cached = _PEOPLE.get(id(service))
-        if cached is None or cached[0] != generation:
-            if cached is None:
-                weakref.finalize(service, _PEOPLE.pop, id(service), None)
-            cached = (generation, people_grids(uow.projections.people_facts()))
-            _PEOPLE[id(service)] = cached
-    return cached[1], by_status, by_reason
+        people = service.people_grids.grids(generation, lambda: people_grids(uow.projections.people_facts()))
+    return people, by_status, by_reason
 
 
 def choices(service: MatchingService) -> list[AreaChoice]:

@@ -30,6 +30,7 @@ from services.matching.domain.outcomes import (
     employer_penalties,
     outcome_dict,
 )
+from services.matching.domain.people import PeopleGridsCache
 from services.matching.domain.proposals import overdue_cutoff, with_overdue
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.domain.referent_activity import ReferentCounts, referent_counts
@@ -75,6 +76,8 @@ class MatchingService:
     # proposals stay with the référent.
     cards: CandidateCardSource | None = None
     now: Callable[[], datetime] = utcnow
+    # Demand analytics' people figures, kept while the projections do not change (demand.py).
+    people_grids: PeopleGridsCache = field(default_factory=PeopleGridsCache)
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
     def event_handlers(self) -> HandlerRegistry:
@@ -161,12 +164,14 @@ class MatchingService:
     def suggest(self, profile_id: str, limit: int, min_version: int = 0) -> RankedList:
         """The person's ranked offers, computed from version `min_version` of their profile or a newer one
         (the version a save returned: read-your-writes, whatever the consumer has reached)."""
-        projection = self._projection(profile_id, min_version)
-        view = projection.view
+        # One unit of work for everything stored: a suggestion is on the référent's critical path.
         with self.units_of_work() as uow:
+            stored = uow.projections.get(profile_id)
             statuses = uow.outcomes.statuses_for(profile_id)
             overdue = uow.proposals.overdue_by_employer(overdue_cutoff(self.now()))
             penalties = employer_penalties(with_overdue(uow.outcomes.employer_records(), overdue))
+        projection = self._current_projection(profile_id, stored, min_version)
+        view = projection.view
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
         filters = filters_for(view, self.today(), excluded_offer_ids=closed)
         hits = self._candidates(projection, filters, limit)
@@ -261,9 +266,8 @@ class MatchingService:
             by_status, by_reason = uow.outcomes.totals()
             return StoredCounts(uow.projections.people_facts(), by_status, by_reason)
 
-    def _projection(self, profile_id: str, min_version: int = 0) -> Projection:
-        with self.units_of_work() as uow:
-            stored = uow.projections.get(profile_id)
+    def _current_projection(self, profile_id: str, stored: Projection | None, min_version: int) -> Projection:
+        """`stored`, when it is recent enough and made by this encoder; else the person read through."""
         if (
             stored is not None
             and stored.view.version >= min_version

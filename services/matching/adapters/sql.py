@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Column, DateTime, LargeBinary, Text
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, func, select
 
@@ -26,6 +26,8 @@ from services.matching.units import Projection
 
 class ProfileProjection(SQLModel, table=True):
     __tablename__ = "profile_projection"
+    # The people's generation comes from this index alone (migration 0006), never from the wide rows.
+    __table_args__ = (Index("ix_profile_projection_generation", "updated_at", "version"),)
 
     profile_id: str = Field(primary_key=True, max_length=32)
     version: int
