@@ -146,6 +146,17 @@ class Hit:
     similarity: float  # cosine similarity in [-1, 1]
 
 
+@dataclass(frozen=True)
+class Search:
+    """One kNN request: the k nearest offers that pass the filters; with `within`, only offers of those
+    fiches or ESCO occupations."""
+
+    vector: Vector
+    filters: HardFilters
+    k: int
+    within: OwnOccupations | None = None
+
+
 class OfferIndex(Protocol):
     backend: str
 
@@ -164,6 +175,9 @@ class OfferIndex(Protocol):
     ) -> list[Hit]:
         """The k nearest offers that pass the filters; with `within`, only offers of those fiches or
         ESCO occupations."""
+
+    def search_together(self, searches: Sequence[Search]) -> list[list[Hit]]:
+        """Each search's hits, in the order asked, in one round trip where the index allows it."""
 
     def count(self) -> int: ...
 

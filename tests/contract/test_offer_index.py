@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from services.matching.adapters.encoders import HashingEncoder
-from services.matching.ports import HardFilters, OfferIndex
+from services.matching.ports import HardFilters, OfferIndex, OwnOccupations, Search
 from tests.contract.conftest import DIMS, settle
 from tests.factories import indexed_offer, location
 
@@ -62,6 +62,24 @@ def test_nearest_first(index: OfferIndex) -> None:
     hits = index.search(v("agent de propreté"), amilly(), 10)
     assert [h.offer.id for h in hits] == ["clean", "cook"]
     assert 0 < hits[0].similarity <= 1.0001 and hits[0].similarity > hits[1].similarity
+
+
+def test_searches_asked_together_answer_as_each_alone(index: OfferIndex) -> None:
+    index.upsert(
+        [
+            (indexed_offer(id="clean", title="agent de propreté", rome_code="K2204"), v("agent de propreté")),
+            (indexed_offer(id="cook", title="commis de cuisine", rome_code="G1602"), v("commis de cuisine")),
+            (indexed_offer(id="far", commune="Orléans", rome_code="G1602"), v("commis de cuisine")),
+        ]
+    )
+    settle(index)
+    query = v("agent de propreté")
+    cooks = OwnOccupations(rome_codes=frozenset({"G1602"}))
+    searches = [Search(query, amilly(), 10), Search(query, amilly(), 10, cooks), Search(query, amilly(), 1)]
+    together = index.search_together(searches)
+    assert [[h.offer.id for h in hits] for hits in together] == [["clean", "cook"], ["cook"], ["clean"]]
+    alone = [index.search(one.vector, one.filters, one.k, one.within) for one in searches]
+    assert together == alone
 
 
 def test_versions_only_move_forward(index: OfferIndex) -> None:

@@ -26,6 +26,7 @@ from services.matching.ports import (
     IndexAggregates,
     IndexedOffer,
     OwnOccupations,
+    Search,
     Vector,
 )
 
@@ -33,6 +34,9 @@ log = logging.getLogger("maillage.matching.index")
 
 # Merging a rebuilt index of a département's offers takes about a minute on two cores; allow far more.
 MERGE_TIMEOUT_S = 3600
+
+# The ranking reads neither the vector nor the description: leave them in the index.
+HIT_SOURCE = {"excludes": ["vector", "description"]}
 
 
 # How the vectors' HNSW graph is stored (`MAILLAGE_ES_VECTOR_INDEX`): "hnsw" keeps float32 (the measured
@@ -243,14 +247,29 @@ class ElasticsearchOfferIndex:
     ) -> list[Hit]:
         knn = self.knn_query(vector, filters, k, within)
         try:
-            # The ranking reads neither the vector nor the description: leave them in the index.
-            result = self._es.search(
-                index=self.alias, knn=knn, size=k, source={"excludes": ["vector", "description"]}
-            )
+            result = self._es.search(index=self.alias, knn=knn, size=k, source=HIT_SOURCE)
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
-        # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
-        return [Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
+        return _hits(result.body)
+
+    def search_together(self, searches: Sequence[Search]) -> list[list[Hit]]:
+        """One multi-search: Elasticsearch runs the searches side by side, so two cost about the time of
+        the slower one, not the sum of both plus a second round trip."""
+        if len(searches) == 1:
+            only = searches[0]
+            return [self.search(only.vector, only.filters, only.k, only.within)]
+        body: list[dict[str, Any]] = []
+        for one in searches:
+            knn = self.knn_query(one.vector, one.filters, one.k, one.within)
+            body += [{"index": self.alias}, {"knn": knn, "size": one.k, "_source": HIT_SOURCE}]
+        try:
+            answers = self._es.msearch(searches=body)["responses"]
+        except (TransportError, ApiError) as exc:
+            raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
+        failed = [answer["error"] for answer in answers if "error" in answer]
+        if failed:
+            raise Unavailable(f"Elasticsearch is unavailable: {failed[0]}")
+        return [_hits(answer) for answer in answers]
 
     def rebuild(
         self,
@@ -315,6 +334,11 @@ class ElasticsearchOfferIndex:
         except (TransportError, ApiError) as exc:
             raise Unavailable(f"Elasticsearch is unavailable: {exc}") from exc
         return read_demand(result["aggregations"])
+
+
+def _hits(result: Mapping[str, Any]) -> list[Hit]:
+    # Elasticsearch reports cosine as (1 + cos) / 2; give the ranking the cosine back.
+    return [Hit(_doc(hit["_source"]), 2.0 * float(hit["_score"]) - 1.0) for hit in result["hits"]["hits"]]
 
 
 def _source(doc: IndexedOffer, vector: Vector) -> dict[str, Any]:

@@ -22,7 +22,15 @@ import numpy.typing as npt
 from services.matching.adapters.local_columns import OfferColumns
 from services.matching.adapters.local_demand import DemandColumns, aggregate
 from services.matching.domain.constraints import search_rule
-from services.matching.ports import HardFilters, Hit, IndexAggregates, IndexedOffer, OwnOccupations, Vector
+from services.matching.ports import (
+    HardFilters,
+    Hit,
+    IndexAggregates,
+    IndexedOffer,
+    OwnOccupations,
+    Search,
+    Vector,
+)
 
 # Past this share of the rows, score every row in one contiguous product rather than gather (see search).
 DENSE_SCAN_FRACTION = 8
@@ -183,6 +191,10 @@ class LocalOfferIndex:
             scores = self._scores(np.asarray(vector, dtype=np.float32), candidates, n)
             picked = self._nearest(candidates, scores, k)
             return [Hit(self._docs[candidates[j]], float(scores[j])) for j in picked]
+
+    def search_together(self, searches: Sequence[Search]) -> list[list[Hit]]:
+        # In process there is no round trip to save: one search after the other.
+        return [self.search(one.vector, one.filters, one.k, one.within) for one in searches]
 
     def _candidates(self, filters: HardFilters, n: int) -> npt.NDArray[np.int64]:
         last = self._last_candidates

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.local_index import LocalOfferIndex
 from services.matching.domain.occupations import OccupationLink
-from services.matching.ports import HardFilters, Hit, OwnOccupations
+from services.matching.ports import HardFilters, Hit, OwnOccupations, Search
 from services.matching.service import MatchingService
 from services.matching.units import Projection
 from tests.factories import indexed_offer, location
@@ -43,6 +44,7 @@ class RecordingIndex:
     def __init__(self, window: int) -> None:
         self.window = window
         self.calls: list[OwnOccupations | None] = []
+        self.together: list[int] = []
 
     def search(
         self, vector: Any, filters: HardFilters, k: int, within: OwnOccupations | None = None
@@ -53,6 +55,10 @@ class RecordingIndex:
                 Hit(indexed_offer(id=f"lookalike-{i}", rome_code="N4103"), 0.9) for i in range(self.window)
             ]
         return [Hit(indexed_offer(id=f"own-{i}", rome_code="N1101"), 0.5) for i in range(k)]
+
+    def search_together(self, searches: Sequence[Search]) -> list[list[Hit]]:
+        self.together.append(len(searches))
+        return [self.search(one.vector, one.filters, one.k, one.within) for one in searches]
 
 
 def candidates(index: RecordingIndex) -> list[Hit]:
@@ -68,6 +74,21 @@ def test_a_full_window_of_lookalikes_brings_a_second_search_of_the_persons_metie
     assert sum(h.offer.id.startswith("own-") for h in hits) == 20
 
 
+def test_both_searches_are_asked_in_one_round_trip() -> None:
+    index = RecordingIndex(window=50)
+    candidates(index)
+    assert index.together == [2]
+
+
 def test_a_window_that_is_not_full_already_holds_every_allowed_offer() -> None:
     index = RecordingIndex(window=12)
-    assert len(candidates(index)) == 12 and index.calls == [None]
+    hits = candidates(index)
+    assert len(hits) == 12 and not any(h.offer.id.startswith("own-") for h in hits)
+
+
+def test_a_person_without_a_known_metier_costs_one_search() -> None:
+    index = RecordingIndex(window=50)
+    service = MatchingService(units_of_work=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
+    projection = Projection(view=None, vector=np.zeros(64, np.float32), occupations=())  # type: ignore[arg-type]
+    assert len(service._candidates(projection, FILTERS, limit=10)) == 50
+    assert index.calls == [None] and index.together == []
