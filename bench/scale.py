@@ -2,7 +2,7 @@
 
     make bench-scale        # = python -m scripts.rig run -- python -m bench.scale
     python -m scripts.rig run -- python -m bench.scale [--sizes 10000,100000,1000000] [--requests 300]
-        [--vector-index hnsw|int8_hnsw|bbq_hnsw]
+        [--vector-index hnsw|int8_hnsw|bbq_hnsw] [--label L]
 
 For each size, in one run: the reindex (bulk → merge → alias swap, each step timed); suggestions through
 the gateway (p50/p95/p99) interleaved request by request with **the raw kNN query with the same filters**
@@ -163,7 +163,7 @@ def measure_size(
     return row
 
 
-def run(sizes: Sequence[int], requests: int, vector_index: str) -> dict[str, Any]:
+def run(sizes: Sequence[int], requests: int, vector_index: str, stem: str) -> dict[str, Any]:
     qs = queries(max(PEOPLE, RECALL_QUERIES), seed=23)
     qv = cached_vectors([q.text for q in qs], "queries-france")
     figures: dict[str, Any] = {"limit": LIMIT, "k": K, "vector_index": vector_index, "sizes": {}}
@@ -178,7 +178,7 @@ def run(sizes: Sequence[int], requests: int, vector_index: str) -> dict[str, Any
         for size in sizes:
             row = measure_size(client, stack, (es, exact), people, recall_set, size, requests)
             figures["sizes"][str(size)] = row
-            write_result(f"scale-{vector_index}", figures, COMMAND)  # kept as each size ends
+            write_result(stem, figures, COMMAND)  # kept as each size ends
     return figures
 
 
@@ -238,13 +238,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--vector-index", default="int8_hnsw", choices=("hnsw", "int8_hnsw", "bbq_hnsw"))
+    parser.add_argument(
+        "--label",
+        default="",
+        help="appended to the results' names (scale-<kind>-<label>.json and charts), so that a partial "
+        "re-measure keeps the run of record",
+    )
     args = parser.parse_args()
+    stem = f"scale-{args.vector_index}" + (f"-{args.label}" if args.label else "")
     # Before anything reads the territory: people and offers anywhere in France.
     os.environ["MAILLAGE_TERRITORY"] = "all"
     os.environ["MAILLAGE_ES_VECTOR_INDEX"] = args.vector_index
-    figures = run([int(s) for s in args.sizes.split(",")], args.requests, args.vector_index)
-    figures["charts"] = draw(figures, f"scale-{args.vector_index}")
-    write_result(f"scale-{args.vector_index}", figures, COMMAND)
+    figures = run([int(s) for s in args.sizes.split(",")], args.requests, args.vector_index, stem)
+    figures["charts"] = draw(figures, stem)
+    write_result(stem, figures, COMMAND)
 
 
 if __name__ == "__main__":
