@@ -34,6 +34,7 @@ from services.matching.domain.people import PeopleGridsCache
 from services.matching.domain.proposals import overdue_cutoff, with_overdue
 from services.matching.domain.ranking import Person, RankedList, rank_with_end
 from services.matching.domain.referent_activity import ReferentCounts, referent_counts
+from services.matching.domain.second_search import SecondSearchHabit
 from services.matching.employer_proposals import follow_proposal, write_outcome
 from services.matching.occupations import OccupationResolver
 from services.matching.ports import (
@@ -79,6 +80,7 @@ class MatchingService:
     now: Callable[[], datetime] = utcnow
     # Demand analytics' people figures, kept while the projections do not change (demand.py).
     people_grids: PeopleGridsCache = field(default_factory=PeopleGridsCache)
+    second_search: SecondSearchHabit = field(default_factory=SecondSearchHabit)
 
     # -- projection of events (the consumer calls this) -----------------------------------------------
     def event_handlers(self) -> HandlerRegistry:
@@ -200,14 +202,19 @@ class MatchingService:
         )
         if not own:
             return self.index.search(projection.vector, filters, k)
-        wanted = limit * OWN_CANDIDATES_PER_RESULT
-        # The second search is needed in most requests: asked with the first, it costs no second round
-        # trip, and Elasticsearch runs the two side by side (bench/RESULTS.md, « National scale »).
-        hits, extra = self.index.search_together(
-            [Search(projection.vector, filters, k), Search(projection.vector, filters, wanted, own)]
-        )
-        if len(hits) < k or sum(h.offer in own for h in hits) >= wanted:
+        first = Search(projection.vector, filters, k)
+        second = Search(projection.vector, filters, limit * OWN_CANDIDATES_PER_RESULT, own)
+        together = self.second_search.ask_together()
+        if together:
+            hits, extra = self.index.search_together([first, second])
+        else:
+            hits = self.index.search(first.vector, first.filters, first.k)
+        needed = len(hits) >= k and sum(h.offer in own for h in hits) < second.k
+        self.second_search.record(needed)
+        if not needed:
             return hits
+        if not together:
+            extra = self.index.search(second.vector, second.filters, second.k, second.within)
         seen = {h.offer.id for h in hits}
         return hits + [h for h in extra if h.offer.id not in seen]
 

@@ -61,10 +61,13 @@ class RecordingIndex:
         return [self.search(one.vector, one.filters, one.k, one.within) for one in searches]
 
 
-def candidates(index: RecordingIndex) -> list[Hit]:
-    service = MatchingService(units_of_work=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
+def service_on(index: RecordingIndex) -> MatchingService:
+    return MatchingService(units_of_work=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
+
+
+def candidates(index: RecordingIndex, service: MatchingService | None = None) -> list[Hit]:
     projection = Projection(view=None, vector=np.zeros(64, np.float32), occupations=(CARISTE,))  # type: ignore[arg-type]
-    return service._candidates(projection, FILTERS, limit=10)
+    return (service or service_on(index))._candidates(projection, FILTERS, limit=10)
 
 
 def test_a_full_window_of_lookalikes_brings_a_second_search_of_the_persons_metier() -> None:
@@ -74,10 +77,26 @@ def test_a_full_window_of_lookalikes_brings_a_second_search_of_the_persons_metie
     assert sum(h.offer.id.startswith("own-") for h in hits) == 20
 
 
-def test_both_searches_are_asked_in_one_round_trip() -> None:
+def test_both_searches_are_asked_in_one_round_trip_while_the_second_is_mostly_needed() -> None:
     index = RecordingIndex(window=50)
-    candidates(index)
-    assert index.together == [2]
+    service = service_on(index)
+    for _ in range(30):
+        candidates(index, service)
+    assert index.together == [2] * 30
+
+
+def test_where_the_second_search_is_seldom_needed_it_is_asked_only_when_it_is() -> None:
+    sparse = RecordingIndex(window=12)
+    service = service_on(sparse)
+    for _ in range(30):
+        candidates(sparse, service)
+    assert sparse.together[-1:] == [2] and len(sparse.together) < 30
+    assert sparse.calls[-1] is None and sparse.calls[-2] is None  # one search per request now
+    dense = RecordingIndex(window=50)
+    service.index = dense  # type: ignore[assignment]
+    asked_in_turn = candidates(dense, service)
+    assert dense.together == [] and dense.calls[1] is not None
+    assert asked_in_turn == candidates(RecordingIndex(window=50))  # the same offers either way
 
 
 def test_a_window_that_is_not_full_already_holds_every_allowed_offer() -> None:
@@ -88,7 +107,6 @@ def test_a_window_that_is_not_full_already_holds_every_allowed_offer() -> None:
 
 def test_a_person_without_a_known_metier_costs_one_search() -> None:
     index = RecordingIndex(window=50)
-    service = MatchingService(units_of_work=None, index=index, encoder=None, profiles=None, offers=None)  # type: ignore[arg-type]
     projection = Projection(view=None, vector=np.zeros(64, np.float32), occupations=())  # type: ignore[arg-type]
-    assert len(service._candidates(projection, FILTERS, limit=10)) == 50
+    assert len(service_on(index)._candidates(projection, FILTERS, limit=10)) == 50
     assert index.calls == [None] and index.together == []
