@@ -82,21 +82,26 @@ def parse_csv(
 ) -> list[ParsedRow]:
     ctx, mapping = ctx or ImportContext(), mapping or ColumnMapping()
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    first = next(iter(text.splitlines()), "")
     delimiter = mapping.delimiter or (";" if first.count(";") > first.count(",") else ",")
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in reader.fieldnames or []]
-    problems = _header_problems(header, mapping)
+    # newline="": lines end at \n, \r\n or a lone \r (old Mac exports), as the csv module expects.
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        problems = _header_problems(header, mapping)
+        raw_records = [] if problems else _records(reader)
+    except csv.Error:
+        # What the csv module cannot read (a field past its size limit, a stray line break): one error
+        # naming the line, never a server error.
+        line = max(reader.line_num, 1)
+        out = Collector(0, line)
+        out.error("fichier", f"le fichier CSV ne peut pas être lu ligne {line}", "fichier illisible")
+        return [out.finish({})]
     if problems:
         out = Collector(0, 1)
         for name, message in problems:
             out.error(name, message, "en-tête")
         return [out.finish({})]
-    raw_records: list[tuple[int, dict[str | Any, str | Any]]] = []
-    line = 1
-    for raw in reader:
-        raw_records.append((line + 1, raw))
-        line = reader.line_num
     rows: list[ParsedRow] = []
     number_ = 0
     for start, raw in raw_records:
@@ -108,6 +113,16 @@ def parse_csv(
         if progress:
             progress(number_, len(raw_records))
     return rows
+
+
+def _records(reader: csv.DictReader[str]) -> list[tuple[int, dict[str | Any, str | Any]]]:
+    """Each record with the line it starts on (a quoted field may span lines)."""
+    records: list[tuple[int, dict[str | Any, str | Any]]] = []
+    line = 1
+    for raw in reader:
+        records.append((line + 1, raw))
+        line = reader.line_num
+    return records
 
 
 def _header_problems(header: list[str], mapping: ColumnMapping) -> list[tuple[str, str]]:

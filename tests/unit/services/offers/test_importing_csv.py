@@ -18,6 +18,7 @@ from services.offers.importing import (
     parse,
     parse_csv,
 )
+from services.offers.importing.csv_source import FIELDS
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "partner"
 LOIRET = ImportContext(territory=build_territory("45", 40), today=date(2025, 4, 1))
@@ -83,3 +84,32 @@ def test_names_need_their_departement_outside_the_territory() -> None:
     rows = parse_csv(header + "a,Agent,Olivet,,CDI,20\nb,Agent,Olivet,53,CDI,20\n", ctx=LOIRET)
     assert rows[0].offer is not None and rows[0].offer.location.insee_code == "45232"
     assert rows[1].offer is None and "Olivet (53)" in rows[1].errors[0].message
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_read_as_lines() -> None:
+    text = (FIXTURES / "mission_locale.csv").read_text(encoding="utf-8")
+    mapping = ColumnMapping.load(FIXTURES / "mission_locale.toml")
+    as_mac = text.replace("\r\n", "\n").replace("\n", "\r")
+    assert [r.source_id for r in parse(as_mac, ImportFormat.CSV, ctx=LOIRET, mapping=mapping)] == [
+        r.source_id for r in parse(text, ImportFormat.CSV, ctx=LOIRET, mapping=mapping)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "source_id,title\r"
+        + "x" * 10
+        + "\n",  # a carriage return inside the header line (found by the fuzzer)
+        ",".join(FIELDS) + '\n"' + "x" * 200_000 + '"\n',  # a field past the csv module's limit
+    ],
+)
+def test_what_the_csv_module_cannot_read_is_one_error_not_a_crash(text: str) -> None:
+    rows = parse(text, ImportFormat.CSV, ctx=LOIRET)
+    assert rows and errors_of(rows)
+
+
+def test_an_unreadable_record_names_its_line() -> None:
+    text = ",".join(FIELDS) + '\n"' + "x" * 200_000 + '"\n'
+    [error] = errors_of(parse(text, ImportFormat.CSV, ctx=LOIRET))
+    assert error.reason == "fichier illisible" and "ligne" in error.message
