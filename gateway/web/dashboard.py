@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -76,9 +75,9 @@ def figures(report: dict[str, Any]) -> dict[str, str]:
 
 @router.get("/tableau-de-bord", response_class=HTMLResponse)
 async def dashboard(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
-    # The page names the month itself (the visitor's choice, else this one) so that the map, which needs
-    # it, is asked beside the report instead of after it: the page then waits for the slowest call alone.
-    month = params.get("month") or date.today().strftime("%Y-%m")
+    # The report and the map are asked together (the page waits for the slowest alone), for the same month:
+    # the visitor's choice, else `month=` empty, which matching reads as this month by its own clock.
+    month = params.get("month", "")
     try:
         async with api(request) as client:
             answers = await asyncio.gather(
@@ -110,8 +109,8 @@ def _without(params: dict[str, str], name: str) -> dict[str, str]:
 
 def map_query(params: dict[str, str], month: str) -> dict[str, str]:
     """The map's parameters: its level, and the offers published since the first day of the chosen month
-    (the month the report's first figures are about)."""
-    return {"level": params["level"], "since": f"{month}-01"}
+    (the month the report's first figures are about; empty for this month)."""
+    return {"level": params["level"], "month": month}
 
 
 async def _export(request: Request, caller: Any, kind: str, params: dict[str, str]) -> Response:

@@ -11,6 +11,7 @@ from common.errors import Unavailable
 from common.http import CallerDep
 from contracts.analytics_map import DemandMap, MapLevel, MapPlace
 from services.matching.api_analytics import ServiceDep, _check
+from services.matching.demand import chosen_month
 from services.matching.domain.analytics import EVERYWHERE
 from services.matching.domain.demand_map import offers_by_place
 from services.matching.ports import AnalyticsIndex
@@ -20,9 +21,17 @@ router = APIRouter(prefix="/analytics", tags=["analytics"])
 
 @router.get("/demand/map", response_model=DemandMap)
 def demand_map(
-    caller: CallerDep, service: ServiceDep, level: MapLevel = "epci", since: date | None = None
+    caller: CallerDep,
+    service: ServiceDep,
+    level: MapLevel = "epci",
+    since: date | None = None,
+    month: str | None = None,
 ) -> DemandMap:
+    """Offers published since `since`, or since the first day of `month` (`2026-11`; `month=` empty is
+    this month, as on the report), or ever."""
     _check(caller)
+    if since is None and month is not None:
+        since = chosen_month(month, service.today())
     index = service.index
     if not hasattr(index, "aggregate_demand"):
         raise Unavailable(f"The {index.backend} index cannot aggregate.")

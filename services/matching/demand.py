@@ -4,6 +4,7 @@ published is the domain's rule (domain/disclosure.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import cast
 
 from common.errors import NotFound, Unavailable, ValidationFailed
@@ -38,10 +39,7 @@ def demand_report(
     if not hasattr(index, "aggregate_demand"):
         raise Unavailable(f"The {index.backend} index cannot aggregate.")
     today = service.today()
-    try:
-        chosen = parse_month(month, today)
-    except ValueError:
-        raise ValidationFailed("month must be YYYY-MM.", code="analytics.bad_month") from None
+    chosen = chosen_month(month, today)
     known = groups(service)
     areas = [resolve_area(area or TERRITORY, known)]
     if compare and compare != areas[0].key:
@@ -61,6 +59,15 @@ def demand_report(
         areas,
         reason_labels=REFUSAL_REASON_LABELS,
     )
+
+
+def chosen_month(month: str | None, today: date) -> date:
+    """The first day of `month` (`2026-11`); nothing or an empty value is this month, by the service's clock.
+    The report and the map both read the month here, so a page asking both names the same one."""
+    try:
+        return parse_month(month, today)
+    except ValueError:
+        raise ValidationFailed("month must be YYYY-MM.", code="analytics.bad_month") from None
 
 
 def people_and_outcomes(service: MatchingService) -> tuple[PeopleGrids, dict[str, int], dict[str, int]]:

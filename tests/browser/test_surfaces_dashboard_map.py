@@ -17,16 +17,31 @@ from tests.processes import LiveServer
 pytestmark = pytest.mark.e2e
 
 
-def api_map(server: LiveServer, level: str) -> dict[str, int]:
-    """The API's map for the dashboard's default month: offers published since its first day."""
-    since = date.today().replace(day=1).isoformat()
+def ask_map(server: LiveServer, params: dict[str, str]) -> httpx.Response:
     with httpx.Client(base_url=server.url, timeout=30) as client:
         token = client.post("/api/v1/auth/token", data={"username": "analyst", "password": "demo"})
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        params = {"level": level, "since": since}
-        answer = client.get("/api/v1/analytics/demand/map", params=params, headers=headers)
-        answer.raise_for_status()
-        return {p["code"]: p["offers"] for p in answer.json()["places"]}
+        return client.get("/api/v1/analytics/demand/map", params=params, headers=headers)
+
+
+def api_map(server: LiveServer, level: str) -> dict[str, int]:
+    """The API's map for the dashboard's default month: offers published since its first day."""
+    answer = ask_map(server, {"level": level, "since": date.today().replace(day=1).isoformat()})
+    answer.raise_for_status()
+    return {p["code"]: p["offers"] for p in answer.json()["places"]}
+
+
+def test_the_map_api_reads_a_month_as_the_report_does(live_server: LiveServer) -> None:
+    this_month = date.today().replace(day=1)
+    by_day = ask_map(live_server, {"since": this_month.isoformat()}).json()
+    for month in (this_month.strftime("%Y-%m"), ""):  # empty: this month, by matching's clock
+        answer = ask_map(live_server, {"month": month})
+        assert answer.status_code == 200
+        assert answer.json()["since"] == this_month.isoformat()
+        assert answer.json()["places"] == by_day["places"]
+    wrong = ask_map(live_server, {"month": "novembre"})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"] == "validation_error" and wrong.json()["code"] == "analytics.bad_month"
 
 
 @pytest.fixture
