@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from common.identity import Role
 from contracts.analytics import AreaChoice, DemandReport, TerritoryGroupIn, TerritoryGroupOut
 from gateway.auth import CallerDep, require
 from gateway.routes import analytics_map, imports, reference, reference_skills
+from gateway.routes.analytics_params import AreaQuery, MonthQuery
 from gateway.upstream import Upstream
 
 router = APIRouter()
@@ -24,13 +25,6 @@ router.include_router(analytics_map.router)
 api = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AreaQuery = Annotated[
-    str | None,
-    Query(
-        max_length=60, description="`territoire`, `dep:45`, `epci:<SIREN>`, `commune:<INSEE>`, `groupe:<clé>`"
-    ),
-]
-MonthQuery = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="The chosen month, YYYY-MM.")]
 GroupKey = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
 

@@ -76,12 +76,12 @@ def figures(report: dict[str, Any]) -> dict[str, str]:
 @router.get("/tableau-de-bord", response_class=HTMLResponse)
 async def dashboard(request: Request, caller: DashboardCaller, params: PageQuery) -> Response:
     # The report and the map are asked together (the page waits for the slowest alone), for the same month:
-    # the visitor's choice, else `month=` empty, which matching reads as this month by its own clock.
-    month = params.get("month", "")
+    # the visitor's choice, else none, which both read as this month by matching's clock.
+    month = params.get("month")
     try:
         async with api(request) as client:
             answers = await asyncio.gather(
-                client.get("/api/v1/analytics/demand", params={**_without(params, "level"), "month": month}),
+                client.get("/api/v1/analytics/demand", params=_without(params, "level")),
                 client.get("/api/v1/analytics/areas"),
                 client.get("/api/v1/analytics/demand/map", params=map_query(params, month)),
             )
@@ -107,10 +107,10 @@ def _without(params: dict[str, str], name: str) -> dict[str, str]:
     return {k: v for k, v in params.items() if k != name}
 
 
-def map_query(params: dict[str, str], month: str) -> dict[str, str]:
-    """The map's parameters: its level, and the offers published since the first day of the chosen month
-    (the month the report's first figures are about; empty for this month)."""
-    return {"level": params["level"], "month": month}
+def map_query(params: dict[str, str], month: str | None) -> dict[str, str]:
+    """The map's parameters: its level, and the chosen month when there is one (the offers published since
+    its first day: the month the report's first figures are about)."""
+    return {"level": params["level"]} | ({"month": month} if month else {})
 
 
 async def _export(request: Request, caller: Any, kind: str, params: dict[str, str]) -> Response:

@@ -27,10 +27,10 @@ def demand_map(
     since: date | None = None,
     month: str | None = None,
 ) -> DemandMap:
-    """Offers published since `since`, or since the first day of `month` (`2026-11`; `month=` empty is
-    this month, as on the report), or ever."""
+    """Offers published since `since`, else since the first day of `month` (`2026-11`), else of this month:
+    the report's month, read the same way."""
     _check(caller)
-    if since is None and month is not None:
+    if since is None:
         since = chosen_month(month, service.today())
     index = service.index
     if not hasattr(index, "aggregate_demand"):
