@@ -1,6 +1,7 @@
 """`maillage eval-matching`: end-to-end figures of scenarios built from the referentials, BM25 alongside.
 
-Each scenario (see `maillage.eval_scenarios`: ``appellations``, ``free-titles``, ``skills-only``) places
+Each scenario (see `maillage.eval_scenarios`: ``appellations``, ``free-titles``, ``skills-only``,
+``real-titles``) places
 offers in Loiret communes and people with radii, means of transport, contracts and conditions to avoid.
 Everything goes through the gateway of an embedded platform, as a référent would use it, and the
 suggestions are read back. In the same run, over the same offers, a plain Okapi BM25 ranking of the offers

@@ -14,6 +14,11 @@ to avoid, so hard constraints bite. Relevance comes from the *referential*, neve
   The rewording picks ESCO labels by *word overlap* (Okapi BM25 over accent-folded words) — which is NOT
   how the product links skills (it uses character n-grams and a sentence encoder), so the rewording
   neither favours nor mirrors the product's linking; it does favour the BM25 yardstick a little.
+- ``real-titles``: people want a job title *written by an employer*, not by a referential: the job-ad
+  titles of the MELO development set (``Charpentier escaliéteur (h/f/x)``), each annotated with its ESCO
+  occupation. Offers are that occupation's ESCO labels as employers write them (as in ``free-titles``),
+  beside a sibling occupation of the same ISCO group (grade 1, and the confusable one). The product's
+  linker was tuned on these titles (MELO MAP, docs/linking.md), so this is real wording, not held out.
 Reference data: ``../shared/data`` (an evaluation tool; the product never reads it).
 """
 
@@ -35,7 +40,8 @@ from common.text import normalise
 from common.vocabulary import ContractType, Transport, WorkCondition
 from maillage.eval_bm25 import LabelMatcher
 
-SCENARIOS = ("appellations", "free-titles", "skills-only")
+SCENARIOS = ("appellations", "free-titles", "skills-only", "real-titles")
+MELO_DEV = Path("eval") / "occupation-linking-dev"
 CONTRACTS = [c.value for c in (ContractType.CDI, ContractType.CDD, ContractType.INTERIM, ContractType.CDDI)]
 # The eight conditions the scenarios were built with (the two added since are left out, so the generated
 # scenarios stay the same).
@@ -253,15 +259,35 @@ class _Occupation:
 
 
 @cache
-def _esco_occupations(data: Path) -> dict[str, _Occupation]:
+def _every_esco_occupation(data: Path) -> dict[str, _Occupation]:
     result: dict[str, _Occupation] = {}
     for row in _rows(data / "esco" / "occupations_fr.csv"):
         labels = [row["preferredLabel"], *(a for a in row["altLabels"].split("\n") if a.strip())]
         groups = tuple(tuple(g) for g in label_groups(labels))
-        if len(groups) >= 2 and sum(len(g) for g in groups) >= 3:
+        if groups:
             uri = row["conceptUri"]
             result[uri] = _Occupation(uri, row["iscoGroup"], groups, row["description"])
     return result
+
+
+def _esco_occupations(data: Path) -> dict[str, _Occupation]:
+    """The occupations with a label group to hold out of the offers and enough labels to write them."""
+    return {
+        uri: o
+        for uri, o in _every_esco_occupation(data).items()
+        if len(o.groups) >= 2 and sum(len(g) for g in o.groups) >= 3
+    }
+
+
+def _free_title_offer(
+    rng: random.Random, occupation: _Occupation, groups: Sequence[tuple[str, ...]]
+) -> dict[str, Any]:
+    """An offer of `occupation` titled with one of `groups`' labels as an employer types it (the draws in
+    the order the free-titles scenario has always made them: its people and offers stay the same)."""
+    where = _where(rng)
+    title = employer_title(rng, rng.choice(rng.choice(groups)))
+    description = first_sentence(occupation.description) if rng.random() < 0.5 else ""
+    return {"title": title, "description": description, "skills": [], **_offer_facts(rng, where)}
 
 
 def build_free_titles(data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
@@ -279,10 +305,7 @@ def build_free_titles(data: Path, occupations: int, offers_per: int, people: int
         cut = max(1, len(groups) // 3)
         held[occupation.uri] = groups[:cut]
         for _ in range(offers_per):
-            where = _where(rng)
-            title = employer_title(rng, rng.choice(rng.choice(groups[cut:])))
-            description = first_sentence(occupation.description) if rng.random() < 0.5 else ""
-            offer = {"title": title, "description": description, "skills": [], **_offer_facts(rng, where)}
+            offer = _free_title_offer(rng, occupation, groups[cut:])
             _add_offer(scenario, offer, occupation.uri, occupation.isco)
     for _ in range(people):
         occupation = rng.choice(chosen)
@@ -290,6 +313,51 @@ def build_free_titles(data: Path, occupations: int, offers_per: int, people: int
         target = rng.choice(rng.choice(held[occupation.uri]))
         person = {"target_jobs": [target], **_person_facts(rng, where, _transport(rng))}
         _add_person(scenario, person, occupation.uri, occupation.isco)
+    return scenario
+
+
+def melo_titles(data: Path) -> dict[str, list[str]]:
+    """The MELO development set's job-ad titles by the ESCO occupation they were annotated with."""
+    folder = data / MELO_DEV
+
+    def tsv(name: str) -> list[list[str]]:
+        with (folder / name).open(encoding="utf-8", newline="") as f:
+            return [row for row in csv.reader(f, delimiter="\t") if row]
+
+    concept_of = {element: uri for element, uri in tsv("concept_mapping.tsv")}
+    text_of = {query: text for query, text in tsv("queries.tsv")}
+    titles: dict[str, list[str]] = {}
+    for query, uri in sorted({(row[0], concept_of[row[2]]) for row in tsv("annotations.tsv")}):
+        titles.setdefault(uri, []).append(text_of[query])
+    return titles
+
+
+def build_real_titles(data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
+    rng = random.Random(seed)
+    pool = _every_esco_occupation(data)
+    titles = {uri: t for uri, t in melo_titles(data).items() if uri in pool}
+    siblings: dict[str, list[str]] = {}
+    for uri, occupation in pool.items():
+        siblings.setdefault(occupation.isco, []).append(uri)
+    # Half the occupations are wanted (a MELO title each), half are a sibling of one of them: same ISCO
+    # group, different occupation, on offer only.
+    wanted = rng.sample(sorted(titles), occupations // 2)
+    chosen = list(wanted)
+    for uri in wanted:
+        others = sorted(set(siblings[pool[uri].isco]) - set(chosen))
+        if others:
+            chosen.append(rng.choice(others))
+    scenario = Scenario("real-titles")
+    for uri in chosen:
+        for _ in range(offers_per):
+            _add_offer(scenario, _free_title_offer(rng, pool[uri], pool[uri].groups), uri, pool[uri].isco)
+    for _ in range(people):
+        uri = rng.choice(wanted)
+        person = {
+            "target_jobs": [rng.choice(titles[uri])],
+            **_person_facts(rng, _where(rng), _transport(rng)),
+        }
+        _add_person(scenario, person, uri, pool[uri].isco)
     return scenario
 
 
@@ -395,5 +463,9 @@ def build_skills_only(data: Path, fiches: int, offers_per: int, people: int, see
 def build(name: str, data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
     if name == "appellations":
         return build_appellations(occupations, offers_per, people, seed)
-    builders = {"free-titles": build_free_titles, "skills-only": build_skills_only}
+    builders = {
+        "free-titles": build_free_titles,
+        "skills-only": build_skills_only,
+        "real-titles": build_real_titles,
+    }
     return builders[name](data, occupations, offers_per, people, seed)

@@ -16,9 +16,9 @@ from contracts.offers import OfferPublic
 from contracts.profiles import MatchingView
 from services.matching.domain.occupations import FROM_SKILLS, OccupationLink
 from services.matching.domain.skills import SkillsProfile
-from services.matching.linking import OccupationLinker
+from services.matching.linking import OccupationLinker, OccupationMatch
 from services.matching.linking.dense import DiskCachedLabelEncoder, make_label_encoder
-from services.matching.linking.normalize import key
+from services.matching.linking.normalize import clean, head_forms, key
 from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
 from services.matching.linking.taxonomy import isco_code_of, load
@@ -27,6 +27,15 @@ log = logging.getLogger("maillage.occupations")
 
 # Below this confidence a link is a guess: it is not used for ranking (the semantic term still is).
 MIN_CONFIDENCE = 0.45
+# A title ESCO recognises this surely, when the ROME side is less sure of it, takes the ROME appellation
+# worded as one of that ESCO occupation's labels: "employé de banque" is ESCO's synonym of "guichetier de
+# banque", a ROME appellation, where the ROME side alone only finds "juriste de banque" (0.47).
+SAME_WORDING_MIN, SAME_WORDING_MARGIN = 0.9, 0.1
+SAME_WORDING = "synonyme ESCO d'une appellation"
+# A title no referential places, whose head is an appellation word for word ("Tôlier industriel" →
+# "Tôlier"), links to it, less surely than the whole title would.
+HEAD_CONFIDENCE = 0.75
+IDENTICAL = ("intitulé identique", "usage courant")
 # An offer's own skill wording counts as a referential competence from this fused similarity.
 MIN_SKILL_LINK = 0.5
 # Fiches inferred from skills: at most this many, each within RELATIVE of the best, above MINIMUM; their
@@ -211,6 +220,8 @@ class OccupationResolver:
             esco = next((m for m in matches if m.system == "esco"), None)
             if esco is not None and esco.confidence < MIN_CONFIDENCE:
                 esco = None
+            if esco is not None:
+                rome = self._through_esco(esco, rome)
             if rome is None or rome.rome_code is None or rome.confidence < MIN_CONFIDENCE:
                 links.append(None if esco is None else self._esco_only(title, esco.code, esco.confidence))
                 continue
@@ -227,7 +238,74 @@ class OccupationResolver:
                     esco_confidence=esco.confidence if esco else 0.0,
                 )
             )
-        return links
+        return self._by_head(titles, links)
+
+    def _by_head(
+        self, titles: Sequence[str], links: list[OccupationLink | None]
+    ) -> list[OccupationLink | None]:
+        """Titles no referential places take the appellation their head is worded as (`head_forms`). A
+        title ESCO recognises as a whole keeps that ("géologue environnementaliste" is not "géologue")."""
+        assert self._linker is not None
+        unplaced = {
+            title: head_forms(title)
+            for title, link in zip(titles, links, strict=True)
+            if link is None or not (link.rome_code or link.esco_confidence >= SAME_WORDING_MIN)
+        }
+        forms = list(dict.fromkeys(f for fs in unplaced.values() for f in fs))
+        if not forms:
+            return links
+        matched = dict(
+            zip(
+                forms, self._linker.link_many(forms, top=1, systems=("rome_appellation", "esco")), strict=True
+            )
+        )
+        out = list(links)
+        for i, title in enumerate(titles):
+            for form in unplaced.get(title, ()):
+                rome = next((m for m in matched[form] if m.system == "rome_appellation"), None)
+                if rome is None or not rome.rome_code or not rome.how.startswith(IDENTICAL):
+                    continue
+                esco = next(
+                    (m for m in matched[form] if m.system == "esco" and m.confidence >= SAME_WORDING_MIN),
+                    None,
+                )
+                dropped = clean(title)[len(form) :].strip()
+                out[i] = OccupationLink(
+                    title,
+                    rome.rome_code,
+                    rome.code,
+                    rome.label,
+                    HEAD_CONFIDENCE,
+                    f"intitulé reconnu sans « {dropped} »",
+                    esco_uri=esco.code if esco else None,
+                    isco_group=isco_code_of(esco.code) if esco else None,
+                    esco_confidence=HEAD_CONFIDENCE if esco else 0.0,
+                )
+                break
+        return out
+
+    def _through_esco(self, esco: OccupationMatch, rome: OccupationMatch | None) -> OccupationMatch | None:
+        """The ROME match, or the appellation ESCO's sure match shares a wording with when the ROME side
+        is markedly less sure (SAME_WORDING_MIN, SAME_WORDING_MARGIN)."""
+        surer = rome is None or rome.confidence + SAME_WORDING_MARGIN <= esco.confidence
+        if self._linker is None or esco.confidence < SAME_WORDING_MIN or not surer:
+            return rome
+        same = self._linker.appellation_of_esco(esco.code)
+        if same is None:
+            return rome
+        appellation, wording = same
+        if rome is not None and rome.rome_code == appellation.code_rome:
+            return rome
+        return OccupationMatch(
+            appellation.code_ogr,
+            appellation.label,
+            "rome_appellation",
+            appellation.code_rome,
+            None,
+            esco.confidence,
+            f"{SAME_WORDING} (« {wording} »)",
+            wording,
+        )
 
     @staticmethod
     def _esco_only(title: str, uri: str, confidence: float) -> OccupationLink:

@@ -119,6 +119,23 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in words if w and w not in STOP_WORDS]
 
 
+def head_forms(text: str) -> list[str]:
+    """The title's shorter wordings that keep its head, longest first: French job titles put the métier
+    first and qualify it after ("Tôlier industriel" → "Tôlier"), so trailing words are dropped, down to
+    half of its content words, each form ending on a content word."""
+    words = clean(text).split()
+    content = len(tokens(text))
+    forms = []
+    for end in range(len(words) - 1, 0, -1):
+        form = " ".join(words[:end])
+        kept = tokens(form)
+        if 2 * len(kept) < content:
+            break
+        if kept and _NON_WORD.sub("", fold(words[end - 1])) not in STOP_WORDS:
+            forms.append(form)
+    return forms
+
+
 def key(text: str) -> str:
     """A normalised form for exact comparison: the sorted set of stemmed content words.
 

@@ -9,7 +9,7 @@ import pytest
 from common.text import normalise
 from maillage.eval_bm25 import BM25, tokens
 from maillage.eval_matching import DEFAULT_SHARED_DATA, allowed_offers, evaluate, ndcg_at_k
-from maillage.eval_scenarios import build, gender_forms, rome_labels, title_key
+from maillage.eval_scenarios import build, gender_forms, melo_titles, rome_labels, title_key
 
 SMALL = {"occupations": 12, "offers_per": 4, "people": 30}
 
@@ -56,6 +56,20 @@ def test_skills_only_people_have_five_reworded_skills(shared_data: Path) -> None
         assert len({normalise(s) for s in person["skills"]}) == 5
         rome = rome_labels(shared_data, scenario.key_of_person[p])
         assert not {normalise(s) for s in person["skills"]} & rome
+    assert len(set(scenario.family_of_offer)) < len(set(scenario.key_of_offer))
+
+
+def test_real_titles_people_want_a_job_ad_title_annotated_with_their_occupation(shared_data: Path) -> None:
+    scenario = build("real-titles", shared_data, seed=45, occupations=40, offers_per=8, people=120)
+    again = build("real-titles", shared_data, seed=45, occupations=40, offers_per=8, people=120)
+    assert (scenario.offers, scenario.people) == (again.offers, again.people)
+    titles = melo_titles(shared_data)
+    for p, person in enumerate(scenario.people):
+        (target,) = person["target_jobs"]
+        assert target in titles[scenario.key_of_person[p]]  # written by an employer, not a referential
+    wanted = set(scenario.key_of_person)
+    assert len(wanted) <= 20 and wanted < set(scenario.key_of_offer)
+    # each wanted occupation has a sibling of its ISCO group on offer: grade 1, and the confusable one
     assert len(set(scenario.family_of_offer)) < len(set(scenario.key_of_offer))
 
 
