@@ -29,7 +29,8 @@ from typing import Any
 from common.geo import haversine_km
 from common.vocabulary import TRANSPORT_REACH_KM, Transport
 from maillage.eval_bm25 import BM25, offer_document, person_query
-from maillage.eval_scenarios import SCENARIOS, Scenario, build
+from maillage.eval_parts import Scenario
+from maillage.eval_scenarios import SCENARIOS, build
 
 DEFAULT_SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -18,173 +18,39 @@ to avoid, so hard constraints bite. Relevance comes from the *referential*, neve
   titles of the MELO development set (``Charpentier escaliéteur (h/f/x)``), each annotated with its ESCO
   occupation. Offers are that occupation's ESCO labels as employers write them (as in ``free-titles``),
   beside a sibling occupation of the same ISCO group (grade 1, and the confusable one). The product's
-  linker was tuned on these titles (MELO MAP, docs/linking.md), so this is real wording, not held out.
+  linker was measured on these titles (MELO MAP, docs/linking.md), so this is real wording, not held out.
 Reference data: ``../shared/data`` (an evaluation tool; the product never reads it).
 """
 
-from __future__ import annotations
-
 import csv
-import math
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from common.territory import Commune, communes
 from common.text import normalise
-from common.vocabulary import ContractType, Transport, WorkCondition
 from maillage.eval_bm25 import LabelMatcher
+from maillage.eval_parts import (
+    HF_MARKS,
+    Scenario,
+    add_offer,
+    add_person,
+    employer_title,
+    first_sentence,
+    gender_forms,
+    label_groups,
+    offer_facts,
+    person_facts,
+    pick_in_families,
+    random_commune,
+    random_transport,
+    rows,
+)
 
 SCENARIOS = ("appellations", "free-titles", "skills-only", "real-titles")
 MELO_DEV = Path("eval") / "occupation-linking-dev"
-CONTRACTS = [c.value for c in (ContractType.CDI, ContractType.CDD, ContractType.INTERIM, ContractType.CDDI)]
-# The eight conditions the scenarios were built with (the two added since are left out, so the generated
-# scenarios stay the same).
-CONDITIONS = [c.value for c in WorkCondition if c not in (WorkCondition.SHIFT_WORK, WorkCondition.TRAVEL)]
-HF_MARKS = ["", "", "", " H/F", " (H/F)", " F/H"]
-
-
-@dataclass
-class Scenario:
-    name: str
-    offers: list[dict[str, Any]] = field(default_factory=list)
-    people: list[dict[str, Any]] = field(default_factory=list)
-    key_of_offer: list[str] = field(default_factory=list)  # the occupation (grade 2 when equal)
-    family_of_offer: list[str] = field(default_factory=list)  # its neighbourhood (grade 1 when equal)
-    key_of_person: list[str] = field(default_factory=list)
-    family_of_person: list[str] = field(default_factory=list)
-
-    def grade(self, person: int, offer: int) -> int:
-        if self.key_of_offer[offer] == self.key_of_person[person]:
-            return 2
-        return 1 if self.family_of_offer[offer] == self.family_of_person[person] else 0
-
-
-def _feminine_word(word: str, suffix: str) -> str:
-    """'Conducteur' + 'trice' → 'Conductrice', 'Technicien' + 'ne' → 'Technicienne' (ROME short labels)."""
-    if suffix == "trice" and word.endswith("teur"):
-        return word[:-4] + "trice"
-    if suffix in ("se", "euse", "teuse") and word.endswith("eur"):
-        return word[:-3] + "euse"
-    if suffix in ("ère", "ière") and word.endswith("er"):
-        return word[:-2] + "ère"
-    if suffix in ("ve", "ive", "tive") and word.endswith("if"):
-        return word[:-1] + "ve"
-    return word if suffix == "s" else word + suffix
-
-
-def gender_forms(label: str) -> list[str]:
-    """The masculine and feminine forms of a gendered label: ESCO's 'directeur/directrice', ROME's
-    'Garçon / Serveuse de café' and 'Conducteur(trice) de…'; one form when the label is not gendered."""
-    masculine = feminine = label.strip()
-    if label.count(" / ") == 1:  # ROME: the last word on the left pairs with the first on the right
-        left, right = (p.split() for p in label.split(" / "))
-        if left and right:
-            masculine, feminine = " ".join(left + right[1:]), " ".join(left[:-1] + right)
-    elif label.count("/") == 1 and " / " not in label:  # ESCO: two whole forms, same head
-        left_form, right_form = (p.strip() for p in label.split("/"))
-        if left_form and right_form and normalise(left_form)[:3] == normalise(right_form)[:3]:
-            masculine, feminine = left_form, right_form
-    masculine = re.sub(r"(\w)\((\w+)\)", r"\1", masculine)
-    feminine = re.sub(r"(\w+)\((\w+)\)", lambda m: _feminine_word(m.group(1), m.group(2)), feminine)
-    return list(dict.fromkeys([masculine, feminine]))
-
-
-def title_key(title: str) -> str:
-    """A title as compared for 'same wording': normalised, the trailing H/F mark dropped."""
-    return re.sub(r"(^| )(h f|f h)$", "", normalise(title)).strip()
-
-
-def typo(rng: random.Random, text: str) -> str:
-    """One typo inside a word of at least six letters: a letter dropped or two adjacent letters swapped."""
-    words = [m.span() for m in re.finditer(r"[^\W\d_]{6,}", text)]
-    if not words:
-        return text
-    start, end = rng.choice(words)
-    i = rng.randrange(start + 1, end - 2)
-    if rng.random() < 0.5 or text[i] == text[i + 1]:
-        return text[:i] + text[i + 1 :]
-    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-
-
-def employer_title(rng: random.Random, form: str) -> str:
-    """A label as an employer types it: capitals or not, maybe a typo, maybe an H/F mark."""
-    r = rng.random()
-    title = form[:1].upper() + form[1:] if r < 0.45 else form.upper() if r < 0.6 else form
-    if rng.random() < 0.15:
-        title = typo(rng, title)
-    return title + rng.choice(HF_MARKS)
-
-
-def first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0] if text.strip() else ""
-
-
-@cache
-def _places() -> tuple[list[Commune], list[float]]:
-    places = [c for c in communes() if c.population >= 500]
-    return places, [math.sqrt(c.population) for c in places]
-
-
-def _where(rng: random.Random) -> Commune:
-    places, weights = _places()
-    return rng.choices(places, weights)[0]
-
-
-def _offer_facts(rng: random.Random, where: Commune) -> dict[str, Any]:
-    return {
-        "location": {"commune": where.name, "lat": where.lat, "lon": where.lon},
-        "contract_type": rng.choice(CONTRACTS),
-        "hours_per_week": rng.choice([20, 24, 26, 30, 35]),
-        "conditions": rng.sample(CONDITIONS, rng.choice([0, 0, 1, 2])),
-        "expires_on": (date.today() + timedelta(days=60)).isoformat(),
-    }
-
-
-def _transport(rng: random.Random) -> list[str]:
-    return rng.sample([t.value for t in Transport], rng.choice([1, 1, 2]))
-
-
-def _person_facts(rng: random.Random, where: Commune, transport: list[str]) -> dict[str, Any]:
-    return {
-        "location": {"commune": where.name, "lat": where.lat, "lon": where.lon},
-        "mobility": {
-            "max_distance_km": rng.choice([10, 15, 20, 30, 40]),
-            "transport": transport,
-            "driving_licence_valid": rng.random() < 0.5,
-        },
-        "contract_types": rng.sample(CONTRACTS, rng.choice([0, 2, 3])),
-        "excluded_conditions": rng.sample(CONDITIONS, rng.choice([0, 1, 2])),
-    }
-
-
-def _add_person(scenario: Scenario, person: dict[str, Any], key: str, family: str) -> None:
-    scenario.people.append({"display_name": f"Personne {len(scenario.people) + 1}", **person})
-    scenario.key_of_person.append(key)
-    scenario.family_of_person.append(family)
-
-
-def _add_offer(scenario: Scenario, offer: dict[str, Any], key: str, family: str) -> None:
-    scenario.offers.append(offer)
-    scenario.key_of_offer.append(key)
-    scenario.family_of_offer.append(family)
-
-
-def _pick_in_families(rng: random.Random, families: dict[str, list[str]], count: int) -> list[str]:
-    """2–3 members of randomly drawn families (with at least two members) until `count` are chosen."""
-    chosen: list[str] = []
-    candidates = sorted(f for f, members in families.items() if len(members) >= 2)
-    for family in rng.sample(candidates, k=len(candidates)):
-        if len(chosen) >= count:
-            break
-        members = sorted(families[family])
-        chosen += rng.sample(members, min(len(members), rng.choice([2, 3]), count - len(chosen)))
-    return chosen
 
 
 def build_appellations(fiches: int, offers_per_fiche: int, people: int, seed: int) -> Scenario:
@@ -205,10 +71,10 @@ def build_appellations(fiches: int, offers_per_fiche: int, people: int, seed: in
 
     for fiche in chosen:
         for _ in range(offers_per_fiche):
-            where = _where(rng)
+            where = random_commune(rng)
             title = rng.choice(by_fiche[fiche]) + rng.choice(["", " H/F", " (H/F)"])
-            offer = {"title": title, "description": "", **_offer_facts(rng, where)}
-            _add_offer(scenario, offer, fiche, family(fiche))
+            offer = {"title": title, "description": "", **offer_facts(rng, where)}
+            add_offer(scenario, offer, fiche, family(fiche))
     for _ in range(people):
         fiche = rng.choice(chosen)
         offer_titles = {
@@ -217,37 +83,12 @@ def build_appellations(fiches: int, offers_per_fiche: int, people: int, seed: in
             if f == fiche
         }
         other_forms = [label for label in by_fiche[fiche] if label not in offer_titles] or by_fiche[fiche]
-        where = _where(rng)
-        transport = _transport(rng)
+        where = random_commune(rng)
+        transport = random_transport(rng)
         target = rng.choice(other_forms)
-        person = {"target_jobs": [target], **_person_facts(rng, where, transport)}
-        _add_person(scenario, person, fiche, family(fiche))
+        person = {"target_jobs": [target], **person_facts(rng, where, transport)}
+        add_person(scenario, person, fiche, family(fiche))
     return scenario
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def label_groups(labels: Sequence[str]) -> list[list[str]]:
-    """Labels as groups of forms that are the same wording (gender forms, repeated labels) — a person's
-    target is taken from a group the offers never use."""
-    groups: list[tuple[set[str], list[str]]] = []
-    for label in labels:
-        forms = [f for f in gender_forms(label) if 0 < len(f) <= 150]
-        keys = {title_key(f) for f in forms}
-        merged_keys, merged_forms = set(keys), list[str]()
-        for group in [g for g in groups if g[0] & keys]:
-            merged_keys |= group[0]
-            merged_forms += group[1]
-            groups.remove(group)
-        for form in forms:
-            if title_key(form) not in {title_key(f) for f in merged_forms}:
-                merged_forms.append(form)
-        if merged_forms:
-            groups.append((merged_keys, merged_forms))
-    return [forms for _, forms in groups]
 
 
 @dataclass(frozen=True)
@@ -261,7 +102,7 @@ class _Occupation:
 @cache
 def _every_esco_occupation(data: Path) -> dict[str, _Occupation]:
     result: dict[str, _Occupation] = {}
-    for row in _rows(data / "esco" / "occupations_fr.csv"):
+    for row in rows(data / "esco" / "occupations_fr.csv"):
         labels = [row["preferredLabel"], *(a for a in row["altLabels"].split("\n") if a.strip())]
         groups = tuple(tuple(g) for g in label_groups(labels))
         if groups:
@@ -284,10 +125,10 @@ def _free_title_offer(
 ) -> dict[str, Any]:
     """An offer of `occupation` titled with one of `groups`' labels as an employer types it (the draws in
     the order the free-titles scenario has always made them: its people and offers stay the same)."""
-    where = _where(rng)
+    where = random_commune(rng)
     title = employer_title(rng, rng.choice(rng.choice(groups)))
     description = first_sentence(occupation.description) if rng.random() < 0.5 else ""
-    return {"title": title, "description": description, "skills": [], **_offer_facts(rng, where)}
+    return {"title": title, "description": description, "skills": [], **offer_facts(rng, where)}
 
 
 def build_free_titles(data: Path, occupations: int, offers_per: int, people: int, seed: int) -> Scenario:
@@ -296,7 +137,7 @@ def build_free_titles(data: Path, occupations: int, offers_per: int, people: int
     by_isco: dict[str, list[str]] = {}
     for uri, occupation in pool.items():
         by_isco.setdefault(occupation.isco, []).append(uri)
-    chosen = [pool[uri] for uri in _pick_in_families(rng, by_isco, occupations)]
+    chosen = [pool[uri] for uri in pick_in_families(rng, by_isco, occupations)]
     scenario = Scenario("free-titles")
     held: dict[str, list[tuple[str, ...]]] = {}
     for occupation in chosen:
@@ -306,13 +147,13 @@ def build_free_titles(data: Path, occupations: int, offers_per: int, people: int
         held[occupation.uri] = groups[:cut]
         for _ in range(offers_per):
             offer = _free_title_offer(rng, occupation, groups[cut:])
-            _add_offer(scenario, offer, occupation.uri, occupation.isco)
+            add_offer(scenario, offer, occupation.uri, occupation.isco)
     for _ in range(people):
         occupation = rng.choice(chosen)
-        where = _where(rng)
+        where = random_commune(rng)
         target = rng.choice(rng.choice(held[occupation.uri]))
-        person = {"target_jobs": [target], **_person_facts(rng, where, _transport(rng))}
-        _add_person(scenario, person, occupation.uri, occupation.isco)
+        person = {"target_jobs": [target], **person_facts(rng, where, random_transport(rng))}
+        add_person(scenario, person, occupation.uri, occupation.isco)
     return scenario
 
 
@@ -350,14 +191,14 @@ def build_real_titles(data: Path, occupations: int, offers_per: int, people: int
     scenario = Scenario("real-titles")
     for uri in chosen:
         for _ in range(offers_per):
-            _add_offer(scenario, _free_title_offer(rng, pool[uri], pool[uri].groups), uri, pool[uri].isco)
+            add_offer(scenario, _free_title_offer(rng, pool[uri], pool[uri].groups), uri, pool[uri].isco)
     for _ in range(people):
         uri = rng.choice(wanted)
         person = {
             "target_jobs": [rng.choice(titles[uri])],
-            **_person_facts(rng, _where(rng), _transport(rng)),
+            **person_facts(rng, random_commune(rng), random_transport(rng)),
         }
-        _add_person(scenario, person, uri, pool[uri].isco)
+        add_person(scenario, person, uri, pool[uri].isco)
     return scenario
 
 
@@ -379,20 +220,20 @@ def _rome_fiches(data: Path) -> dict[str, _Fiche]:
     rome = data / "rome"
     fiches = {
         r["code_rome"]: _Fiche(r["code_rome"], r["code_rome_parent"] or r["code_rome"])
-        for r in _rows(rome / "fiches_v460.csv")
+        for r in rows(rome / "fiches_v460.csv")
     }
-    for r in _rows(rome / "appellations_v460.csv"):
+    for r in rows(rome / "appellations_v460.csv"):
         if r["code_rome"] in fiches:
             fiches[r["code_rome"]].titles.append(r["libelle_appellation_court"])
     texts = sorted(
         (r["code_rome"], int(r["position_phrase"] or 0), r["libelle_texte"].replace("''", "'"))
-        for r in _rows(rome / "texte_v460.csv")
+        for r in rows(rome / "texte_v460.csv")
         if r["libelle_type_texte"] == "definition"
     )
     for code, _, sentence in texts:
         if code in fiches:
             fiches[code].definition.append(sentence)
-    for r in _rows(rome / "fiche_competences_v460.csv"):
+    for r in rows(rome / "fiche_competences_v460.csv"):
         if r["code_rome"] in fiches and 0 < len(r["libelle"]) <= 120:
             fiches[r["code_rome"]].links.append((r["kind"], r["libelle"], r["coeur_metier"] == "Principale"))
     return fiches
@@ -407,7 +248,7 @@ def rome_labels(data: Path, code_rome: str) -> set[str]:
 def _rewording(data: Path) -> LabelMatcher:
     """The ESCO skill labels (preferred and alternative), one document each, distinct wordings."""
     labels: dict[str, str] = {}
-    for row in _rows(data / "esco" / "skills_fr.csv"):
+    for row in rows(data / "esco" / "skills_fr.csv"):
         for label in [row["preferredLabel"], *row["altLabels"].split("\n")]:
             if 0 < len(label.strip()) <= 120:
                 labels.setdefault(normalise(label), label.strip())
@@ -431,11 +272,11 @@ def _person_skills(rng: random.Random, data: Path, fiche: _Fiche, count: int = 5
 
 
 def _skills_offer(rng: random.Random, fiche: _Fiche) -> dict[str, Any]:
-    where = _where(rng)
+    where = random_commune(rng)
     title = rng.choice(gender_forms(rng.choice(fiche.titles))) + rng.choice(HF_MARKS)
     description = " ".join(fiche.definition[: rng.choice([1, 2])]) if rng.random() < 0.5 else ""
     skills = rng.sample(fiche.savoir_faire, rng.choice([2, 3, 4])) if rng.random() < 0.5 else []
-    return {"title": title, "description": description, "skills": skills, **_offer_facts(rng, where)}
+    return {"title": title, "description": description, "skills": skills, **offer_facts(rng, where)}
 
 
 def build_skills_only(data: Path, fiches: int, offers_per: int, people: int, seed: int) -> Scenario:
@@ -445,18 +286,18 @@ def build_skills_only(data: Path, fiches: int, offers_per: int, people: int, see
     for code, fiche in pool.items():
         if fiche.titles and len(fiche.savoir_faire) >= 4 and len(fiche.links) >= 10:
             families.setdefault(fiche.parent, []).append(code)
-    chosen = [pool[code] for code in _pick_in_families(rng, families, fiches)]
+    chosen = [pool[code] for code in pick_in_families(rng, families, fiches)]
     scenario = Scenario("skills-only")
     for fiche in chosen:
         for _ in range(offers_per):
-            _add_offer(scenario, _skills_offer(rng, fiche), fiche.code, fiche.parent)
+            add_offer(scenario, _skills_offer(rng, fiche), fiche.code, fiche.parent)
     for _ in range(100 * people):  # a fiche whose skills cannot all be reworded is drawn again
         fiche = rng.choice(chosen)
         if len(scenario.people) >= people or (skills := _person_skills(rng, data, fiche)) is None:
             continue
-        where = _where(rng)
-        person = {"target_jobs": [], "skills": skills, **_person_facts(rng, where, _transport(rng))}
-        _add_person(scenario, person, fiche.code, fiche.parent)
+        where = random_commune(rng)
+        person = {"target_jobs": [], "skills": skills, **person_facts(rng, where, random_transport(rng))}
+        add_person(scenario, person, fiche.code, fiche.parent)
     return scenario
 
 

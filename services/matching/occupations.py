@@ -17,11 +17,12 @@ from contracts.profiles import MatchingView
 from services.matching.domain.occupations import FROM_SKILLS, OccupationLink
 from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker, OccupationMatch
+from services.matching.linking.crosswalk import same_wordings
 from services.matching.linking.dense import DiskCachedLabelEncoder, make_label_encoder
 from services.matching.linking.normalize import clean, head_forms, key
 from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
-from services.matching.linking.taxonomy import isco_code_of, load
+from services.matching.linking.taxonomy import RomeAppellation, isco_code_of, load
 
 log = logging.getLogger("maillage.occupations")
 
@@ -87,6 +88,10 @@ class OccupationResolver:
         self._fiche_label = {code: fiche.label for code, fiche in taxonomy.fiches.items()}
         self._appellations = {a.code_ogr: a for a in taxonomy.appellations}
 
+    @functools.cached_property
+    def _same_wordings(self) -> dict[str, tuple[RomeAppellation, str]]:
+        return same_wordings(load())
+
     @property
     def linker(self) -> OccupationLinker | None:
         return self._linker
@@ -99,6 +104,7 @@ class OccupationResolver:
         if self._linker is not None:
             log.info("building the occupation index (first start: a minute or two; cached afterwards)")
             self._linker.build()
+            self._same_wordings  # noqa: B018 (read once here, ~1 s, rather than inside a request)
         if self._skills is not None:
             log.info("building the skills index (first start: a minute or two; cached afterwards)")
             self._skills.build()
@@ -290,7 +296,7 @@ class OccupationResolver:
         surer = rome is None or rome.confidence + SAME_WORDING_MARGIN <= esco.confidence
         if self._linker is None or esco.confidence < SAME_WORDING_MIN or not surer:
             return rome
-        same = self._linker.appellation_of_esco(esco.code)
+        same = self._same_wordings.get(esco.code)
         if same is None:
             return rome
         appellation, wording = same

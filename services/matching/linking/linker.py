@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -185,7 +185,6 @@ class OccupationLinker:
         self._speller: Speller | None = None
         self._appellations: dict[str, RomeAppellation] = {}
         self._esco_by_uri: dict[str, EscoOccupation] = {}
-        self._appellation_of_esco: dict[str, tuple[RomeAppellation, str]] = {}
         self.timings = Timings()
         # Titles linked recently: offers and target jobs repeat the same few thousand wordings.
         self._links: OrderedDict[tuple[str, int, tuple[System, ...]], tuple[OccupationMatch, ...]] = (
@@ -229,7 +228,6 @@ class OccupationLinker:
                 e_ids.append(uri)
                 e_texts.append(label)
                 e_groups[uri] = uri
-            self._appellation_of_esco = _same_wordings(tax)
             self._speller = Speller([*r_texts, *e_texts])
             self._rome = _Side(r_ids, r_texts, r_groups, self._encoder, self.timings, self._weights)
             self._esco = _Side(e_ids, e_texts, e_groups, self._encoder, self.timings, self._weights)
@@ -396,38 +394,7 @@ class OccupationLinker:
                 break
         return out
 
-    def appellation_of_esco(self, uri: str) -> tuple[RomeAppellation, str] | None:
-        """The ROME appellation an ESCO occupation shares a wording with, and that wording (None when no
-        label of the occupation is worded as an appellation)."""
-        self.build()
-        return self._appellation_of_esco.get(uri)
-
     def neighbours(self, code_rome: str) -> tuple[str, ...]:
         """Neighbouring ROME fiches (the ROME's mobility links), best first."""
         tax = self._taxonomies or load()
         return tax.neighbours.get(code_rome, ())
-
-
-def _same_wordings(tax: Taxonomies) -> dict[str, tuple[RomeAppellation, str]]:
-    """ESCO occupation → the ROME appellation worded as one of its labels (gender forms and word order
-    aside: `key`), with that label. When its labels name several fiches, the fiche most of them name wins,
-    then the earliest label (the preferred one first). An alternative label of one word does not count:
-    those are the homonyms ("lecteur", an alternative label of the language assistant, is the publisher's
-    reader in the ROME). Read from the two referentials alone: no published crosswalk is shipped."""
-    by_key: dict[str, list[RomeAppellation]] = {}
-    for appellation in tax.appellations:
-        by_key.setdefault(key(appellation.label), []).append(appellation)
-    out: dict[str, tuple[RomeAppellation, str]] = {}
-    for occupation in tax.esco:
-        labels = [occupation.preferred_label, *(a for a in occupation.alt_labels if len(key(a).split()) > 1)]
-        named = [
-            (appellation, label)
-            for label in dict.fromkeys(labels)
-            for appellation in by_key.get(key(label), ())
-        ]
-        if named:
-            votes = Counter(appellation.code_rome for appellation, _ in named)
-            out[occupation.uri] = next(
-                pair for pair in named if votes[pair[0].code_rome] == max(votes.values())
-            )
-    return out

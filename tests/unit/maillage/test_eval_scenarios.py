@@ -9,7 +9,8 @@ import pytest
 from common.text import normalise
 from maillage.eval_bm25 import BM25, tokens
 from maillage.eval_matching import DEFAULT_SHARED_DATA, allowed_offers, evaluate, ndcg_at_k
-from maillage.eval_scenarios import build, gender_forms, melo_titles, rome_labels, title_key
+from maillage.eval_parts import gender_forms, title_key
+from maillage.eval_scenarios import build, melo_titles, rome_labels
 
 SMALL = {"occupations": 12, "offers_per": 4, "people": 30}
 

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import pytest
 
 from services.matching.linking import OccupationLinker, OccupationMatch
-from services.matching.linking.linker import System, _same_wordings
+from services.matching.linking.crosswalk import same_wordings
+from services.matching.linking.linker import System
 from services.matching.linking.normalize import head_forms
 from services.matching.linking.taxonomy import Taxonomies, load
 from services.matching.occupations import HEAD_CONFIDENCE, SAME_WORDING, OccupationResolver
@@ -51,7 +52,7 @@ class ScriptedLinker(OccupationLinker):
 
 
 def test_an_esco_occupation_takes_the_appellation_worded_as_one_of_its_labels(taxonomies: Taxonomies) -> None:
-    same = _same_wordings(taxonomies)
+    same = same_wordings(taxonomies)
     assert same[BANK_CLERK][0].code_rome == "C1201"  # "guichetière de banque" is a ROME appellation
     assert same[BANK_CLERK][0].label.startswith("Guichetier")
     assert same[SHEET_METAL_WORKER][0].code_rome == "H2902"
