@@ -19,7 +19,7 @@ from services.matching.domain.skills import SkillsProfile
 from services.matching.linking import OccupationLinker, OccupationMatch
 from services.matching.linking.crosswalk import same_wordings
 from services.matching.linking.dense import DiskCachedLabelEncoder, make_label_encoder
-from services.matching.linking.normalize import clean, head_forms, key
+from services.matching.linking.normalize import clean, head_forms, key, word_count
 from services.matching.linking.ranking import FloatArray
 from services.matching.linking.skills import SkillLinker
 from services.matching.linking.taxonomy import RomeAppellation, isco_code_of, load
@@ -270,6 +270,8 @@ class OccupationResolver:
             for form in unplaced.get(title, ()):
                 rome = next((m for m in matched[form] if m.system == "rome_appellation"), None)
                 if rome is None or not rome.rome_code or not rome.how.startswith(IDENTICAL):
+                    continue
+                if word_count(rome.matched_label) != len(form.split()):  # the same key, not the same words
                     continue
                 esco = next(
                     (m for m in matched[form] if m.system == "esco" and m.confidence >= SAME_WORDING_MIN),

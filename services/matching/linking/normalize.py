@@ -121,19 +121,21 @@ def tokens(text: str) -> list[str]:
 
 def head_forms(text: str) -> list[str]:
     """The title's shorter wordings that keep its head, longest first: French job titles put the métier
-    first and qualify it after ("Tôlier industriel" → "Tôlier"), so trailing words are dropped, down to
-    half of its content words, each form ending on a content word."""
+    first and qualify it after ("Couvreur de toits inclinés" → "Couvreur de toits", "Couvreur"), so
+    trailing words are dropped, each form ending on a content word."""
     words = clean(text).split()
-    content = len(tokens(text))
-    forms = []
-    for end in range(len(words) - 1, 0, -1):
-        form = " ".join(words[:end])
-        kept = tokens(form)
-        if 2 * len(kept) < content:
-            break
-        if kept and _NON_WORD.sub("", fold(words[end - 1])) not in STOP_WORDS:
-            forms.append(form)
-    return forms
+    return [
+        " ".join(words[:end])
+        for end in range(len(words) - 1, 0, -1)
+        if _NON_WORD.sub("", fold(words[end - 1])) not in STOP_WORDS
+    ]
+
+
+def word_count(label: str) -> int:
+    """How many words a label's fullest form has: "Conducteur / Conductrice de bus" has three, and
+    "Conseiller / Conseillère à l'emploi" three, though its key is "conseiller" alone ("emploi" is a stop
+    word of job ads)."""
+    return max(len(clean(form).split()) for form in label.split(" / "))
 
 
 def key(text: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from services.matching.linking import OccupationLinker, OccupationMatch
 from services.matching.linking.crosswalk import same_wordings
 from services.matching.linking.linker import System
-from services.matching.linking.normalize import head_forms
+from services.matching.linking.normalize import head_forms, word_count
 from services.matching.linking.taxonomy import Taxonomies, load
 from services.matching.occupations import HEAD_CONFIDENCE, SAME_WORDING, OccupationResolver
 
@@ -140,18 +140,40 @@ def test_a_head_that_is_only_close_to_an_appellation_is_not_enough(taxonomies: T
     assert OccupationResolver(linker)._link_titles([title]) == [None]
 
 
+def test_a_head_with_the_key_but_not_the_words_of_an_appellation_is_not_enough(
+    taxonomies: Taxonomies,
+) -> None:
+    title = "Conseiller en crédits"  # "Conseiller / Conseillère à l'emploi" has the key "conseiller"
+    linker = ScriptedLinker(
+        taxonomies,
+        {
+            "Conseiller": [
+                rome("1", "K1801", "Conseiller / Conseillère à l'emploi", 1.0, "intitulé identique"),
+            ]
+        },
+    )
+    assert OccupationResolver(linker)._link_titles([title]) == [None]
+
+
 @pytest.mark.parametrize(
     ("title", "forms"),
     [
         ("Tôlier industriel (h/f/x)", ["Tôlier"]),
-        ("Conducteur de bus scolaire H/F", ["Conducteur de bus"]),
+        ("Couvreur de toits inclinés H/F", ["Couvreur de toits", "Couvreur"]),  # never ending on "de"
         ("Boucher", []),
-        # Never below half of the content words, never ending on a stop word.
-        (
-            "Analyste des systèmes de communication et sécurité",
-            ["Analyste des systèmes de communication", "Analyste des systèmes"],
-        ),
     ],
 )
-def test_head_forms_drop_trailing_qualifiers_down_to_half_the_words(title: str, forms: list[str]) -> None:
+def test_head_forms_drop_trailing_qualifiers(title: str, forms: list[str]) -> None:
     assert head_forms(title) == forms
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("Couvreur / Couvreuse", 1),
+        ("Conducteur / Conductrice de bus", 3),
+        ("Conseiller / Conseillère à l'emploi", 3),
+    ],
+)
+def test_a_label_counts_the_words_of_its_fullest_form(label: str, words: int) -> None:
+    assert word_count(label) == words
