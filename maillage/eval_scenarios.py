@@ -32,6 +32,7 @@ from typing import Any
 
 from common.text import normalise
 from maillage.eval_bm25 import LabelMatcher
+from maillage.eval_linking import read_tsv
 from maillage.eval_parts import (
     HF_MARKS,
     Scenario,
@@ -160,15 +161,12 @@ def build_free_titles(data: Path, occupations: int, offers_per: int, people: int
 def melo_titles(data: Path) -> dict[str, list[str]]:
     """The MELO development set's job-ad titles by the ESCO occupation they were annotated with."""
     folder = data / MELO_DEV
-
-    def tsv(name: str) -> list[list[str]]:
-        with (folder / name).open(encoding="utf-8", newline="") as f:
-            return [row for row in csv.reader(f, delimiter="\t") if row]
-
-    concept_of = {element: uri for element, uri in tsv("concept_mapping.tsv")}
-    text_of = {query: text for query, text in tsv("queries.tsv")}
+    concept_of = read_tsv(folder / "concept_mapping.tsv")
+    text_of = read_tsv(folder / "queries.tsv")
+    with (folder / "annotations.tsv").open(encoding="utf-8", newline="") as f:  # TREC qrels: qid 0 cid 1
+        judged = {(row[0], concept_of[row[2]]) for row in csv.reader(f, delimiter="\t") if row}
     titles: dict[str, list[str]] = {}
-    for query, uri in sorted({(row[0], concept_of[row[2]]) for row in tsv("annotations.tsv")}):
+    for query, uri in sorted(judged):
         titles.setdefault(uri, []).append(text_of[query])
     return titles
 

@@ -231,19 +231,7 @@ class OccupationResolver:
             if rome is None or rome.rome_code is None or rome.confidence < MIN_CONFIDENCE:
                 links.append(None if esco is None else self._esco_only(title, esco.code, esco.confidence))
                 continue
-            links.append(
-                OccupationLink(
-                    title,
-                    rome.rome_code,
-                    rome.code,
-                    rome.label,
-                    rome.confidence,
-                    rome.how,
-                    esco_uri=esco.code if esco else None,
-                    isco_group=isco_code_of(esco.code) if esco else None,
-                    esco_confidence=esco.confidence if esco else 0.0,
-                )
-            )
+            links.append(_link_of(title, rome, rome.rome_code, esco))
         return self._by_head(titles, links)
 
     def _by_head(
@@ -278,17 +266,11 @@ class OccupationResolver:
                     None,
                 )
                 dropped = clean(title)[len(form) :].strip()
-                out[i] = OccupationLink(
-                    title,
-                    rome.rome_code,
-                    rome.code,
-                    rome.label,
-                    HEAD_CONFIDENCE,
-                    f"intitulé reconnu sans « {dropped} »",
-                    esco_uri=esco.code if esco else None,
-                    isco_group=isco_code_of(esco.code) if esco else None,
-                    esco_confidence=HEAD_CONFIDENCE if esco else 0.0,
+                by_head = replace(
+                    rome, confidence=HEAD_CONFIDENCE, how=f"intitulé reconnu sans « {dropped} »"
                 )
+                surely = replace(esco, confidence=HEAD_CONFIDENCE) if esco else None
+                out[i] = _link_of(title, by_head, rome.rome_code, surely)
                 break
         return out
 
@@ -296,7 +278,7 @@ class OccupationResolver:
         """The ROME match, or the appellation ESCO's sure match shares a wording with when the ROME side
         is markedly less sure (SAME_WORDING_MIN, SAME_WORDING_MARGIN)."""
         surer = rome is None or rome.confidence + SAME_WORDING_MARGIN <= esco.confidence
-        if self._linker is None or esco.confidence < SAME_WORDING_MIN or not surer:
+        if esco.confidence < SAME_WORDING_MIN or not surer:
             return rome
         same = self._same_wordings.get(esco.code)
         if same is None:
@@ -321,3 +303,21 @@ class OccupationResolver:
         return OccupationLink(
             title, "", None, title, 0.0, "ESCO seulement", uri, isco_code_of(uri), confidence
         )
+
+
+def _link_of(
+    title: str, rome: OccupationMatch, rome_code: str, esco: OccupationMatch | None
+) -> OccupationLink:
+    """A title's link: its ROME appellation (`rome_code` is the appellation's fiche), its ESCO occupation
+    beside it when there is one."""
+    return OccupationLink(
+        title,
+        rome_code,
+        rome.code,
+        rome.label,
+        rome.confidence,
+        rome.how,
+        esco_uri=esco.code if esco else None,
+        isco_group=isco_code_of(esco.code) if esco else None,
+        esco_confidence=esco.confidence if esco else 0.0,
+    )

@@ -25,11 +25,12 @@ def same_wordings(tax: Taxonomies) -> dict[str, tuple[RomeAppellation, str]]:
         by_key.setdefault(key(appellation.label), []).append(appellation)
     out: dict[str, tuple[RomeAppellation, str]] = {}
     for occupation in tax.esco:
-        labels = [occupation.preferred_label, *(a for a in occupation.alt_labels if len(key(a).split()) > 1)]
+        keyed = {label: key(label) for label in (occupation.preferred_label, *occupation.alt_labels)}
         named = [
             (appellation, label)
-            for label in dict.fromkeys(labels)
-            for appellation in by_key.get(key(label), ())
+            for label, label_key in keyed.items()
+            if label == occupation.preferred_label or len(label_key.split()) > 1
+            for appellation in by_key.get(label_key, ())
         ]
         if named:
             votes = Counter(appellation.code_rome for appellation, _ in named)
