@@ -38,6 +38,10 @@ EMPLOYER_REFUSAL_REASONS: tuple[RefusalReason, ...] = (
 # employer's penalty (matching's ranking), and the employer is told so.
 ANSWER_WITHIN_DAYS = 14
 
+# An employer's responsiveness (median time to a first answer, share answered) is measured over the latest
+# proposals shared with them: how they answer now, and a read that does not grow with their history.
+RESPONSIVENESS_OVER_LATEST = 100
+
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), WithoutNul]
 
 

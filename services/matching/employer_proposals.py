@@ -22,7 +22,7 @@ from contracts.events import (
 )
 from contracts.matching import OutcomeStatus, RefusalReason
 from contracts.profiles import CandidateCard
-from contracts.proposals import EmployerAnswer
+from contracts.proposals import RESPONSIVENESS_OVER_LATEST, EmployerAnswer
 from services.matching.domain.outcomes import CLOSED_FOR_PERSON, Outcome, check_outcome
 from services.matching.domain.proposals import (
     EmployerProposal,
@@ -138,5 +138,5 @@ class EmployerProposals:
 
     def responsiveness(self, employer_ids: Collection[str]) -> dict[str, ResponsivenessFigures]:
         with self.units_of_work() as uow:
-            timings = uow.proposals.timings(set(employer_ids))
+            timings = uow.proposals.timings(set(employer_ids), RESPONSIVENESS_OVER_LATEST)
         return {employer: responsiveness(employer, rows) for employer, rows in timings.items()}

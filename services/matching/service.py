@@ -167,12 +167,9 @@ class MatchingService:
     def suggest(self, profile_id: str, limit: int, min_version: int = 0) -> RankedList:
         """The person's ranked offers, computed from version `min_version` of their profile or a newer one
         (the version a save returned: read-your-writes, whatever the consumer has reached)."""
-        # One unit of work for everything stored: a suggestion is on the référent's critical path.
         with self.units_of_work() as uow:
             stored = uow.projections.get(profile_id)
             statuses = uow.outcomes.statuses_for(profile_id)
-            overdue = uow.proposals.overdue_by_employer(overdue_cutoff(self.now()))
-            penalties = employer_penalties(with_overdue(uow.outcomes.employer_records(), overdue))
         projection = self._current_projection(profile_id, stored, min_version)
         view = projection.view
         closed = frozenset(o for o, seen in statuses.items() if seen & CLOSED_FOR_PERSON)
@@ -182,7 +179,7 @@ class MatchingService:
             target_jobs=view.target_jobs,
             skills=view.skills,
             already_proposed=frozenset(o for o, seen in statuses.items() if OutcomeStatus.PROPOSED in seen),
-            employer_penalty=penalties,
+            employer_penalty=self._penalties_of(frozenset(hit.offer.employer_id for hit in hits)),
             occupations=projection.occupations,
             family_of=self.occupations.family_of,
             neighbours_of=self.occupations.neighbours_of,
@@ -190,6 +187,16 @@ class MatchingService:
             means=usable_means(view),
         )
         return rank_with_end(hits, filters, person, limit)
+
+    def _penalties_of(self, employer_ids: frozenset[str]) -> dict[str, float]:
+        """How much each employer among the candidates left proposals unanswered, read for them alone:
+        what a suggestion reads does not grow with the history of outcomes (docs/scaling.md)."""
+        if not employer_ids:
+            return {}
+        with self.units_of_work() as uow:
+            records = uow.outcomes.employer_records(employer_ids)
+            overdue = uow.proposals.overdue_by_employer(overdue_cutoff(self.now()), employer_ids)
+        return employer_penalties(with_overdue(records, overdue))
 
     def _candidates(self, projection: Projection, filters: HardFilters, limit: int) -> list[Hit]:
         """The nearest offers within the filters; when that window is full and holds few offers of the

@@ -84,7 +84,10 @@ class OutcomeRepository(Protocol):
         """Every status each offer reached for the person, by offer id."""
         ...
 
-    def employer_records(self) -> list[tuple[str, EmployerRecord]]: ...
+    def employer_records(self, employer_ids: Collection[str]) -> list[tuple[str, EmployerRecord]]:
+        """The proposals each of these employers received and left unanswered (refused for « no
+        answer »), for those who have any outcome."""
+        ...
 
     def counts_for_offer(self, offer_id: str) -> dict[str, int]:
         """How many outcomes of each status the offer had (every status, zero included)."""
@@ -125,12 +128,14 @@ class ProposalRepository(Protocol):
 
     def mark_read(self, referent_id: str) -> int: ...
 
-    def timings(self, employer_ids: Collection[str]) -> dict[str, list[tuple[datetime, datetime | None]]]:
-        """(proposed_at, first_answered_at) of every proposal shared with each of these employers."""
+    def timings(
+        self, employer_ids: Collection[str], latest: int
+    ) -> dict[str, list[tuple[datetime, datetime | None]]]:
+        """(proposed_at, first_answered_at) of the `latest` proposals shared with each of these employers."""
         ...
 
-    def overdue_by_employer(self, cutoff: datetime) -> dict[str, int]:
-        """Open proposals shared before `cutoff` and never answered, by employer."""
+    def overdue_by_employer(self, cutoff: datetime, employer_ids: Collection[str]) -> dict[str, int]:
+        """Open proposals shared before `cutoff` and never answered, by employer (of these employers)."""
         ...
 
     def delete_for_profile(self, profile_id: str) -> int: ...

@@ -21,6 +21,11 @@ from services.offers.service import OffersService
 from services.profiles.adapters.sql import sql_units_of_work as sql_units_of_work_of_profiles
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
+from tests.employer_record_cases import (
+    check_records_are_filled_from_the_outcomes_already_there,
+    check_records_follow_outcomes_and_erasure,
+    check_responsiveness_reads_each_employers_latest_proposals,
+)
 from tests.factories import offer_payload, profile_payload
 
 EMPLOYER = Caller("e1", Role.EMPLOYER)
@@ -99,3 +104,15 @@ def test_matching_and_gateway_stores_round_trip(fresh_postgres_db: str) -> None:
     assert users.authenticate("referent", "demo") is not None
     assert users.authenticate("referent", "nope") is None
     assert users.get("admin").password_hash.startswith("$argon2id$")  # type: ignore[union-attr]
+
+
+def test_employer_records_follow_outcomes_and_erasure(fresh_postgres_db: str) -> None:
+    check_records_follow_outcomes_and_erasure(fresh_postgres_db)
+
+
+def test_employer_records_are_filled_from_the_outcomes_already_there(fresh_postgres_db: str) -> None:
+    check_records_are_filled_from_the_outcomes_already_there(fresh_postgres_db)
+
+
+def test_responsiveness_reads_each_employers_latest_proposals(fresh_postgres_db: str) -> None:
+    check_responsiveness_reads_each_employers_latest_proposals(fresh_postgres_db)

@@ -256,6 +256,17 @@ class MatchingUseCases:
         after = {s.offer_id: s.score for s in service.suggest("p2", 5).items}
         assert after["o2"] < before["o2"] and after["o1"] == before["o1"]  # e2 left a proposal unanswered
 
+    def test_a_forgotten_person_no_longer_counts_against_the_employer(self, world: MatchingWorld) -> None:
+        service = world.service
+        known_profiles(world).views.update({"p1": person("p1", 1), "p2": person("p2", 1)})
+        service.event_handlers().dispatch([ProfileUpsertedV1.of("p1", 1), ProfileUpsertedV1.of("p2", 1)])
+        before = {s.offer_id: s.score for s in service.suggest("p2", 5).items}
+        service.record_outcome("p1", "o2", PROPOSED, None, "r1")
+        service.record_outcome("p1", "o2", REFUSED, RefusalReason.NO_ANSWER, "r1")
+        assert {s.offer_id: s.score for s in service.suggest("p2", 5).items}["o2"] < before["o2"]
+        service.event_handlers().dispatch([ProfileDeletedV1.of("p1", 2)])
+        assert {s.offer_id: s.score for s in service.suggest("p2", 5).items} == before
+
     def test_analytics_count_skills_and_outcomes_only(self, world: MatchingWorld) -> None:
         profiles = known_profiles(world)
         profiles.views["p1"] = person("p1", 1, skills=("Plonge", "Caisse"))

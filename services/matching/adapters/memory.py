@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
@@ -114,12 +114,13 @@ class MemoryOutcomeRepository:
             seen.setdefault(outcome.offer_id, set()).add(outcome.status)
         return seen
 
-    def employer_records(self) -> list[tuple[str, EmployerRecord]]:
+    def employer_records(self, employer_ids: Collection[str]) -> list[tuple[str, EmployerRecord]]:
         proposed: Counter[str] = Counter()
         unanswered: Counter[str] = Counter()
         for o in self.stored:
-            proposed[o.employer_id] += o.status == OutcomeStatus.PROPOSED
-            unanswered[o.employer_id] += o.reason == RefusalReason.NO_ANSWER
+            if o.employer_id in employer_ids:
+                proposed[o.employer_id] += o.status == OutcomeStatus.PROPOSED
+                unanswered[o.employer_id] += o.reason == RefusalReason.NO_ANSWER
         return [(e, EmployerRecord(proposed[e], unanswered[e])) for e in proposed]
 
     def counts_for_offer(self, offer_id: str) -> dict[str, int]:

@@ -51,18 +51,23 @@ class MemoryProposalRepository:
             self.stored[p.id] = replace(p, unread=False)
         return len(unread)
 
-    def timings(self, employer_ids: Collection[str]) -> dict[str, list[tuple[datetime, datetime | None]]]:
+    def timings(
+        self, employer_ids: Collection[str], latest: int
+    ) -> dict[str, list[tuple[datetime, datetime | None]]]:
         found: dict[str, list[tuple[datetime, datetime | None]]] = {e: [] for e in employer_ids}
-        for p in self.stored.values():
-            if p.employer_id in found:
+        for p in sorted(self.stored.values(), key=lambda p: p.proposed_at, reverse=True):
+            if p.employer_id in found and len(found[p.employer_id]) < latest:
                 found[p.employer_id].append((p.proposed_at, p.first_answered_at))
         return found
 
-    def overdue_by_employer(self, cutoff: datetime) -> dict[str, int]:
+    def overdue_by_employer(self, cutoff: datetime, employer_ids: Collection[str]) -> dict[str, int]:
         late = Counter(
             p.employer_id
             for p in self.stored.values()
-            if not p.closed and p.first_answered_at is None and p.proposed_at < cutoff
+            if p.employer_id in employer_ids
+            and not p.closed
+            and p.first_answered_at is None
+            and p.proposed_at < cutoff
         )
         return dict(late)
 

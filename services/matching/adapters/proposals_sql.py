@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, update
+from sqlalchemy import JSON, Column, DateTime, false, text, update
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc, utcnow
@@ -22,6 +22,18 @@ from services.matching.domain.proposals import EmployerProposal
 
 def _aware(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None  # SQLite gives it back without its time zone
+
+
+Timing = tuple[str, datetime, datetime | None]  # employer, proposed at, first answered at
+
+# Each employer's latest proposals in one statement whose shape does not change with how many employers
+# are asked (so PostgreSQL plans it once): one index read per employer, newest first, stopped at the limit.
+_LATEST_OF_EACH = text(
+    "SELECT ids.employer_id, latest.proposed_at, latest.first_answered_at "
+    "FROM unnest(CAST(:ids AS varchar[])) AS ids(employer_id) "
+    "CROSS JOIN LATERAL (SELECT proposed_at, first_answered_at FROM employer_proposal "
+    "WHERE employer_id = ids.employer_id ORDER BY proposed_at DESC LIMIT :latest) AS latest"
+)
 
 
 class EmployerProposalRow(SQLModel, table=True):
@@ -146,26 +158,44 @@ class SqlProposalRepository:
         )
         return int(result.rowcount or 0)
 
-    def timings(self, employer_ids: Collection[str]) -> dict[str, list[tuple[datetime, datetime | None]]]:
+    def timings(
+        self, employer_ids: Collection[str], latest: int
+    ) -> dict[str, list[tuple[datetime, datetime | None]]]:
         found: dict[str, list[tuple[datetime, datetime | None]]] = {e: [] for e in employer_ids}
         if not employer_ids:
             return found
-        rows = self.session.exec(
-            select(
-                EmployerProposalRow.employer_id,
-                EmployerProposalRow.proposed_at,
-                EmployerProposalRow.first_answered_at,
-            ).where(col(EmployerProposalRow.employer_id).in_(list(employer_ids)))
-        )
-        for employer, proposed_at, first_answered_at in rows.all():
+        on_postgres = self.session.get_bind().dialect.name == "postgresql"
+        rows = (self._latest_in_one_read if on_postgres else self._latest_one_by_one)(employer_ids, latest)
+        for employer, proposed_at, first_answered_at in rows:
             found[employer].append((as_utc(proposed_at), _aware(first_answered_at)))
         return found
 
-    def overdue_by_employer(self, cutoff: datetime) -> dict[str, int]:
+    def _latest_in_one_read(self, employer_ids: Collection[str], latest: int) -> list[Timing]:
+        found = self.session.execute(_LATEST_OF_EACH, {"ids": sorted(employer_ids), "latest": latest})
+        return [(employer, proposed_at, answered_at) for employer, proposed_at, answered_at in found.all()]
+
+    def _latest_one_by_one(self, employer_ids: Collection[str], latest: int) -> list[Timing]:
+        """In process (SQLite), a short indexed read per employer costs no round trip."""
+        row = EmployerProposalRow
+        return [
+            (employer, proposed_at, answered_at)
+            for employer in employer_ids
+            for proposed_at, answered_at in self.session.exec(
+                select(row.proposed_at, row.first_answered_at)
+                .where(row.employer_id == employer)
+                .order_by(col(row.proposed_at).desc())
+                .limit(latest)
+            ).all()
+        ]
+
+    def overdue_by_employer(self, cutoff: datetime, employer_ids: Collection[str]) -> dict[str, int]:
+        if not employer_ids:
+            return {}
         rows = self.session.exec(
             select(EmployerProposalRow.employer_id, func.count())
             .where(
-                col(EmployerProposalRow.closed).is_(False),
+                col(EmployerProposalRow.employer_id).in_(list(employer_ids)),
+                col(EmployerProposalRow.closed) == false(),  # as the index of migration 0007 says it
                 col(EmployerProposalRow.first_answered_at).is_(None),
                 col(EmployerProposalRow.proposed_at) < cutoff,
             )

@@ -140,7 +140,8 @@ class ResponsivenessFigures:
 def responsiveness(
     employer_id: str, proposals: Iterable[tuple[datetime, datetime | None]]
 ) -> ResponsivenessFigures:
-    """From each shared proposal's (proposed_at, first_answered_at)."""
+    """From each shared proposal's (proposed_at, first_answered_at): the latest ones
+    (`contracts.proposals.RESPONSIVENESS_OVER_LATEST`), which the store reads."""
     delays = []
     shared = 0
     for proposed_at, first_answered_at in proposals:

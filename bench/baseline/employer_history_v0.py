@@ -1,0 +1,44 @@
+"""BASELINE COPY (before 2026-12-01), kept only so that bench/outcome_history.py measures before/after in one
+run: what a suggestion read about employers, counted over the whole outcome and proposal history on every
+request (services/matching/adapters/outcomes_sql.py and proposals_sql.py at c18aa43)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
+
+from contracts.matching import OutcomeStatus, RefusalReason
+from services.matching.adapters.outcomes_sql import OutcomeRow
+from services.matching.adapters.proposals_sql import EmployerProposalRow
+from services.matching.domain.outcomes import EmployerRecord
+
+
+def employer_records(session: Session) -> list[tuple[str, EmployerRecord]]:
+    proposed = func.sum(case((col(OutcomeRow.status) == OutcomeStatus.PROPOSED.value, 1), else_=0))
+    unanswered = func.sum(case((col(OutcomeRow.reason) == RefusalReason.NO_ANSWER.value, 1), else_=0))
+    rows = session.exec(select(OutcomeRow.employer_id, proposed, unanswered).group_by(OutcomeRow.employer_id))
+    return [(e, EmployerRecord(int(p or 0), int(u or 0))) for e, p, u in rows.all()]
+
+
+def overdue_by_employer(session: Session, cutoff: datetime) -> dict[str, int]:
+    rows = session.exec(
+        select(EmployerProposalRow.employer_id, func.count())
+        .where(
+            col(EmployerProposalRow.closed).is_(False),
+            col(EmployerProposalRow.first_answered_at).is_(None),
+            col(EmployerProposalRow.proposed_at) < cutoff,
+        )
+        .group_by(EmployerProposalRow.employer_id)
+    )
+    return {employer: int(n) for employer, n in rows.all()}
+
+
+def timings(session: Session, employer_ids: set[str]) -> list[tuple[str, datetime, datetime | None]]:
+    """Every proposal ever shared with each shown employer (their responsiveness under each suggestion)."""
+    row = EmployerProposalRow
+    query = select(row.employer_id, row.proposed_at, row.first_answered_at).where(
+        col(row.employer_id).in_(list(employer_ids))
+    )
+    return list(session.exec(query).all())

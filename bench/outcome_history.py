@@ -1,0 +1,176 @@
+"""What a suggestion reads about employers as the outcome history grows (issue 18, national scale).
+
+A suggestion lowers the offers of employers who leave proposals unanswered, and shows under each offer how
+its employer answers. Until 2026-12-01 it counted every outcome and every open proposal ever recorded, and
+read every proposal ever shared with the employers shown, on each request
+(bench/baseline/employer_history_v0.py). It now reads one running record per employer among its
+candidates, their overdue proposals alone, and the latest 100 proposals of each employer shown. Both, in
+the same units of work on the same PostgreSQL store, at each size of history:
+
+    python -m scripts.rig run -- python -m bench.outcome_history [--outcomes 0,100000,1000000] [--reads 200]
+
+Outcomes go to `--employers` employers, skewed (a few large employers receive most proposals); a quarter as
+many proposals are shared, a fifth of them still open. A suggestion's reads ask for the employers of 100
+candidates and of the 20 shown, drawn the same way. Results: bench/results/outcome-history.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from bench.baseline import employer_history_v0 as before
+from bench.common import percentiles, say, write_result
+from common.db import make_engine, migrate
+from contracts.proposals import RESPONSIVENESS_OVER_LATEST
+from scripts.databases import create_databases, database_url, drop_databases
+from services.matching.adapters.outcomes_sql import OutcomeRow
+from services.matching.adapters.proposals_sql import EmployerProposalRow
+from services.matching.adapters.sql import sql_units_of_work
+from services.matching.bootstrap import MIGRATIONS
+from services.matching.domain.proposals import overdue_cutoff
+
+COMMAND = "python -m scripts.rig run -- python -m bench.outcome_history"
+CANDIDATES = 100
+SHOWN = 20  # the suggestions shown, whose employers' responsiveness is read
+BATCH = 20_000
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def employer(rng: random.Random, employers: int) -> str:
+    return f"e{int(employers * rng.random() ** 3)}"  # skewed: e0 … receive most
+
+
+def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: int) -> None:
+    """Outcomes `start`..`stop` (a proposal, then sometimes a refusal for « no answer »), a quarter as many
+    shared proposals; then the employers' records counted as migration 0007 counts them."""
+    outcomes, proposals = OutcomeRow.__table__, EmployerProposalRow.__table__  # type: ignore[attr-defined]
+    for low in range(start, stop, BATCH):
+        rows, shared = [], []
+        for i in range(low, min(stop, low + BATCH)):
+            who, pair = employer(rng, employers), (f"p{i // 4}", f"o{i // 2}")
+            status, reason = ("refused", "no_answer") if i % 2 and rng.random() < 0.3 else ("proposed", None)
+            when = NOW - timedelta(days=rng.uniform(0, 730))
+            rows.append(
+                {
+                    "id": uuid.uuid4().hex,
+                    "profile_id": pair[0],
+                    "offer_id": pair[1],
+                    "employer_id": who,
+                    "status": status,
+                    "reason": reason,
+                    "recorded_by": "r1",
+                    "recorded_at": when,
+                }
+            )
+            if i % 4 == 0:
+                open_ = rng.random() < 0.2
+                shared.append(
+                    {
+                        "id": uuid.uuid4().hex,
+                        "profile_id": pair[0],
+                        "offer_id": pair[1],
+                        "employer_id": who,
+                        "referent_id": "r1",
+                        "relevant_skills": [],
+                        "proposed_at": when,
+                        "first_answered_at": None if open_ else when,
+                        "closed": False,
+                        "unread": False,
+                    }
+                )
+        with engine.begin() as connection:
+            connection.execute(outcomes.insert(), rows)
+            if shared:
+                connection.execute(proposals.insert(), shared)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM employer_record"))
+        connection.execute(
+            text(
+                "INSERT INTO employer_record (employer_id, proposed, unanswered) SELECT employer_id, "
+                "SUM(CASE WHEN status = 'proposed' THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN reason = 'no_answer' THEN 1 ELSE 0 END) FROM outcome GROUP BY employer_id"
+            )
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a table that has settled
+
+
+def timed(call: Callable[[], Any], reads: int) -> dict[str, float]:
+    call()  # warm: plans cached, pages in memory
+    samples = []
+    for _ in range(reads):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+def measure(engine: Engine, rng: random.Random, employers: int, reads: int) -> dict[str, Any]:
+    cutoff = overdue_cutoff(NOW)
+    units = sql_units_of_work(engine)
+
+    def whole_history() -> None:
+        with units() as uow:  # the same unit of work as the product's, only the queries differ
+            before.employer_records(uow.session)
+            before.overdue_by_employer(uow.session, cutoff)
+        with units() as uow:
+            before.timings(uow.session, {employer(rng, employers) for _ in range(SHOWN)})
+
+    def candidates_only() -> None:
+        ids = {employer(rng, employers) for _ in range(CANDIDATES)}
+        with units() as uow:
+            uow.outcomes.employer_records(ids)
+            uow.proposals.overdue_by_employer(cutoff, ids)
+        with units() as uow:
+            uow.proposals.timings(
+                {employer(rng, employers) for _ in range(SHOWN)}, RESPONSIVENESS_OVER_LATEST
+            )
+
+    return {"before": timed(whole_history, reads), "after": timed(candidates_only, reads)}
+
+
+def run(sizes: list[int], reads: int, employers: int) -> dict[str, Any]:
+    server = os.environ["MAILLAGE_TEST_PG"]  # set by scripts.rig
+    name = f"bench_history_{uuid.uuid4().hex[:8]}"
+    create_databases(server, [name])
+    figures: dict[str, Any] = {"employers": employers, "candidates": CANDIDATES, "sizes": {}}
+    try:
+        engine = make_engine(database_url(server, name))
+        migrate(engine, MIGRATIONS, "matching_schema_version")
+        rng, done = random.Random(18), 0
+        for size in sizes:
+            say(f"filling the history to {size} outcomes")
+            fill(engine, rng, done, size, employers)
+            done = size
+            figures["sizes"][str(size)] = row = measure(engine, rng, employers, reads)
+            say(f"{size} outcomes: {row}")
+        engine.dispose()
+    finally:
+        drop_databases(server, [name])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--outcomes", default="0,100000,1000000")
+    parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--employers", type=int, default=5000)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.outcomes.split(",")]
+    write_result("outcome-history", run(sizes, args.reads, args.employers), COMMAND)
+
+
+if __name__ == "__main__":
+    main()

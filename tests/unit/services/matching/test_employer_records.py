@@ -1,0 +1,24 @@
+"""Each employer's record (proposals, and those left unanswered) kept with the outcomes, on SQLite
+(tests/integration/test_postgres_stores.py runs the same checks on PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.employer_record_cases import (
+    check_records_are_filled_from_the_outcomes_already_there,
+    check_records_follow_outcomes_and_erasure,
+    check_responsiveness_reads_each_employers_latest_proposals,
+)
+
+
+def test_records_follow_outcomes_and_erasure(tmp_path: Path) -> None:
+    check_records_follow_outcomes_and_erasure(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_records_are_filled_from_the_outcomes_already_there(tmp_path: Path) -> None:
+    check_records_are_filled_from_the_outcomes_already_there(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_responsiveness_reads_each_employers_latest_proposals(tmp_path: Path) -> None:
+    check_responsiveness_reads_each_employers_latest_proposals(f"sqlite:///{tmp_path / 'm.db'}")
