@@ -1,11 +1,13 @@
-"""What a suggestion reads about employers as the outcome history grows (issue 18, national scale).
+"""What a suggestion and a dashboard report read about outcomes as their history grows (issue 18).
 
 A suggestion lowers the offers of employers who leave proposals unanswered, and shows under each offer how
 its employer answers. Until 2026-12-01 it counted every outcome and every open proposal ever recorded, and
 read every proposal ever shared with the employers shown, on each request
-(bench/baseline/employer_history_v0.py). It now reads one running record per employer among its
-candidates, their overdue proposals alone, and the latest 100 proposals of each employer shown. Both, in
-the same units of work on the same PostgreSQL store, at each size of history:
+(bench/baseline/outcome_reads_v0.py). It now reads one running record per employer among its
+candidates, their overdue proposals alone, and the latest 100 proposals of each employer shown. A dashboard
+report counted outcomes by status and by reason over the whole table; it now reads the running totals kept
+with each outcome. Both ways, in the same units of work on the same PostgreSQL store, at each size of
+history:
 
     python -m scripts.rig run -- python -m bench.outcome_history [--outcomes 0,100000,1000000] [--reads 200]
 
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bench.baseline import employer_history_v0 as before
+from bench.baseline import outcome_reads_v0 as before
 from bench.common import percentiles, say, write_result
 from common.db import make_engine, migrate
 from contracts.proposals import RESPONSIVENESS_OVER_LATEST
@@ -52,7 +54,7 @@ def employer(rng: random.Random, employers: int) -> str:
 
 def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: int) -> None:
     """Outcomes `start`..`stop` (a proposal, then sometimes a refusal for « no answer »), a quarter as many
-    shared proposals; then the employers' records counted as migration 0007 counts them."""
+    shared proposals; then the running counts filled as migration 0007 fills them."""
     outcomes, proposals = OutcomeRow.__table__, EmployerProposalRow.__table__  # type: ignore[attr-defined]
     for low in range(start, stop, BATCH):
         rows, shared = [], []
@@ -93,6 +95,13 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
             if shared:
                 connection.execute(proposals.insert(), shared)
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM outcome_total"))
+        connection.execute(
+            text(
+                "INSERT INTO outcome_total (status, reason, count) SELECT status, COALESCE(reason, ''), "
+                "COUNT(*) FROM outcome GROUP BY status, COALESCE(reason, '')"
+            )
+        )
         connection.execute(text("DELETE FROM employer_record"))
         connection.execute(
             text(
@@ -136,7 +145,18 @@ def measure(engine: Engine, rng: random.Random, employers: int, reads: int) -> d
                 {employer(rng, employers) for _ in range(SHOWN)}, RESPONSIVENESS_OVER_LATEST
             )
 
-    return {"before": timed(whole_history, reads), "after": timed(candidates_only, reads)}
+    def totals_counted() -> None:
+        with units() as uow:
+            before.totals(uow.session)
+
+    def totals_kept() -> None:
+        with units() as uow:
+            uow.outcomes.totals()
+
+    return {
+        "suggestion": {"before": timed(whole_history, reads), "after": timed(candidates_only, reads)},
+        "dashboard_totals": {"before": timed(totals_counted, reads), "after": timed(totals_kept, reads)},
+    }
 
 
 def run(sizes: list[int], reads: int, employers: int) -> dict[str, Any]:

@@ -21,12 +21,13 @@ from services.offers.service import OffersService
 from services.profiles.adapters.sql import sql_units_of_work as sql_units_of_work_of_profiles
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
-from tests.employer_record_cases import (
+from tests.factories import offer_payload, profile_payload
+from tests.running_count_cases import (
+    check_concurrent_outcomes_each_add_their_count,
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
     check_responsiveness_reads_each_employers_latest_proposals,
 )
-from tests.factories import offer_payload, profile_payload
 
 EMPLOYER = Caller("e1", Role.EMPLOYER)
 REFERENT = Caller("r1", Role.REFERENT)
@@ -116,3 +117,7 @@ def test_employer_records_are_filled_from_the_outcomes_already_there(fresh_postg
 
 def test_responsiveness_reads_each_employers_latest_proposals(fresh_postgres_db: str) -> None:
     check_responsiveness_reads_each_employers_latest_proposals(fresh_postgres_db)
+
+
+def test_concurrent_outcomes_of_one_employer_are_each_counted(fresh_postgres_db: str) -> None:
+    check_concurrent_outcomes_each_add_their_count(fresh_postgres_db)

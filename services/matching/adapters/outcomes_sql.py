@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, case
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import DateTime
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from common.clock import as_utc, utcnow
 from contracts.matching import OutcomeStatus, RefusalReason
+from services.matching.adapters import outcome_counts_sql as counts
 from services.matching.domain.outcomes import EmployerRecord, Outcome
 
 
@@ -53,52 +53,13 @@ class OutcomeRow(SQLModel, table=True):
         )
 
 
-class EmployerRecordRow(SQLModel, table=True):
-    """Each employer's running counts of proposals and of proposals left unanswered, kept with every
-    outcome written: a suggestion reads the employers of its candidates here instead of counting the
-    whole outcome history (which grows without end) on every request."""
-
-    __tablename__ = "employer_record"
-
-    employer_id: str = Field(primary_key=True, max_length=64)
-    proposed: int = Field(default=0, sa_type=Integer)
-    unanswered: int = Field(default=0, sa_type=Integer)
-
-
-def _counted(outcome: Outcome) -> EmployerRecord:
-    """What one outcome adds to its employer's record."""
-    return EmployerRecord(
-        proposed=int(outcome.status == OutcomeStatus.PROPOSED),
-        unanswered=int(outcome.reason == RefusalReason.NO_ANSWER),
-    )
-
-
 class SqlOutcomeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, outcome: Outcome) -> None:
         self.session.add(OutcomeRow.of(outcome))
-        added = _counted(outcome)
-        if added.proposed or added.unanswered:
-            self._add_to_record(outcome.employer_id, added)
-
-    def _add_to_record(self, employer_id: str, added: EmployerRecord) -> None:
-        """One atomic upsert: concurrent outcomes of the same employer each add their count."""
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(EmployerRecordRow).values(
-            employer_id=employer_id, proposed=added.proposed, unanswered=added.unanswered
-        )
-        table = EmployerRecordRow.__table__.c  # type: ignore[attr-defined]
-        self.session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["employer_id"],
-                set_={
-                    "proposed": table.proposed + insert.excluded.proposed,
-                    "unanswered": table.unanswered + insert.excluded.unanswered,
-                },
-            )
-        )
+        counts.count_outcomes(self.session, [outcome], 1)
 
     def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None:
         row = self.session.exec(
@@ -143,36 +104,7 @@ class SqlOutcomeRepository:
         return seen
 
     def employer_records(self, employer_ids: Collection[str]) -> list[tuple[str, EmployerRecord]]:
-        if not employer_ids:
-            return []
-        record = EmployerRecordRow
-        rows = self.session.exec(
-            select(record.employer_id, record.proposed, record.unanswered).where(
-                col(record.employer_id).in_(list(employer_ids))
-            )
-        ).all()
-        return [(employer, EmployerRecord(proposed, unanswered)) for employer, proposed, unanswered in rows]
-
-    def _recount_records(self, employer_ids: Collection[str]) -> None:
-        """Each employer's record counted again from the outcomes kept (after outcomes were deleted)."""
-        self.session.flush()
-        proposed = func.sum(case((col(OutcomeRow.status) == OutcomeStatus.PROPOSED.value, 1), else_=0))
-        unanswered = func.sum(case((col(OutcomeRow.reason) == RefusalReason.NO_ANSWER.value, 1), else_=0))
-        counted = {
-            employer: EmployerRecord(int(p or 0), int(u or 0))
-            for employer, p, u in self.session.exec(
-                select(OutcomeRow.employer_id, proposed, unanswered)
-                .where(col(OutcomeRow.employer_id).in_(list(employer_ids)))
-                .group_by(OutcomeRow.employer_id)
-            ).all()
-        }
-        for employer in employer_ids:
-            record = counted.get(employer, EmployerRecord(0, 0))
-            row = self.session.get(EmployerRecordRow, employer)
-            if row is None:
-                row = EmployerRecordRow(employer_id=employer)
-            row.proposed, row.unanswered = record.proposed, record.unanswered
-            self.session.add(row)
+        return counts.employer_records(self.session, employer_ids)
 
     def counts_for_offer(self, offer_id: str) -> dict[str, int]:
         rows = self.session.exec(
@@ -188,25 +120,11 @@ class SqlOutcomeRepository:
         rows = self._rows(profile_id)
         for row in rows:
             self.session.delete(row)
-        self._recount_records({row.employer_id for row in rows})
+        counts.count_outcomes(self.session, [row.outcome() for row in rows], -1)
         return len(rows)
 
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:
-        by_status = {
-            str(status): int(n)
-            for status, n in self.session.exec(
-                select(OutcomeRow.status, func.count()).group_by(OutcomeRow.status)
-            ).all()
-        }
-        by_reason = {
-            str(reason): int(n)
-            for reason, n in self.session.exec(
-                select(OutcomeRow.reason, func.count())
-                .where(col(OutcomeRow.reason).is_not(None))
-                .group_by(OutcomeRow.reason)
-            ).all()
-        }
-        return by_status, by_reason
+        return counts.totals(self.session)
 
     def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
         proposed = (

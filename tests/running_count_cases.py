@@ -1,8 +1,10 @@
-"""Checks of the employers' records in matching's SQL store, run on SQLite (unit) and PostgreSQL
-(integration): the running counts a suggestion reads instead of the whole outcome history."""
+"""Checks of the running counts in matching's SQL store, run on SQLite (unit) and PostgreSQL (integration):
+the employers' records a suggestion reads and the totals the dashboard reads, instead of the whole outcome
+history; and the bounded read of each employer's latest proposals."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 from alembic import command
@@ -26,6 +28,11 @@ def _record(url: str, *outcomes: Outcome) -> None:
         with units() as uow:
             uow.outcomes.add(outcome)
             uow.commit()
+
+
+def _totals(url: str) -> tuple[dict[str, int], dict[str, int]]:
+    with sql_units_of_work(make_engine(url))() as uow:
+        return uow.outcomes.totals()
 
 
 def _records(url: str, employers: set[str]) -> dict[str, EmployerRecord]:
@@ -57,6 +64,7 @@ def check_records_follow_outcomes_and_erasure(url: str) -> None:
     }
     assert _records(url, {"e2"}) == {"e2": EmployerRecord(1, 1)}  # only the employers asked for
     assert _records(url, set()) == {}
+    assert _totals(url) == ({"proposed": 4, "refused": 3}, {"no_answer": 2, "incompatible": 1})
     with sql_units_of_work(make_engine(url))() as uow:  # the person is forgotten (RGPD erasure)
         assert uow.outcomes.delete_for_profile("p2") == 4
         uow.commit()
@@ -65,6 +73,7 @@ def check_records_follow_outcomes_and_erasure(url: str) -> None:
         "e2": EmployerRecord(proposed=0, unanswered=0),
         "e3": EmployerRecord(proposed=1, unanswered=0),
     }
+    assert _totals(url) == ({"proposed": 2, "refused": 1}, {"no_answer": 1})
 
 
 def check_records_are_filled_from_the_outcomes_already_there(url: str) -> None:
@@ -98,8 +107,10 @@ def check_records_are_filled_from_the_outcomes_already_there(url: str) -> None:
         "e1": EmployerRecord(proposed=2, unanswered=1),
         "e2": EmployerRecord(proposed=1, unanswered=0),
     }
+    assert _totals(url) == ({"proposed": 3, "refused": 2}, {"no_answer": 1, "incompatible": 1})
     _record(url, *_unanswered("p9", "o9", "e2"))  # and they go on from there
     assert _records(url, {"e2"}) == {"e2": EmployerRecord(proposed=2, unanswered=1)}
+    assert _totals(url) == ({"proposed": 4, "refused": 3}, {"no_answer": 2, "incompatible": 1})
 
 
 def check_responsiveness_reads_each_employers_latest_proposals(url: str) -> None:
@@ -135,3 +146,27 @@ def check_responsiveness_reads_each_employers_latest_proposals(url: str) -> None
         "e2": [(start + timedelta(days=3), None)],
         "e3": [],
     }
+
+
+def check_concurrent_outcomes_each_add_their_count(url: str, writers: int = 8, each: int = 5) -> None:
+    """Outcomes of one employer written at once from several threads: every one is counted (the upsert
+    adds to the row; a read-then-write would lose some)."""
+    migrate(make_engine(url), MIGRATIONS, VERSION_TABLE)
+    engine = make_engine(url)
+    start = threading.Barrier(writers)
+
+    def write(writer: int) -> None:
+        units = sql_units_of_work(engine)
+        start.wait()
+        for n in range(each):
+            with units() as uow:
+                uow.outcomes.add(Outcome(f"p{writer}-{n}", "o1", "e1", PROPOSED, None, "r1"))
+                uow.commit()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _records(url, {"e1"}) == {"e1": EmployerRecord(proposed=writers * each, unanswered=0)}
+    assert _totals(url) == ({"proposed": writers * each}, {})

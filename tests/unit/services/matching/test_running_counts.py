@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.employer_record_cases import (
+from tests.running_count_cases import (
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
     check_responsiveness_reads_each_employers_latest_proposals,

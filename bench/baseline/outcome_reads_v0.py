@@ -1,6 +1,7 @@
 """BASELINE COPY (before 2026-12-01), kept only so that bench/outcome_history.py measures before/after in one
-run: what a suggestion read about employers, counted over the whole outcome and proposal history on every
-request (services/matching/adapters/outcomes_sql.py and proposals_sql.py at c18aa43)."""
+run: what a suggestion read about employers and what a dashboard report read about outcomes, counted over
+the whole outcome and proposal history on every request (services/matching/adapters/outcomes_sql.py and
+proposals_sql.py at c18aa43)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,22 @@ def timings(session: Session, employer_ids: set[str]) -> list[tuple[str, datetim
         col(row.employer_id).in_(list(employer_ids))
     )
     return list(session.exec(query).all())
+
+
+def totals(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Outcomes by status and refusals by reason, counted over every outcome (each dashboard report)."""
+    by_status = {
+        str(status): int(n)
+        for status, n in session.exec(
+            select(OutcomeRow.status, func.count()).group_by(OutcomeRow.status)
+        ).all()
+    }
+    by_reason = {
+        str(reason): int(n)
+        for reason, n in session.exec(
+            select(OutcomeRow.reason, func.count())
+            .where(col(OutcomeRow.reason).is_not(None))
+            .group_by(OutcomeRow.reason)
+        ).all()
+    }
+    return by_status, by_reason
