@@ -54,7 +54,7 @@ def employer(rng: random.Random, employers: int) -> str:
 
 def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: int) -> None:
     """Outcomes `start`..`stop` (a proposal, then sometimes a refusal for « no answer »), a quarter as many
-    shared proposals; then the running counts filled as migration 0007 fills them."""
+    shared proposals, written in bulk (the database's trigger keeps the running counts)."""
     outcomes, proposals = OutcomeRow.__table__, EmployerProposalRow.__table__  # type: ignore[attr-defined]
     for low in range(start, stop, BATCH):
         rows, shared = [], []
@@ -94,22 +94,6 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
             connection.execute(outcomes.insert(), rows)
             if shared:
                 connection.execute(proposals.insert(), shared)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM outcome_total"))
-        connection.execute(
-            text(
-                "INSERT INTO outcome_total (status, reason, count) SELECT status, COALESCE(reason, ''), "
-                "COUNT(*) FROM outcome GROUP BY status, COALESCE(reason, '')"
-            )
-        )
-        connection.execute(text("DELETE FROM employer_record"))
-        connection.execute(
-            text(
-                "INSERT INTO employer_record (employer_id, proposed, unanswered) SELECT employer_id, "
-                "SUM(CASE WHEN status = 'proposed' THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN reason = 'no_answer' THEN 1 ELSE 0 END) FROM outcome GROUP BY employer_id"
-            )
-        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a table that has settled
 

@@ -35,7 +35,7 @@ FAR_KM = 60.0
 TABLES = {
     "offers": ("offer", "offer_status_history"),
     "profiles": ("profile", "contact", "referent_change"),
-    "matching": ("outcome", "employer_proposal", "profile_projection"),
+    "matching": ("outcome", "employer_proposal", "profile_projection", "employer_record", "outcome_total"),
 }
 
 

@@ -20,6 +20,11 @@ from services.matching.domain.proposals import EmployerProposal
 
 VERSION_TABLE = "matching_schema_version"
 PROPOSED, REFUSED = OutcomeStatus.PROPOSED, OutcomeStatus.REFUSED
+# An outcome row written without the product's code (an earlier version, a fix by hand).
+WRITTEN_BY_HAND = text(
+    "INSERT INTO outcome (id, profile_id, offer_id, employer_id, status, reason, recorded_by, recorded_at) "
+    "VALUES (:id, 'p1', 'o1', :employer, :status, :reason, 'r1', CURRENT_TIMESTAMP)"
+)
 
 
 def _record(url: str, *outcomes: Outcome) -> None:
@@ -95,11 +100,7 @@ def check_records_are_filled_from_the_outcomes_already_there(url: str) -> None:
     with engine.begin() as connection:
         for outcome_id, employer, status, reason in rows:
             connection.execute(
-                text(
-                    "INSERT INTO outcome (id, profile_id, offer_id, employer_id, status, reason, "
-                    "recorded_by, recorded_at) VALUES (:id, 'p1', 'o1', :employer, :status, :reason, 'r1', "
-                    "CURRENT_TIMESTAMP)"
-                ),
+                WRITTEN_BY_HAND,
                 {"id": outcome_id, "employer": employer, "status": status, "reason": reason},
             )
     migrate(engine, MIGRATIONS, VERSION_TABLE)
@@ -149,8 +150,8 @@ def check_responsiveness_reads_each_employers_latest_proposals(url: str) -> None
 
 
 def check_concurrent_outcomes_each_add_their_count(url: str, writers: int = 8, each: int = 5) -> None:
-    """Outcomes of one employer written at once from several threads: every one is counted (the upsert
-    adds to the row; a read-then-write would lose some)."""
+    """Outcomes of one employer written at once from several threads: every one is counted (the trigger's
+    upsert adds to the row; a read-then-write would lose some)."""
     migrate(make_engine(url), MIGRATIONS, VERSION_TABLE)
     engine = make_engine(url)
     start = threading.Barrier(writers)
@@ -170,3 +171,24 @@ def check_concurrent_outcomes_each_add_their_count(url: str, writers: int = 8, e
         thread.join()
     assert _records(url, {"e1"}) == {"e1": EmployerRecord(proposed=writers * each, unanswered=0)}
     assert _totals(url) == ({"proposed": writers * each}, {})
+
+
+def check_rows_written_by_any_writer_are_counted(url: str) -> None:
+    """The counts follow the `outcome` rows whoever writes them (the previous version still serving during a
+    rolling upgrade, a fix by hand), and a deletion that finds nothing counts nothing."""
+    engine = make_engine(url)
+    migrate(engine, MIGRATIONS, VERSION_TABLE)
+    with engine.begin() as connection:
+        connection.execute(
+            WRITTEN_BY_HAND, {"id": "a", "employer": "e1", "status": "proposed", "reason": None}
+        )
+        connection.execute(
+            WRITTEN_BY_HAND, {"id": "b", "employer": "e1", "status": "refused", "reason": "no_answer"}
+        )
+    assert _records(url, {"e1"}) == {"e1": EmployerRecord(proposed=1, unanswered=1)}
+    assert _totals(url) == ({"proposed": 1, "refused": 1}, {"no_answer": 1})
+    for _ in range(2):  # the second deletion finds the rows gone
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM outcome WHERE id = 'b'"))
+    assert _records(url, {"e1"}) == {"e1": EmployerRecord(proposed=1, unanswered=0)}
+    assert _totals(url) == ({"proposed": 1}, {})

@@ -86,7 +86,7 @@ class OutcomeRepository(Protocol):
 
     def employer_records(self, employer_ids: Collection[str]) -> list[tuple[str, EmployerRecord]]:
         """The proposals each of these employers received and left unanswered (refused for « no
-        answer »), for those who have any outcome."""
+        answer »), for those of them the store has a record of."""
         ...
 
     def counts_for_offer(self, offer_id: str) -> dict[str, int]:

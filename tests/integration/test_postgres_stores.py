@@ -27,6 +27,7 @@ from tests.running_count_cases import (
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
     check_responsiveness_reads_each_employers_latest_proposals,
+    check_rows_written_by_any_writer_are_counted,
 )
 
 EMPLOYER = Caller("e1", Role.EMPLOYER)
@@ -121,3 +122,7 @@ def test_responsiveness_reads_each_employers_latest_proposals(fresh_postgres_db:
 
 def test_concurrent_outcomes_of_one_employer_are_each_counted(fresh_postgres_db: str) -> None:
     check_concurrent_outcomes_each_add_their_count(fresh_postgres_db)
+
+
+def test_outcome_rows_written_by_any_writer_are_counted(fresh_postgres_db: str) -> None:
+    check_rows_written_by_any_writer_are_counted(fresh_postgres_db)

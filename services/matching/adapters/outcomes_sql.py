@@ -59,7 +59,6 @@ class SqlOutcomeRepository:
 
     def add(self, outcome: Outcome) -> None:
         self.session.add(OutcomeRow.of(outcome))
-        counts.count_outcomes(self.session, [outcome], 1)
 
     def latest(self, profile_id: str, offer_id: str) -> OutcomeStatus | None:
         row = self.session.exec(
@@ -120,7 +119,6 @@ class SqlOutcomeRepository:
         rows = self._rows(profile_id)
         for row in rows:
             self.session.delete(row)
-        counts.count_outcomes(self.session, [row.outcome() for row in rows], -1)
         return len(rows)
 
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:

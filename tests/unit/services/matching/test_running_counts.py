@@ -9,6 +9,7 @@ from tests.running_count_cases import (
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
     check_responsiveness_reads_each_employers_latest_proposals,
+    check_rows_written_by_any_writer_are_counted,
 )
 
 
@@ -22,3 +23,7 @@ def test_records_are_filled_from_the_outcomes_already_there(tmp_path: Path) -> N
 
 def test_responsiveness_reads_each_employers_latest_proposals(tmp_path: Path) -> None:
     check_responsiveness_reads_each_employers_latest_proposals(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_rows_written_by_any_writer_are_counted(tmp_path: Path) -> None:
+    check_rows_written_by_any_writer_are_counted(f"sqlite:///{tmp_path / 'm.db'}")
