@@ -165,7 +165,7 @@ class SqlProposalRepository:
         if not employer_ids:
             return found
         on_postgres = self.session.get_bind().dialect.name == "postgresql"
-        rows = (self._latest_in_one_read if on_postgres else self._latest_one_by_one)(employer_ids, latest)
+        rows = (self._latest_in_one_read if on_postgres else self._latest_by_window)(employer_ids, latest)
         for employer, proposed_at, first_answered_at in rows:
             found[employer].append((as_utc(proposed_at), _aware(first_answered_at)))
         return found
@@ -174,19 +174,24 @@ class SqlProposalRepository:
         found = self.session.execute(_LATEST_OF_EACH, {"ids": sorted(employer_ids), "latest": latest})
         return [(employer, proposed_at, answered_at) for employer, proposed_at, answered_at in found.all()]
 
-    def _latest_one_by_one(self, employer_ids: Collection[str], latest: int) -> list[Timing]:
-        """In process (SQLite), a short indexed read per employer costs no round trip."""
+    def _latest_by_window(self, employer_ids: Collection[str], latest: int) -> list[Timing]:
+        """In process (SQLite, no LATERAL): one statement, each employer's proposals numbered newest first
+        on the index."""
         row = EmployerProposalRow
-        return [
-            (employer, proposed_at, answered_at)
-            for employer in employer_ids
-            for proposed_at, answered_at in self.session.exec(
-                select(row.proposed_at, row.first_answered_at)
-                .where(row.employer_id == employer)
-                .order_by(col(row.proposed_at).desc())
-                .limit(latest)
-            ).all()
-        ]
+        newest_first = func.row_number().over(
+            partition_by=row.employer_id, order_by=col(row.proposed_at).desc()
+        )
+        numbered = (
+            select(row.employer_id, row.proposed_at, row.first_answered_at, newest_first.label("place"))
+            .where(col(row.employer_id).in_(list(employer_ids)))
+            .subquery()
+        )
+        found = self.session.exec(
+            select(numbered.c.employer_id, numbered.c.proposed_at, numbered.c.first_answered_at).where(
+                numbered.c.place <= latest
+            )
+        )
+        return [(employer, proposed_at, answered_at) for employer, proposed_at, answered_at in found.all()]
 
     def overdue_by_employer(self, cutoff: datetime, employer_ids: Collection[str]) -> dict[str, int]:
         if not employer_ids:
