@@ -10,10 +10,11 @@ with each outcome. Both ways, in the same units of work on the same PostgreSQL s
 history:
 
     python -m scripts.rig run -- python -m bench.outcome_history [--outcomes 0,100000,1000000] [--reads 200]
+    python -m bench.outcome_history --store sqlite     # embedded mode's store, no servers
 
 Outcomes go to `--employers` employers, skewed (a few large employers receive most proposals); a quarter as
 many proposals are shared, a fifth of them still open. A suggestion's reads ask for the employers of 100
-candidates and of the 20 shown, drawn the same way. Results: bench/results/outcome-history.json.
+candidates and of the 20 shown, drawn the same way. Results: bench/results/outcome-history[-sqlite].json.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -94,8 +97,9 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
             connection.execute(outcomes.insert(), rows)
             if shared:
                 connection.execute(proposals.insert(), shared)
+    settle = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a table that has settled
+        connection.execute(text(settle))  # as autovacuum leaves a table that has settled
 
 
 def timed(call: Callable[[], Any], reads: int) -> dict[str, float]:
@@ -143,25 +147,36 @@ def measure(engine: Engine, rng: random.Random, employers: int, reads: int) -> d
     }
 
 
-def run(sizes: list[int], reads: int, employers: int) -> dict[str, Any]:
-    server = os.environ["MAILLAGE_TEST_PG"]  # set by scripts.rig
-    name = f"bench_history_{uuid.uuid4().hex[:8]}"
-    create_databases(server, [name])
-    figures: dict[str, Any] = {"employers": employers, "candidates": CANDIDATES, "sizes": {}}
-    try:
-        engine = make_engine(database_url(server, name))
+def run(sizes: list[int], reads: int, employers: int, store: str) -> dict[str, Any]:
+    figures: dict[str, Any] = {"store": store, "employers": employers, "candidates": CANDIDATES, "sizes": {}}
+    with _store(store) as url:
+        engine = make_engine(url)
         migrate(engine, MIGRATIONS, "matching_schema_version")
         rng, done = random.Random(18), 0
         for size in sizes:
-            say(f"filling the history to {size} outcomes")
+            say(f"filling the history to {size} outcomes ({store})")
             fill(engine, rng, done, size, employers)
             done = size
             figures["sizes"][str(size)] = row = measure(engine, rng, employers, reads)
             say(f"{size} outcomes: {row}")
         engine.dispose()
+    return figures
+
+
+@contextmanager
+def _store(store: str) -> Iterator[str]:
+    """A fresh matching store: a database on the rig's PostgreSQL, or an SQLite file (embedded mode)."""
+    if store == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/matching.db"
+        return
+    server = os.environ["MAILLAGE_TEST_PG"]  # set by scripts.rig
+    name = f"bench_history_{uuid.uuid4().hex[:8]}"
+    create_databases(server, [name])
+    try:
+        yield database_url(server, name)
     finally:
         drop_databases(server, [name])
-    return figures
 
 
 def main() -> None:
@@ -171,9 +186,11 @@ def main() -> None:
     parser.add_argument("--outcomes", default="0,100000,1000000")
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--employers", type=int, default=5000)
+    parser.add_argument("--store", default="postgresql", choices=("postgresql", "sqlite"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.outcomes.split(",")]
-    write_result("outcome-history", run(sizes, args.reads, args.employers), COMMAND)
+    name = "outcome-history" + ("-sqlite" if args.store == "sqlite" else "")
+    write_result(name, run(sizes, args.reads, args.employers, args.store), COMMAND)
 
 
 if __name__ == "__main__":
