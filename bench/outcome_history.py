@@ -37,7 +37,7 @@ from bench.baseline import outcome_reads_v0 as before
 from bench.common import percentiles, say, write_result
 from common.db import make_engine, migrate
 from contracts.proposals import RESPONSIVENESS_OVER_LATEST
-from scripts.databases import create_databases, database_url, drop_databases
+from scripts.databases import scratch_database
 from services.matching.adapters.outcomes_sql import OutcomeRow
 from services.matching.adapters.proposals_sql import EmployerProposalRow
 from services.matching.adapters.sql import sql_units_of_work
@@ -170,13 +170,8 @@ def _store(store: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/matching.db"
         return
-    server = os.environ["MAILLAGE_TEST_PG"]  # set by scripts.rig
-    name = f"bench_history_{uuid.uuid4().hex[:8]}"
-    create_databases(server, [name])
-    try:
-        yield database_url(server, name)
-    finally:
-        drop_databases(server, [name])
+    with scratch_database(os.environ["MAILLAGE_TEST_PG"], "bench_history") as url:  # set by scripts.rig
+        yield url
 
 
 def main() -> None:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
@@ -17,6 +19,17 @@ def database_url(server_url: str, name: str) -> str:
 
 def create_databases(server_url: str, names: Iterable[str]) -> None:
     _each(server_url, names, 'CREATE DATABASE "{}"')
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    """The URL of a database of its own (`prefix` and a random suffix), dropped when the block ends."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    create_databases(server_url, [name])
+    try:
+        yield database_url(server_url, name)
+    finally:
+        drop_databases(server_url, [name])
 
 
 def drop_databases(server_url: str, names: Iterable[str], attempts: int = 10) -> None:

@@ -7,7 +7,6 @@ skipped test fails the session: a skipped integration test is a failed one.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,14 +49,10 @@ def postgres_url() -> str:
 @pytest.fixture
 def fresh_postgres_db(postgres_url: str) -> Iterator[str]:
     """A database of its own for one test, dropped afterwards."""
-    from scripts.databases import create_databases, database_url, drop_databases
+    from scripts.databases import scratch_database
 
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    create_databases(postgres_url, [name])
-    try:
-        yield database_url(postgres_url, name)
-    finally:
-        drop_databases(postgres_url, [name])
+    with scratch_database(postgres_url, "t") as url:
+        yield url
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
