@@ -2,7 +2,8 @@
 
 One addition, for measuring only: with MAILLAGE_BENCH_STATS=FILE the process writes its embedding cache
 counters to FILE twice a second. (The cache itself is the product's: MAILLAGE_EMBEDDING_CACHE_ENTRIES=0
-turns it off.)
+turns it off.) With MAILLAGE_BENCH_PHASES=FILE it times a suggestion's phases and writes them to FILE at
+exit (bench/phases.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def main() -> int:
     stats = os.environ.get("MAILLAGE_BENCH_STATS")
     if stats:
         threading.Thread(target=_report, args=(Path(stats),), daemon=True).start()
+    phases = os.environ.get("MAILLAGE_BENCH_PHASES")
+    if phases:
+        from bench.phases import install
+
+        install(Path(phases))
     from maillage.cli import main as maillage_main
 
     return maillage_main(sys.argv[1:])

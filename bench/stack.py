@@ -220,6 +220,7 @@ class Embedded:
     data_dir: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -233,6 +234,7 @@ class Embedded:
             "MAILLAGE_DATA_DIR": str(self.data_dir),
             "MAILLAGE_PORT": str(self.port),
             "MAILLAGE_DEMO": "0",
+            **self.extra_env,
         }
         self.process = spawn([sys.executable, "-m", "bench.launch", "run"], log, env, cwd=ROOT)
         _wait_healthy(self.url, self.process, log)

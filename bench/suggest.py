@@ -2,7 +2,7 @@
 approximate kNN against exact search, gateway overhead and memory, at 10k and 100k offers.
 
     python -m scripts.rig run -- python -m bench.suggest [--sizes 10000,100000] [--requests 1000]
-    python -m bench.suggest --embedded-only [--sizes 100000] [--requests 400]   # no servers needed
+    python -m bench.suggest --embedded-only [--sizes 100000] [--requests 400] [--phases]   # no servers
 
 Offers are bulk-loaded straight into the index with precomputed vectors (see bench/common.py): this
 benchmark measures search, not the encoder. People are created through the gateway with realistic
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import shutil
 import time
@@ -37,6 +38,7 @@ from bench.common import (
     text_pool,
     write_result,
 )
+from bench.phases import breakdown
 from bench.stack import Distributed, Embedded, first_get, server_rss_mb
 from common.identity import Caller, Role
 from common.service_tokens import SERVICE_TOKEN_HEADER, ServiceSigner
@@ -258,22 +260,33 @@ def _distributed_latency(
 
 
 def _embedded_latency(
-    client: httpx.Client, data_dir: Path, local_path: Path, qs: Sequence[Query], requests: int
+    client: httpx.Client,
+    data_dir: Path,
+    local_path: Path,
+    qs: Sequence[Query],
+    requests: int,
+    phases: bool = False,
 ) -> dict[str, Any]:
-    """`maillage run` on a copy of the loaded local index: suggestions through its gateway, and its RSS."""
+    """`maillage run` on a copy of the loaded local index: suggestions through its gateway, and its RSS;
+    with `phases`, where each request's time went inside the process (bench/phases.py)."""
     say(f"embedded: starting `maillage run` on the loaded index ({data_dir.name})")
     data_dir.mkdir(exist_ok=True)
     shutil.copy(local_path, data_dir / "offer_index.db")
-    embedded = Embedded(data_dir).start()
+    timings = data_dir.parent / f"{data_dir.name}-phases.json"
+    extra_env = {"MAILLAGE_BENCH_PHASES": str(timings)} if phases else {}
+    embedded = Embedded(data_dir, extra_env=extra_env).start()
     try:
         headers = embedded.login("referent")
         epids = create_people(client, embedded.url, headers, qs[:PEOPLE])
         url = f"{embedded.url}/api/v1/profiles/{{pid}}/suggestions?limit={LIMIT}"
         latency = http_latency(client, {"gateway": (url, headers)}, epids, requests)
-        return {"embedded_http": latency, "embedded_rss_mb": embedded.rss_mb()}
+        out: dict[str, Any] = {"embedded_http": latency, "embedded_rss_mb": embedded.rss_mb()}
     finally:
         embedded.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+    if phases:  # written by the process as it stopped
+        out["embedded_phases"] = breakdown(json.loads(timings.read_text()), requests)
+    return out
 
 
 def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -> dict[str, Any]:
@@ -324,11 +337,13 @@ def run(sizes: Sequence[int], requests: int, stack: Distributed | None = None) -
             stack.close()
 
 
-def embedded_only(sizes: Sequence[int], requests: int) -> dict[str, Any]:
+def embedded_only(sizes: Sequence[int], requests: int, phases: bool = False) -> dict[str, Any]:
     """The embedded platform alone (no servers, no rig): its suggestions through the gateway at each size,
     the issue 18 target being p95 ≤ 10 ms at 100k."""
     qs = queries(PEOPLE)
     figures: dict[str, Any] = {"limit": LIMIT, "requests_per_target": requests, "sizes": {}}
+    if phases:
+        figures["phases_note"] = "ms, timed inside `maillage run` (bench/phases.py); the client is sequential"
     work = CACHE / f"suggest-embedded-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     done = 0
@@ -338,7 +353,7 @@ def embedded_only(sizes: Sequence[int], requests: int) -> dict[str, Any]:
                 index = work / "offer_index.db"
                 load_local(index, done, size)
                 done = size
-                row = _embedded_latency(client, work / f"embedded-{size}", index, qs, requests)
+                row = _embedded_latency(client, work / f"embedded-{size}", index, qs, requests, phases)
                 say(f"embedded {size}: {row}")
                 figures["sizes"][str(size)] = row
     finally:
@@ -355,10 +370,17 @@ def main() -> None:
     parser.add_argument(
         "--embedded-only", action="store_true", help="the embedded platform alone, without the rig"
     )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="with --embedded-only: where each suggestion's time goes inside the process (bench/phases.py)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.embedded_only:
-        write_result("suggest-embedded", embedded_only(sizes, args.requests), COMMAND + " --embedded-only")
+        figures = embedded_only(sizes, args.requests, args.phases)
+        command = COMMAND + " --embedded-only" + (" --phases" if args.phases else "")
+        write_result("suggest-embedded", figures, command)
         return
     figures = run(sizes, args.requests)
     write_result("suggest", figures, COMMAND)
