@@ -16,7 +16,8 @@ The phases, nested as they run:
   reasons included) and `penalties` (what the candidates' employers left unanswered);
 - `responsiveness`: read by matching's endpoint for the employers shown.
 What `call_matching` holds besides `suggest` and `responsiveness` is the road inside matching (the
-in-process HTTP hop, the service token's check, the endpoint's threadpool, validation and JSON).
+in-process HTTP hop, the service token's check, the endpoint's threadpool, validation and JSON);
+`besides_search` is the request less its searches: what would be left with an index that answered at once.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ def breakdown(events: Sequence[Event], last_requests: int) -> dict[str, Any]:
             i += 1
         spent["road_in_matching"] = spent["call_matching"] - spent["suggest"] - spent["responsiveness"]
         spent["gateway_besides_matching"] = spent["request"] - spent["call_matching"]
+        spent["besides_search"] = spent["request"] - spent["search"]
         per_request.append(spent)
     if not per_request:
         return {}
