@@ -6,14 +6,17 @@ read every proposal ever shared with the employers shown, on each request
 (bench/baseline/outcome_reads_v0.py). It now reads one running record per employer among its
 candidates, their overdue proposals alone, and the latest 100 proposals of each employer shown. A dashboard
 report counted outcomes by status and by reason over the whole table; it now reads the running totals kept
-with each outcome. Both ways, in the same units of work on the same PostgreSQL store, at each size of
-history:
+with each outcome. A référent's follow-up and a coordinator's page (20 référents) found the proposals those
+référents made by reading every outcome; they now find them through an index (migration 0008), timed here
+with the index dropped, then created again. Both ways, in the same units of work on the same PostgreSQL
+store, at each size of history:
 
     python -m scripts.rig run -- python -m bench.outcome_history [--outcomes 0,100000,1000000] [--reads 200]
     python -m bench.outcome_history --store sqlite     # embedded mode's store, no servers
 
-Outcomes go to `--employers` employers, skewed (a few large employers receive most proposals); a quarter as
-many proposals are shared, a fifth of them still open. A suggestion's reads ask for the employers of 100
+Outcomes go to `--employers` employers, skewed (a few large employers receive most proposals), recorded by
+`--referents` référents (each person has one); a quarter as many proposals are shared, a fifth of them still
+open. A suggestion's reads ask for the employers of 100
 candidates and of the 20 shown, drawn the same way. Results: bench/results/outcome-history[-sqlite].json.
 """
 
@@ -48,6 +51,9 @@ COMMAND = "python -m scripts.rig run -- python -m bench.outcome_history"
 CANDIDATES = 100
 SHOWN = 20  # the suggestions shown, whose employers' responsiveness is read
 BATCH = 20_000
+COORDINATED = 20  # the référents of one structure, on a coordinator's page
+FOLLOW_UP_INDEX = "ix_outcome_recorded_by"  # as migration 0008 creates it
+FOLLOW_UP_COLUMNS = "recorded_by, status, profile_id, offer_id"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
@@ -55,7 +61,7 @@ def employer(rng: random.Random, employers: int) -> str:
     return f"e{int(employers * rng.random() ** 3)}"  # skewed: e0 … receive most
 
 
-def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: int) -> None:
+def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: int, referents: int) -> None:
     """Outcomes `start`..`stop` (a proposal, then sometimes a refusal for « no answer »), a quarter as many
     shared proposals, written in bulk (the database's trigger keeps the running counts)."""
     outcomes, proposals = OutcomeRow.__table__, EmployerProposalRow.__table__  # type: ignore[attr-defined]
@@ -63,6 +69,7 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
         rows, shared = [], []
         for i in range(low, min(stop, low + BATCH)):
             who, pair = employer(rng, employers), (f"p{i // 4}", f"o{i // 2}")
+            referent = f"r{(i // 4) % referents}"  # the person's référent
             status, reason = ("refused", "no_answer") if i % 2 and rng.random() < 0.3 else ("proposed", None)
             when = NOW - timedelta(days=rng.uniform(0, 730))
             rows.append(
@@ -73,7 +80,7 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
                     "employer_id": who,
                     "status": status,
                     "reason": reason,
-                    "recorded_by": "r1",
+                    "recorded_by": referent,
                     "recorded_at": when,
                 }
             )
@@ -85,7 +92,7 @@ def fill(engine: Engine, rng: random.Random, start: int, stop: int, employers: i
                         "profile_id": pair[0],
                         "offer_id": pair[1],
                         "employer_id": who,
-                        "referent_id": "r1",
+                        "referent_id": referent,
                         "relevant_skills": [],
                         "proposed_at": when,
                         "first_answered_at": None if open_ else when,
@@ -112,7 +119,7 @@ def timed(call: Callable[[], Any], reads: int) -> dict[str, float]:
     return percentiles(samples)
 
 
-def measure(engine: Engine, rng: random.Random, employers: int, reads: int) -> dict[str, Any]:
+def measure(engine: Engine, rng: random.Random, employers: int, referents: int, reads: int) -> dict[str, Any]:
     cutoff = overdue_cutoff(NOW)
     units = sql_units_of_work(engine)
 
@@ -144,20 +151,52 @@ def measure(engine: Engine, rng: random.Random, employers: int, reads: int) -> d
     return {
         "suggestion": {"before": timed(whole_history, reads), "after": timed(candidates_only, reads)},
         "dashboard_totals": {"before": timed(totals_counted, reads), "after": timed(totals_kept, reads)},
+        **follow_up_reads(engine, rng, referents, reads),
     }
 
 
-def run(sizes: list[int], reads: int, employers: int, store: str) -> dict[str, Any]:
-    figures: dict[str, Any] = {"store": store, "employers": employers, "candidates": CANDIDATES, "sizes": {}}
+def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: int) -> dict[str, Any]:
+    """A référent's follow-up and a coordinator's page, the index dropped (before), then created again."""
+    units = sql_units_of_work(engine)
+
+    def referent_follow_up() -> None:
+        with units() as uow:
+            uow.outcomes.proposed_by(f"r{rng.randrange(referents)}")
+
+    def coordinator_page() -> None:
+        with units() as uow:
+            uow.outcomes.of_proposals_by([f"r{rng.randrange(referents)}" for _ in range(COORDINATED)])
+
+    figures: dict[str, dict[str, Any]] = {"referent_follow_up": {}, "coordinator_page": {}}
+    for when, statement in (
+        ("before", f"DROP INDEX IF EXISTS {FOLLOW_UP_INDEX}"),
+        ("after", f"CREATE INDEX IF NOT EXISTS {FOLLOW_UP_INDEX} ON outcome ({FOLLOW_UP_COLUMNS})"),
+    ):
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+            connection.execute(text("ANALYZE outcome"))
+        figures["referent_follow_up"][when] = timed(referent_follow_up, reads)
+        figures["coordinator_page"][when] = timed(coordinator_page, max(reads // 4, 10))
+    return figures
+
+
+def run(sizes: list[int], reads: int, employers: int, referents: int, store: str) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "store": store,
+        "employers": employers,
+        "referents": referents,
+        "candidates": CANDIDATES,
+        "sizes": {},
+    }
     with _store(store) as url:
         engine = make_engine(url)
         migrate(engine, MIGRATIONS, "matching_schema_version")
         rng, done = random.Random(18), 0
         for size in sizes:
             say(f"filling the history to {size} outcomes ({store})")
-            fill(engine, rng, done, size, employers)
+            fill(engine, rng, done, size, employers, referents)
             done = size
-            figures["sizes"][str(size)] = row = measure(engine, rng, employers, reads)
+            figures["sizes"][str(size)] = row = measure(engine, rng, employers, referents, reads)
             say(f"{size} outcomes: {row}")
         engine.dispose()
     return figures
@@ -181,11 +220,13 @@ def main() -> None:
     parser.add_argument("--outcomes", default="0,100000,1000000")
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--employers", type=int, default=5000)
+    parser.add_argument("--referents", type=int, default=1000)
     parser.add_argument("--store", default="postgresql", choices=("postgresql", "sqlite"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.outcomes.split(",")]
     name = "outcome-history" + ("-sqlite" if args.store == "sqlite" else "")
-    write_result(name, run(sizes, args.reads, args.employers, args.store), COMMAND)
+    figures = run(sizes, args.reads, args.employers, args.referents, args.store)
+    write_result(name, figures, COMMAND)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.referent_read_cases import check_referents_proposals_are_found_through_their_index
 from tests.running_count_cases import (
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
@@ -27,3 +28,7 @@ def test_responsiveness_reads_each_employers_latest_proposals(tmp_path: Path) ->
 
 def test_rows_written_by_any_writer_are_counted(tmp_path: Path) -> None:
     check_rows_written_by_any_writer_are_counted(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_referents_proposals_are_found_through_their_index(tmp_path: Path) -> None:
+    check_referents_proposals_are_found_through_their_index(f"sqlite:///{tmp_path / 'm.db'}")
