@@ -59,7 +59,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(
         f"Maillage is running: open http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", flush=True
     )
-    print("Demo accounts: referent, employer, analyst, admin — password: demo. Stop with Ctrl-C.", flush=True)
+    print(
+        "Demo accounts: referent, employer, analyst, admin, coordinator — password: demo. Stop with Ctrl-C.",
+        flush=True,
+    )
     settle_heap()
     uvicorn.run(
         platform.app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False

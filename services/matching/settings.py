@@ -22,8 +22,8 @@ class MatchingSettings(CommonSettings):
     linker: str = "use"
     # Where the linker keeps the vectors of the taxonomies' labels (a cold build takes a minute or two).
     linking_cache: str = ""
-    # Vectors of recently embedded texts kept in memory (~1.5 KB each): a pause, new hours, a re-import
-    # or a reindex then costs no embedding. 0 turns the cache off.
+    # Vectors of recently embedded texts kept in memory (~2.2 KB each with USE): a pause, new hours, a
+    # re-import or a reindex then costs no embedding. 0 turns the cache off.
     embedding_cache_entries: int = 50_000
     offers_url: str = "http://127.0.0.1:8101"
     profiles_url: str = "http://127.0.0.1:8102"

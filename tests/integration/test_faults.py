@@ -102,6 +102,7 @@ def run_with_fault(name: str, platform: Platform, fault: Fault) -> dict[str, Any
     }
     record(name, figures)
     logs = "\n".join(f"--- {n}\n{platform.log_tail(n, 2000)}" for n in ("offers", "consumer"))
+    assert not injector.is_alive() and outcome, f"the fault was not injected to its end: {outcome}"
     assert "error" not in outcome, f"fault injection failed: {outcome['error']}"
     assert not load.failures, f"{len(load.failures)} client failures, e.g. {load.failures[:3]}"
     assert settled == {"outbox_pending": 0, "lag": 0, "indexed": OFFERS}, f"not settled: {settled}\n{logs}"
