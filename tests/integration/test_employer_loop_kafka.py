@@ -1,6 +1,8 @@
-"""A proposal reaches the employer and their answer comes back, through the real parts: the person's
-consent in the profiles service, matching's store on PostgreSQL, its outbox relayed to Kafka. What a
-consumer reads on the topic is the proposal's story in order — ids and codes only."""
+"""A proposal reaches the employer and their answer comes back: matching's store on PostgreSQL, its outbox
+relayed to real Kafka. What a consumer reads on the topic is the proposal's story in order — ids and codes
+only. The person's consent comes from the profiles service's use cases in process (its store on SQLite) and
+the offer from a local index: neither is what this test is about (tests/integration/test_postgres_stores.py
+and tests/contract cover them on the real servers)."""
 
 from __future__ import annotations
 

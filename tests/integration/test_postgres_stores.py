@@ -7,8 +7,9 @@ from sqlalchemy import inspect
 
 from common.db import make_engine, migrate, session_scope
 from common.identity import Caller, Role
-from common.messaging.inprocess import InProcessBus
+from common.messaging.inprocess import InProcessBus, partition_for
 from common.outbox import OutboxRelay
+from contracts.events import OFFERS_TOPIC, decode_event
 from contracts.offers import OfferAction, OfferCreate, OfferUpdate
 from contracts.profiles import MatchingView, ProfileCreate, ProfileUpdate
 from gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
@@ -53,8 +54,15 @@ def test_offers_store_round_trip(fresh_postgres_db: str) -> None:
     assert (updated.version, closed.version) == (2, 3)
     assert fetched.skills == ["tri", "nettoyage"] and fetched.conditions == ["night_work"]
     assert fetched.created_at.tzinfo is not None
-    bus = InProcessBus()
+    bus = InProcessBus()  # only where the relay publishes to: what is read back is what PostgreSQL kept
     assert OutboxRelay(engine, bus.publisher()).relay_once() == 3
+    partition = partition_for(created.id, bus.partitions(OFFERS_TOPIC))
+    events = [decode_event(r.value) for r in bus.read(OFFERS_TOPIC, partition, 0, 10)]
+    assert [(e.payload.id, e.payload.version, e.payload.status) for e in events] == [  # type: ignore[union-attr]
+        (created.id, 1, created.status),
+        (created.id, 2, updated.status),
+        (created.id, 3, closed.status),
+    ]
 
 
 def test_profiles_store_round_trip(fresh_postgres_db: str) -> None:
