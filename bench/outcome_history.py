@@ -7,8 +7,8 @@ read every proposal ever shared with the employers shown, on each request
 candidates, their overdue proposals alone, and the latest 100 proposals of each employer shown. A dashboard
 report counted outcomes by status and by reason over the whole table; it now reads the running totals kept
 with each outcome. A référent's follow-up and a coordinator's page (20 référents) found the proposals those
-référents made by reading every outcome; they now find them through an index (migration 0008), timed here
-with the index dropped, then created again. Both ways, in the same units of work on the same PostgreSQL
+référents made by reading every outcome, and read whole rows through the ORM; they now find them through an
+index (migration 0008) and read plain columns. Both ways, in the same units of work on the same PostgreSQL
 store, at each size of history:
 
     python -m scripts.rig run -- python -m bench.outcome_history [--outcomes 0,100000,1000000] [--reads 200]
@@ -156,16 +156,31 @@ def measure(engine: Engine, rng: random.Random, employers: int, referents: int, 
 
 
 def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: int) -> dict[str, Any]:
-    """A référent's follow-up and a coordinator's page, the index dropped (before), then created again."""
+    """A référent's follow-up and a coordinator's page: before, the whole rows through the ORM with
+    migration 0008's index dropped (bench/baseline/outcome_reads_v0.py); after, the product's reads with
+    the index created again."""
     units = sql_units_of_work(engine)
 
-    def referent_follow_up() -> None:
-        with units() as uow:
-            uow.outcomes.proposed_by(f"r{rng.randrange(referents)}")
+    def follow_up(old: bool) -> Callable[[], None]:
+        def read() -> None:
+            referent = f"r{rng.randrange(referents)}"
+            with units() as uow:
+                if old:
+                    before.proposed_by(uow.session, referent)
+                else:
+                    uow.outcomes.proposed_by(referent)
 
-    def coordinator_page() -> None:
-        with units() as uow:
-            uow.outcomes.of_proposals_by([f"r{rng.randrange(referents)}" for _ in range(COORDINATED)])
+        return read
+
+    def coordinator(old: bool) -> Callable[[], None]:
+        def read() -> None:
+            structure = [f"r{rng.randrange(referents)}" for _ in range(COORDINATED)]
+            with units() as uow:
+                before.of_proposals_by(uow.session, structure) if old else uow.outcomes.of_proposals_by(
+                    structure
+                )
+
+        return read
 
     figures: dict[str, dict[str, Any]] = {"referent_follow_up": {}, "coordinator_page": {}}
     for when, statement in (
@@ -175,8 +190,8 @@ def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: i
         with engine.begin() as connection:
             connection.execute(text(statement))
             connection.execute(text("ANALYZE outcome"))
-        figures["referent_follow_up"][when] = timed(referent_follow_up, reads)
-        figures["coordinator_page"][when] = timed(coordinator_page, max(reads // 4, 10))
+        figures["referent_follow_up"][when] = timed(follow_up(when == "before"), reads)
+        figures["coordinator_page"][when] = timed(coordinator(when == "before"), max(reads // 4, 10))
     return figures
 
 

@@ -1,7 +1,8 @@
 """BASELINE COPY (before 2026-12-01), kept only so that bench/outcome_history.py measures before/after in one
 run: what a suggestion read about employers and what a dashboard report read about outcomes, counted over
 the whole outcome and proposal history on every request (services/matching/adapters/outcomes_sql.py and
-proposals_sql.py at c18aa43)."""
+proposals_sql.py at c18aa43); and the référents' proposals as a référent's follow-up and a coordinator's
+page read them, whole rows through the ORM (outcomes_sql.py at 152153c, before migration 0008's index)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from contracts.matching import OutcomeStatus, RefusalReason
 from services.matching.adapters.outcomes_sql import OutcomeRow
 from services.matching.adapters.proposals_sql import EmployerProposalRow
-from services.matching.domain.outcomes import EmployerRecord
+from services.matching.domain.outcomes import EmployerRecord, Outcome
 
 
 def employer_records(session: Session) -> list[tuple[str, EmployerRecord]]:
@@ -62,3 +63,26 @@ def totals(session: Session) -> tuple[dict[str, int], dict[str, int]]:
         ).all()
     }
     return by_status, by_reason
+
+
+def proposed_by(session: Session, recorded_by: str) -> list[Outcome]:
+    proposed = (
+        select(OutcomeRow.profile_id, OutcomeRow.offer_id)
+        .where(OutcomeRow.recorded_by == recorded_by, OutcomeRow.status == OutcomeStatus.PROPOSED.value)
+        .distinct()
+        .subquery()
+    )
+    same_pair = (proposed.c.profile_id == OutcomeRow.profile_id) & (
+        proposed.c.offer_id == OutcomeRow.offer_id
+    )
+    return [row.outcome() for row in session.exec(select(OutcomeRow).join(proposed, same_pair)).all()]
+
+
+def of_proposals_by(session: Session, recorders: list[str]) -> list[Outcome]:
+    proposed = (
+        select(OutcomeRow.profile_id)
+        .where(col(OutcomeRow.recorded_by).in_(recorders), OutcomeRow.status == OutcomeStatus.PROPOSED.value)
+        .distinct()
+    )
+    rows = session.exec(select(OutcomeRow).where(col(OutcomeRow.profile_id).in_(proposed))).all()
+    return [row.outcome() for row in rows]
