@@ -53,7 +53,7 @@ SHOWN = 20  # the suggestions shown, whose employers' responsiveness is read
 BATCH = 20_000
 COORDINATED = 20  # the référents of one structure, on a coordinator's page
 FOLLOW_UP_INDEX = "ix_outcome_recorded_by"  # as migration 0008 creates it
-FOLLOW_UP_COLUMNS = "recorded_by, status, profile_id, offer_id"
+FOLLOW_UP_COLUMNS = "recorded_by, status, recorded_at, profile_id, offer_id"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 

@@ -5,6 +5,7 @@ run on SQLite (unit) and PostgreSQL (integration), each with its own way of show
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -72,4 +73,13 @@ def check_referents_proposals_are_found_through_their_index(url: str) -> None:
     theirs, sent = _statements_of(engine, lambda uow: uow.outcomes.of_proposals_by(["r1", "r2"]))
     assert sorted(o.profile_id for o in theirs) == ["p1", "p1", "p2"]
     assert sent and all(INDEX in _plan(engine, *one) for one in sent), [_plan(engine, *one) for one in sent]
+
+    # Over a coordinator's period: the proposals made since then, found through the same index.
+    since = datetime.now(UTC) - timedelta(days=1)
+    recent, sent = _statements_of(engine, lambda uow: uow.outcomes.of_proposals_by(["r1", "r2"], since))
+    assert sorted(o.profile_id for o in recent) == ["p1", "p1", "p2"]
+    assert sent and all(INDEX in _plan(engine, *one) for one in sent), [_plan(engine, *one) for one in sent]
+    later = datetime.now(UTC) + timedelta(days=1)
+    with units() as uow:
+        assert uow.outcomes.of_proposals_by(["r1", "r2"], later) == []
     engine.dispose()

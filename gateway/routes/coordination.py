@@ -7,18 +7,22 @@ threshold - 1 is hidden here, before it leaves; no id or name of a person is eve
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from common.clock import utcnow
 from common.errors import ValidationFailed
 from common.identity import Role
 from contracts.caseloads import CaseloadSizes
 from contracts.coordination import (
+    DEFAULT_FOLLOWUP_MONTHS,
     DISCLOSURE_THRESHOLD,
     OutcomesByReferent,
     ReferentFollowUp,
     StructureFollowUp,
+    period_start,
 )
 from gateway.auth import CallerDep, require
 from gateway.upstream import Upstream
@@ -38,9 +42,12 @@ async def followup(
     request: Request,
     caller: CallerDep,
     structure: Annotated[str | None, Query(max_length=120, description="Admins: which structure.")] = None,
+    months: Annotated[
+        int, Query(ge=0, le=120, description="The proposals of the last N months; 0: since the beginning.")
+    ] = DEFAULT_FOLLOWUP_MONTHS,
 ) -> StructureFollowUp:
-    """Caseload sizes (hidden below the threshold), proposals, outcomes and the median time to an
-    outcome, for each référent of the structure."""
+    """Caseload sizes (hidden below the threshold), and the proposals made over the period with what came
+    of them and the median time to an outcome, for each référent of the structure."""
     require(caller, Role.COORDINATOR, Role.ADMIN)
     if caller.role == Role.COORDINATOR:
         structure = _structure_of(request, caller.subject)  # a coordinator sees their own structure only
@@ -50,13 +57,16 @@ async def followup(
         )
     users: UserStore = request.app.state.users
     referents = users.list_accounts(Role.REFERENT.value, structure)
+    since = period_start(utcnow().date(), months)
+    answer = partial(StructureFollowUp, structure=structure, threshold=DISCLOSURE_THRESHOLD, months=months)
     if not referents:
-        return StructureFollowUp(structure=structure, threshold=DISCLOSURE_THRESHOLD, referents=[])
+        return answer(since=since, referents=[])
     names = {"referents": ",".join(r.username for r in referents)}
+    period = {**names, "since": since.isoformat() if since else None}
     services: dict[str, Upstream] = request.app.state.upstreams
     sizes_answer, outcomes_answer = await asyncio.gather(
         services["profiles"].call("GET", "/profiles/caseload-sizes", caller, request, params=names),
-        services["matching"].call("GET", "/followup", caller, request, params=names),
+        services["matching"].call("GET", "/followup", caller, request, params=period),
     )
     sizes = CaseloadSizes.model_validate(sizes_answer.json()).sizes
     outcomes = {o.referent: o for o in OutcomesByReferent.model_validate(outcomes_answer.json()).items}
@@ -77,4 +87,4 @@ async def followup(
                 median_days_to_outcome=counts.median_days_to_outcome,
             )
         )
-    return StructureFollowUp(structure=structure, threshold=DISCLOSURE_THRESHOLD, referents=rows)
+    return answer(since=since, referents=rows)

@@ -4,6 +4,7 @@ in counts. The gateway says which référents (those of the coordinator's struct
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -30,10 +31,11 @@ def followup(
     caller: CallerDep,
     service: ServiceDep,
     referents: Annotated[str, Query(max_length=30_000, description="Usernames, comma-separated.")],
+    since: Annotated[date | None, Query(description="Only the proposals made from this day on.")] = None,
 ) -> OutcomesByReferent:
     if caller.role not in (Role.COORDINATOR, Role.ADMIN, Role.SYSTEM):
         raise Forbidden(
             "The follow-up of référents is for coordinators and admins.", code="profile.counts_only"
         )
-    counts = service.referent_followup([r for r in referents.split(",") if r])
+    counts = service.referent_followup([r for r in referents.split(",") if r], since)
     return OutcomesByReferent(items=[ReferentOutcomes(**asdict(c)) for c in counts])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from common.clock import utcnow
@@ -275,10 +275,12 @@ class MatchingService:
         with self.units_of_work() as uow:
             return uow.outcomes.counts_for_offer(offer_id)
 
-    def referent_followup(self, referents: list[str]) -> list[ReferentCounts]:
-        """The proposals each référent made and what came of them: counts, never who."""
+    def referent_followup(self, referents: list[str], since: date | None = None) -> list[ReferentCounts]:
+        """The proposals each référent made (from `since` on, when given) and what came of them: counts,
+        never who."""
+        start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
         with self.units_of_work() as uow:
-            return referent_counts(uow.outcomes.of_proposals_by(referents), referents)
+            return referent_counts(uow.outcomes.of_proposals_by(referents, start), referents, start)
 
     def stored_counts(self) -> StoredCounts:
         """What demand analytics read of matching's store: counts only, never who."""

@@ -99,9 +99,9 @@ class OutcomeRepository(Protocol):
         """Outcomes by status, and refusals by reason (for analytics: counts only)."""
         ...
 
-    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
-        """Every outcome of the (person, offer) pairs that one of `recorders` proposed (the coordinator's
-        follow-up: counted, never shown)."""
+    def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
+        """Every outcome of the people to whom one of `recorders` proposed an offer (from `since` on, when
+        given): the coordinator's follow-up, counted, never shown."""
         ...
 
 

@@ -140,6 +140,12 @@ def test_the_coordinator_reads_counts_of_their_structure_and_no_person(new_page:
     demo = page.locator("#suivi tbody tr[data-referent='referent']")
     assert demo.count() == 1
     assert re.fullmatch(r"\d+|< 5", demo.locator("td").first.inner_text())
+    assert page.locator("#periode").inner_text().startswith("Propositions faites depuis le ")  # 12 months
+    page.get_by_label("Période").select_option(label="Depuis le début")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r"/coordination\?mois=0$"))
+    assert page.locator("#periode").inner_text().startswith("Toutes les propositions, depuis le début")
+    assert page.locator("#suivi tbody tr[data-referent='referent']").count() == 1
     # No name of a person followed by the demo référent appears on the page.
     caseload = new_page()
     sign_in(caseload, "referent")

@@ -17,7 +17,9 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from common.clock import utcnow
 from common.identity import Role
+from contracts.coordination import period_start
 from gateway.session import SESSION_COOKIE
 from gateway.web import person_file
 from maillage.platform import EmbeddedPlatform
@@ -576,6 +578,12 @@ def test_a_coordinator_sees_counts_of_their_structure_and_never_a_person(
     body = answer.json()
     rows = {row["referent"]: row for row in body["referents"]}
     assert body["structure"] == structure and body["threshold"] == 5
+    start = period_start(utcnow().date(), 12)  # the default period: the last 12 months
+    assert start is not None and (body["months"], body["since"]) == (12, start.isoformat())
+    whole = client.get("/api/v1/coordination/followup?months=0", headers=headers["coordinator"]).json()
+    assert (whole["months"], whole["since"]) == (0, None)
+    refused = client.get("/api/v1/coordination/followup?months=-1", headers=headers["coordinator"])
+    assert refused.status_code == 422 and refused.json()["error"] == "validation_error", refused.text
     assert rows["small_referent"]["caseload"] is None and rows["small_referent"]["caseload_suppressed"]
     assert "other_referent" not in rows  # not of this structure
     assert not PERSONAL_KEYS & _keys(answer)

@@ -167,6 +167,9 @@ class MatchingUseCases:
         assert (counts["r1"].proposals, counts["r1"].answered, counts["r1"].accepted) == (2, 1, 1)
         assert counts["r1"].median_days_to_outcome is not None
         assert (counts["r3"].proposals, counts["r3"].median_days_to_outcome) == (0, None)
+        today = service.now().date()
+        assert service.referent_followup(["r1"], since=today - timedelta(days=1))[0].proposals == 2
+        assert service.referent_followup(["r1"], since=today + timedelta(days=1))[0].proposals == 0
 
     def test_each_outcome_is_kept_with_its_event_in_the_outbox(self, world: MatchingWorld) -> None:
         service = world.service

@@ -10,6 +10,7 @@ import copy
 from collections import Counter
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from common.unit_of_work import MemoryOutbox, MemoryUnitOfWork
 from contracts.matching import OutcomeStatus, RefusalReason
@@ -134,11 +135,13 @@ class MemoryOutcomeRepository:
         self.stored[:] = kept
         return deleted
 
-    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
+    def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
         proposing = {
             o.profile_id
             for o in self.stored
-            if o.recorded_by in recorders and o.status == OutcomeStatus.PROPOSED
+            if o.recorded_by in recorders
+            and o.status == OutcomeStatus.PROPOSED
+            and (since is None or o.recorded_at >= since)
         }
         return [o for o in self.stored if o.profile_id in proposing]
 

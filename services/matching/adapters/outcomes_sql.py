@@ -167,14 +167,13 @@ class SqlOutcomeRepository:
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:
         return counts.totals(self.session)
 
-    def of_proposals_by(self, recorders: list[str]) -> list[Outcome]:
-        proposed = (
-            select(OutcomeRow.profile_id)
-            .where(
-                col(OutcomeRow.recorded_by).in_(recorders), OutcomeRow.status == OutcomeStatus.PROPOSED.value
-            )
-            .distinct()
+    def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
+        proposed = select(OutcomeRow.profile_id).where(
+            col(OutcomeRow.recorded_by).in_(recorders), OutcomeRow.status == OutcomeStatus.PROPOSED.value
         )
+        if since is not None:
+            proposed = proposed.where(OutcomeRow.recorded_at >= since)
+        proposed = proposed.distinct()
         return _outcomes(
             self.session, select_columns(*_COLUMNS).where(col(OutcomeRow.profile_id).in_(proposed))
         )

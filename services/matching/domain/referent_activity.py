@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from statistics import median
 
 from contracts.matching import OutcomeStatus
@@ -20,15 +21,19 @@ class ReferentCounts:
     median_days_to_outcome: float | None
 
 
-def referent_counts(outcomes: Iterable[Outcome], referents: Iterable[str]) -> list[ReferentCounts]:
+def referent_counts(
+    outcomes: Iterable[Outcome], referents: Iterable[str], since: datetime | None = None
+) -> list[ReferentCounts]:
     """Each proposal is credited to the référent who made it; its outcome (the first step after it, by
-    whoever recorded it) counts as its answer."""
+    whoever recorded it) counts as its answer. With `since`, only the proposals made from then on count
+    (with their answers, whenever they came)."""
     proposals: dict[tuple[str, str], Outcome] = {}
     answers: dict[tuple[str, str], Outcome] = {}
     for outcome in sorted(outcomes, key=lambda o: (o.recorded_at, o.id)):
         pair = (outcome.profile_id, outcome.offer_id)
         if outcome.status == OutcomeStatus.PROPOSED:
-            proposals.setdefault(pair, outcome)
+            if since is None or outcome.recorded_at >= since:
+                proposals.setdefault(pair, outcome)
         elif pair in proposals:
             answers.setdefault(pair, outcome)
     counts = []

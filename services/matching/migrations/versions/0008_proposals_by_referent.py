@@ -1,10 +1,10 @@
 """an index that finds the proposals a référent made without reading every outcome
 
 A référent's « Suivi de mes propositions » and a coordinator's « Suivi des référents » start from the
-proposals those référents recorded; without this index each of them read the whole outcome table (every
-référent's history of every département's deployment), a full scan per page as the history grows
-(bench/RESULTS.md, « What a suggestion and a dashboard report read about outcomes »). With it, the pairs
-proposed come from the index alone; their steps are then read by person (`ix_outcome_profile_id`).
+proposals those référents recorded; without this index each of them read the whole outcome table, a full
+scan per page as the history grows (bench/RESULTS.md, « What a suggestion and a dashboard report read about
+outcomes »). With it, the pairs proposed (over the coordinator's period: `recorded_at`) come from the index
+alone; their steps are then read by person (`ix_outcome_profile_id`).
 
 Revision ID: 0008_proposals_by_referent
 Revises: 0007_running_counts
@@ -20,7 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_outcome_recorded_by", "outcome", ["recorded_by", "status", "profile_id", "offer_id"])
+    op.create_index("ix_outcome_recorded_by", "outcome", ["recorded_by", "status", "recorded_at", "profile_id", "offer_id"])
 
 
 def downgrade() -> None:

@@ -48,3 +48,18 @@ def test_only_the_first_outcome_after_a_proposal_counts() -> None:
         1,
         1.0,
     )
+
+
+def test_over_a_period_only_the_proposals_made_in_it_count_with_their_later_answers() -> None:
+    outcomes = [
+        step("p1", "o1", OutcomeStatus.PROPOSED, "r1", 0),  # before the period
+        step("p1", "o1", OutcomeStatus.REFUSED, "r1", 2),
+        step("p2", "o1", OutcomeStatus.PROPOSED, "r1", 5),  # in it, answered later
+        step("p2", "o1", OutcomeStatus.ACCEPTED, "r1", 40),
+        step("p1", "o1", OutcomeStatus.PROPOSED, "r1", 6),  # proposed again in it: no answer yet
+    ]
+    since = START + timedelta(days=5)
+    assert referent_counts(outcomes, ["r1"], since) == [
+        ReferentCounts("r1", proposals=2, answered=1, accepted=1, median_days_to_outcome=35.0)
+    ]
+    assert referent_counts(outcomes, ["r1"])[0].proposals == 2  # whole history: p1's first proposal, p2's
