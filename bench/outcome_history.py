@@ -158,7 +158,7 @@ def measure(engine: Engine, rng: random.Random, employers: int, referents: int, 
 def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: int) -> dict[str, Any]:
     """A référent's follow-up and a coordinator's page: before, the whole rows through the ORM with
     migration 0008's index dropped (bench/baseline/outcome_reads_v0.py); after, the product's reads with
-    the index created again."""
+    the index created again, since the beginning and over the page's default period."""
     units = sql_units_of_work(engine)
 
     def follow_up(old: bool) -> Callable[[], None]:
@@ -172,13 +172,14 @@ def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: i
 
         return read
 
-    def coordinator(old: bool) -> Callable[[], None]:
+    def coordinator(old: bool, since: datetime | None = None) -> Callable[[], None]:
         def read() -> None:
             structure = [f"r{rng.randrange(referents)}" for _ in range(COORDINATED)]
             with units() as uow:
-                before.of_proposals_by(uow.session, structure) if old else uow.outcomes.of_proposals_by(
-                    structure
-                )
+                if old:
+                    before.of_proposals_by(uow.session, structure)
+                else:
+                    uow.outcomes.of_proposals_by(structure, since)
 
         return read
 
@@ -192,6 +193,10 @@ def follow_up_reads(engine: Engine, rng: random.Random, referents: int, reads: i
             connection.execute(text("ANALYZE outcome"))
         figures["referent_follow_up"][when] = timed(follow_up(when == "before"), reads)
         figures["coordinator_page"][when] = timed(coordinator(when == "before"), max(reads // 4, 10))
+    # What the page reads by default: the last 12 months (the history above spans two years).
+    figures["coordinator_page"]["after_12_months"] = timed(
+        coordinator(False, NOW - timedelta(days=365)), max(reads // 4, 10)
+    )
     return figures
 
 
