@@ -55,6 +55,20 @@ def fresh_postgres_db(postgres_url: str) -> Iterator[str]:
         yield url
 
 
+# Each suite's marker follows from where its tests live, in one place: `-m integration` or `-m "not e2e"`
+# then selects every test of those directories, not only the files that remembered to say so.
+MARKER_OF_SUITE = {"integration": "integration", "e2e": "e2e", "browser": "e2e"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        parts = item.path.resolve().relative_to(tests_dir).parts
+        marker = MARKER_OF_SUITE.get(parts[0]) if len(parts) > 1 else None
+        if marker:
+            item.add_marker(marker)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0

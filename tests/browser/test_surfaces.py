@@ -14,8 +14,6 @@ from common.territory import commune_named
 from tests.browser.conftest import sign_in
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 TITLE = f"Technicien / Technicienne de surface {uuid.uuid4().hex[:6]}"
 SECTOR = "rome:K"  # K2205 Agent de propreté de locaux → ROME grand domaine K
 EPCI = commune_named("Montargis").epci_siren

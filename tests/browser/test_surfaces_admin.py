@@ -16,8 +16,6 @@ from tests.browser.conftest import sign_in
 from tests.factories import profile_payload
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 LEGAL_LINKS = {
     "Mentions légales": "Mentions légales",
     "Données personnelles": "Données personnelles",

@@ -21,8 +21,6 @@ from tests.browser.test_surfaces_occupation_choice import api_call
 from tests.factories import location, profile_payload
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 COUNT = re.compile(r"(\d+) personnes? sur (\d+)")
 
 

@@ -21,8 +21,6 @@ from services.matching.domain.sectors import add_months
 from tests.browser.conftest import sign_in
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 TODAY = date.today()
 THIS_MONTH = TODAY.replace(day=1)
 LAST_MONTH = add_months(THIS_MONTH, -1)

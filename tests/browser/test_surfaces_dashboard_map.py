@@ -14,8 +14,6 @@ from common.outlines import territory_codes
 from tests.browser.conftest import sign_in
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 
 def ask_map(server: LiveServer, params: dict[str, str]) -> httpx.Response:
     with httpx.Client(base_url=server.url, timeout=30) as client:

@@ -21,8 +21,6 @@ from tests.browser.test_surfaces_occupation_choice import api_call
 from tests.factories import location, offer_payload, profile_payload
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 TITLE = "Soudeur / Soudeuse"
 # What an employer must never read about a person: the diagnostic's words, its codes, the freins.
 DIAGNOSTIC_WORDS = re.compile(

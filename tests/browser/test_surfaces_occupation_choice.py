@@ -12,13 +12,10 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.browser.conftest import sign_in
 from tests.factories import location, offer_payload, profile_payload
 from tests.processes import LiveServer
-
-pytestmark = pytest.mark.e2e
 
 
 def api_call(

@@ -22,8 +22,6 @@ from tests.browser.conftest import sign_in
 from tests.factories import location, offer_payload, profile_payload
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 TITLE = "Préparateur / Préparatrice de commandes"
 # Words of the diagnostic that must never reach the sheet the person may show an employer.
 DIAGNOSTIC_WORDS = [

@@ -9,13 +9,9 @@ import re
 import uuid
 from typing import Any
 
-import pytest
-
 from tests.browser.conftest import sign_in
 from tests.browser.test_surfaces_occupation_choice import api_call
 from tests.processes import LiveServer
-
-pytestmark = pytest.mark.e2e
 
 
 def profile_id_of(page: Any) -> str:

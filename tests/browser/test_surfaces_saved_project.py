@@ -19,8 +19,6 @@ from tests.browser.test_surfaces_occupation_choice import api_call
 from tests.factories import location, profile_payload
 from tests.processes import LiveServer
 
-pytestmark = pytest.mark.e2e
-
 CODES_OR_SCORES = re.compile(r"\b[A-N]\d{4}\b|\d[.,]\d\d|similarit|proximité lexicale")
 
 

@@ -7,8 +7,6 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
 from services.matching.adapters.encoders import HashingEncoder
 from services.matching.adapters.es_index import ElasticsearchOfferIndex
 from services.matching.adapters.local_index import LocalOfferIndex
@@ -19,8 +17,6 @@ from services.matching.domain.sectors import add_months
 from services.matching.domain.territories import default_groups, resolve_area
 from services.matching.ports import IndexedOffer
 from tests.factories import indexed_offer
-
-pytestmark = pytest.mark.integration
 
 DIMS = 32
 TODAY = date.today()

@@ -33,7 +33,7 @@ from scripts.rig import control
 from tests.conftest import server_url
 from tests.integration.faults_support import Platform, audit, login, post_offers, record, wait_settled
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+pytestmark = pytest.mark.timeout(600)
 
 OFFERS = int(os.environ.get("MAILLAGE_FAULT_OFFERS", "10000"))
 SETTLE_TIMEOUT_S = 240.0

@@ -26,8 +26,6 @@ from tests.rule_cases import (
     random_rule,
 )
 
-pytestmark = pytest.mark.integration
-
 DIMS = 16
 OFFERS = 300
 MARGIN_KM = 0.05
