@@ -100,8 +100,9 @@ class OutcomeRepository(Protocol):
         ...
 
     def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
-        """Every outcome of the people to whom one of `recorders` proposed an offer (from `since` on, when
-        given): the coordinator's follow-up, counted, never shown."""
+        """Every step of the (person, offer) pairs one of `recorders` proposed (with `since`: the pairs
+        proposed from then on, and their steps from then on): the coordinator's follow-up, counted, never
+        shown."""
         ...
 
 

@@ -136,14 +136,18 @@ class MemoryOutcomeRepository:
         return deleted
 
     def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
-        proposing = {
-            o.profile_id
+        pairs = {
+            (o.profile_id, o.offer_id)
             for o in self.stored
             if o.recorded_by in recorders
             and o.status == OutcomeStatus.PROPOSED
             and (since is None or o.recorded_at >= since)
         }
-        return [o for o in self.stored if o.profile_id in proposing]
+        return [
+            o
+            for o in self.stored
+            if (o.profile_id, o.offer_id) in pairs and (since is None or o.recorded_at >= since)
+        ]
 
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:
         by_status = Counter(o.status.value for o in self.stored)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import DateTime, Select
+from sqlalchemy import ColumnElement, DateTime, Select
 from sqlalchemy import select as select_columns
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
@@ -126,16 +126,28 @@ class SqlOutcomeRepository:
         return [row.outcome() for row in self._rows(profile_id)]
 
     def proposed_by(self, recorded_by: str) -> list[Outcome]:
-        proposed = (
-            select(OutcomeRow.profile_id, OutcomeRow.offer_id)
-            .where(OutcomeRow.recorded_by == recorded_by, OutcomeRow.status == OutcomeStatus.PROPOSED.value)
-            .distinct()
-            .subquery()
+        return self._steps_of_proposals(col(OutcomeRow.recorded_by) == recorded_by)
+
+    def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
+        return self._steps_of_proposals(col(OutcomeRow.recorded_by).in_(recorders), since)
+
+    def _steps_of_proposals(
+        self, proposers: ColumnElement[bool], since: datetime | None = None
+    ) -> list[Outcome]:
+        """Every step of the (person, offer) pairs proposed by the référents `proposers` selects, found
+        through `ix_outcome_recorded_by`; with `since`, the pairs proposed from then on and their steps
+        from then on (an answer never comes before its proposal)."""
+        proposed = select(OutcomeRow.profile_id, OutcomeRow.offer_id).where(
+            proposers, OutcomeRow.status == OutcomeStatus.PROPOSED.value
         )
-        same_pair = (proposed.c.profile_id == OutcomeRow.profile_id) & (
-            proposed.c.offer_id == OutcomeRow.offer_id
-        )
-        return _outcomes(self.session, select_columns(*_COLUMNS).join(proposed, same_pair))
+        if since is not None:
+            proposed = proposed.where(OutcomeRow.recorded_at >= since)
+        pairs = proposed.distinct().subquery()
+        same_pair = (pairs.c.profile_id == OutcomeRow.profile_id) & (pairs.c.offer_id == OutcomeRow.offer_id)
+        steps = select_columns(*_COLUMNS).join(pairs, same_pair)
+        if since is not None:
+            steps = steps.where(col(OutcomeRow.recorded_at) >= since)
+        return _outcomes(self.session, steps)
 
     def statuses_for(self, profile_id: str) -> dict[str, set[OutcomeStatus]]:
         seen: dict[str, set[OutcomeStatus]] = {}
@@ -166,14 +178,3 @@ class SqlOutcomeRepository:
 
     def totals(self) -> tuple[dict[str, int], dict[str, int]]:
         return counts.totals(self.session)
-
-    def of_proposals_by(self, recorders: list[str], since: datetime | None = None) -> list[Outcome]:
-        proposed = select(OutcomeRow.profile_id).where(
-            col(OutcomeRow.recorded_by).in_(recorders), OutcomeRow.status == OutcomeStatus.PROPOSED.value
-        )
-        if since is not None:
-            proposed = proposed.where(OutcomeRow.recorded_at >= since)
-        proposed = proposed.distinct()
-        return _outcomes(
-            self.session, select_columns(*_COLUMNS).where(col(OutcomeRow.profile_id).in_(proposed))
-        )

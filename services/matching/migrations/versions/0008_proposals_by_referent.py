@@ -20,7 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_outcome_recorded_by", "outcome", ["recorded_by", "status", "recorded_at", "profile_id", "offer_id"])
+    op.create_index(
+        "ix_outcome_recorded_by",
+        "outcome",
+        ["recorded_by", "status", "recorded_at", "profile_id", "offer_id"],
+    )
 
 
 def downgrade() -> None:
