@@ -13,12 +13,8 @@ from gateway.web.rendering import render
 router = APIRouter(include_in_schema=False)
 
 
-PERIOD_LABELS = {
-    3: "Les 3 derniers mois",
-    6: "Les 6 derniers mois",
-    12: "Les 12 derniers mois",
-    0: "Depuis le début",
-}
+def period_label(months: int) -> str:
+    return "Depuis le début" if months == 0 else f"Les {months} derniers mois"
 
 
 @router.get("/coordination", response_class=HTMLResponse)
@@ -31,5 +27,10 @@ async def coordination_page(request: Request, caller: CoordinatorCaller, mois: s
             followup = ok(await client.get("/api/v1/coordination/followup", params=params))
     except ApiFailure as exc:
         return failure_page(request, caller, exc)
-    periods = [(months, PERIOD_LABELS[months]) for months in FOLLOWUP_PERIODS_MONTHS]
+    # The page's choices, and the period asked for when it is another (a link, ?mois=5): the list never
+    # shows one period while the figures are of another.
+    shown = list(FOLLOWUP_PERIODS_MONTHS)
+    if followup["months"] not in shown:
+        shown.append(int(followup["months"]))
+    periods = [(months, period_label(months)) for months in shown]
     return render(request, "coordination.html", caller=caller, followup=followup, periods=periods)

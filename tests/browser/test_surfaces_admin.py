@@ -144,6 +144,8 @@ def test_the_coordinator_reads_counts_of_their_structure_and_no_person(new_page:
     page.wait_for_url(re.compile(r"/coordination\?mois=0$"))
     assert page.locator("#periode").inner_text().startswith("Toutes les propositions, depuis le début")
     assert page.locator("#suivi tbody tr[data-referent='referent']").count() == 1
+    page.goto("/coordination?mois=5")  # a period the list does not offer: shown as chosen, not another
+    assert page.locator("#mois option:checked").inner_text() == "Les 5 derniers mois"
     # No name of a person followed by the demo référent appears on the page.
     caseload = new_page()
     sign_in(caseload, "referent")
