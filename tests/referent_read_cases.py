@@ -8,7 +8,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 
 from common.db import make_engine, migrate
@@ -47,6 +49,25 @@ def _plan(engine: Engine, statement: str, parameters: Any) -> str:
         else:
             rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
     return "\n".join(" ".join(str(v) for v in row) for row in rows)
+
+
+def check_an_index_built_beforehand_is_left_as_it_is(url: str) -> None:
+    """A large store's operator builds the index without blocking writes before the release's migration
+    (docs/deploy.md); the migration then finds it and goes on."""
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["version_table"] = "matching_schema_version"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007_running_counts")
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"CREATE INDEX {INDEX} ON outcome (recorded_by, status, recorded_at, profile_id, offer_id)")
+        )
+    migrate(engine, MIGRATIONS, "matching_schema_version")
+    assert INDEX in {ix["name"] for ix in inspect(engine).get_indexes("outcome")}
+    engine.dispose()
 
 
 def check_referents_proposals_are_found_through_their_index(url: str) -> None:

@@ -23,7 +23,10 @@ from services.profiles.adapters.sql import sql_units_of_work as sql_units_of_wor
 from services.profiles.bootstrap import MIGRATIONS as PROFILES_MIGRATIONS
 from services.profiles.service import ProfilesService
 from tests.factories import offer_payload, profile_payload
-from tests.referent_read_cases import check_referents_proposals_are_found_through_their_index
+from tests.referent_read_cases import (
+    check_an_index_built_beforehand_is_left_as_it_is,
+    check_referents_proposals_are_found_through_their_index,
+)
 from tests.running_count_cases import (
     check_concurrent_outcomes_each_add_their_count,
     check_records_are_filled_from_the_outcomes_already_there,
@@ -139,3 +142,7 @@ def test_outcome_rows_written_by_any_writer_are_counted(fresh_postgres_db: str) 
 
 def test_referents_proposals_are_found_through_their_index(fresh_postgres_db: str) -> None:
     check_referents_proposals_are_found_through_their_index(fresh_postgres_db)
+
+
+def test_an_index_built_beforehand_is_left_as_it_is(fresh_postgres_db: str) -> None:
+    check_an_index_built_beforehand_is_left_as_it_is(fresh_postgres_db)

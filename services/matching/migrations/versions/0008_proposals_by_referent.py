@@ -20,10 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # IF NOT EXISTS: a large store may have had it built beforehand without blocking writes (docs/deploy.md).
     op.create_index(
         "ix_outcome_recorded_by",
         "outcome",
         ["recorded_by", "status", "recorded_at", "profile_id", "offer_id"],
+        if_not_exists=True,
     )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.referent_read_cases import check_referents_proposals_are_found_through_their_index
+from tests.referent_read_cases import (
+    check_an_index_built_beforehand_is_left_as_it_is,
+    check_referents_proposals_are_found_through_their_index,
+)
 from tests.running_count_cases import (
     check_records_are_filled_from_the_outcomes_already_there,
     check_records_follow_outcomes_and_erasure,
@@ -32,3 +35,7 @@ def test_rows_written_by_any_writer_are_counted(tmp_path: Path) -> None:
 
 def test_referents_proposals_are_found_through_their_index(tmp_path: Path) -> None:
     check_referents_proposals_are_found_through_their_index(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_an_index_built_beforehand_is_left_as_it_is(tmp_path: Path) -> None:
+    check_an_index_built_beforehand_is_left_as_it_is(f"sqlite:///{tmp_path / 'm.db'}")
