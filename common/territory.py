@@ -14,11 +14,14 @@ import csv
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.geo import haversine_km
@@ -26,6 +29,7 @@ from common.text import normalise
 
 DEFAULT_TERRITORY = "45"
 DEFAULT_REACH_BAND_KM = 40.0
+DEFAULT_TIME_ZONE = "Europe/Paris"
 _CELL_DEG = 0.25  # grid cell of the nearest-commune lookup (~28 km × 18 km in metropolitan France)
 
 
@@ -51,6 +55,21 @@ class TerritorySettings(BaseSettings):
     reach_band_km: float = DEFAULT_REACH_BAND_KM
     # Offers beyond the band: `refuse` them (with the reason), or `hide` them (stored, never suggested).
     beyond_reach: Literal["refuse", "hide"] = "refuse"
+    # The territory's clock (an IANA name): what day it is there decides which offers have expired, where a
+    # period starts, how long ago a contact was. An overseas département sets its own (America/Guadeloupe,
+    # Indian/Reunion…); an unknown name stops the process at start.
+    time_zone: str = DEFAULT_TIME_ZONE
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"MAILLAGE_TIME_ZONE : fuseau inconnu « {value} » / unknown time zone (e.g. Europe/Paris)"
+            ) from exc
+        return value
 
 
 @cache
@@ -179,6 +198,21 @@ def territory() -> Territory:
     """The configured territory (MAILLAGE_TERRITORY, MAILLAGE_REACH_BAND_KM), read once per process."""
     settings = TerritorySettings()
     return build_territory(settings.territory, settings.reach_band_km, settings.beyond_reach == "hide")
+
+
+def territory_today() -> date:
+    """Today's date on the territory's clock (MAILLAGE_TIME_ZONE): the one definition of « today »."""
+    return datetime.now(_territory_zone()).date()
+
+
+def territory_midnight(day: date) -> datetime:
+    """The instant `day` begins on the territory's clock (where a period of days starts)."""
+    return datetime.combine(day, time.min, tzinfo=_territory_zone())
+
+
+@cache
+def _territory_zone() -> ZoneInfo:
+    return ZoneInfo(TerritorySettings().time_zone)
 
 
 def communes() -> tuple[Commune, ...]:

@@ -12,9 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from common.clock import utcnow
 from common.errors import ValidationFailed
 from common.identity import Role
+from common.territory import territory_today
 from contracts.caseloads import CaseloadSizes
 from contracts.coordination import (
     DEFAULT_FOLLOWUP_MONTHS,
@@ -57,7 +57,7 @@ async def followup(
         )
     users: UserStore = request.app.state.users
     referents = users.list_accounts(Role.REFERENT.value, structure)
-    since = period_start(utcnow().date(), months)
+    since = period_start(territory_today(), months)
     answer = partial(StructureFollowUp, structure=structure, threshold=DISCLOSURE_THRESHOLD, months=months)
     if not referents:
         return answer(since=since, referents=[])

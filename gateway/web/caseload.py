@@ -21,6 +21,7 @@ from common import french_catalogue as fr
 from common.clock import utcnow
 from common.identity import Caller
 from common.rome import ROME_DOMAINS
+from common.territory import territory_today
 from common.vocabulary import Contrainte
 from contracts.follow_up import MAX_IDS, CaseloadSort
 from gateway.web.access import failure_page
@@ -46,7 +47,7 @@ def api_params(filters: CaseloadFilters, proposals: list[dict[str, Any]]) -> dic
     params: dict[str, Any] = {"q": filters.q, "limit": PAGE_SIZE, "offset": (filters.page - 1) * PAGE_SIZE}
     params.update(frein=filters.frein or None, rome_family=filters.famille or None)
     if filters.sans_contact:
-        params["no_contact_since"] = (utcnow().date() - timedelta(days=NO_CONTACT_DAYS)).isoformat()
+        params["no_contact_since"] = (territory_today() - timedelta(days=NO_CONTACT_DAYS)).isoformat()
     if filters.en_attente:
         waiting = [p["profile_id"] for p in proposals if p["awaiting"]]
         if not waiting:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import APIRouter, Query, Request
@@ -22,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from common import french_catalogue as fr
 from common.geo import haversine_km
+from common.territory import territory_today
 from common.vocabulary import Transport
 from gateway.web.access import ReferentCaller, failure_page
 from gateway.web.api_client import ApiFailure, api, ok
@@ -196,5 +195,5 @@ async def pistes_sheet(
         steps=wanted.steps,
         referent_name=me.get("display_name") or caller.subject,
         referent_contact=wanted.contact,
-        today=datetime.now(ZoneInfo("Europe/Paris")).date().isoformat(),  # the date the person reads
+        today=territory_today().isoformat(),  # the date the person reads, on the territory's clock
     )

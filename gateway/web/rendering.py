@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FunctionLoader, select_autoescape
 
 from common import french_catalogue as fr
-from common.clock import utcnow
 from common.identity import Caller, Role
+from common.territory import territory_today
 from gateway.session import csrf_for, session_token
 
 # Where each role lands after signing in (and where the header's home link goes).
@@ -47,7 +47,7 @@ def _env() -> Environment:
         contrainte_status_labels=fr.CONTRAINTE_STATUS_LABELS,
         component_labels=fr.SCORE_COMPONENT_LABELS,
         contact_channel_labels=fr.CONTACT_CHANNEL_LABELS,
-        today_iso=lambda: utcnow().date().isoformat(),
+        today_iso=lambda: territory_today().isoformat(),
     )
     env.filters["fr_number"] = lambda v: "–" if v is None else f"{v:,}".replace(",", "\u202f")
     env.filters["fr_date"] = fr_date

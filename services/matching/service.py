@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from common.clock import utcnow
 from common.errors import Conflict, NotFound
 from common.messaging.handlers import HandlerRegistry
+from common.territory import territory_midnight, territory_today
 from contracts.events import (
     OfferUpsertedV1,
     ProfileChanged,
@@ -73,7 +74,7 @@ class MatchingService:
     profiles: ProfileSource
     offers: OfferSource
     occupations: OccupationResolver = field(default_factory=lambda: OccupationResolver(None))
-    today: Callable[[], date] = date.today
+    today: Callable[[], date] = territory_today  # the territory's day: which offers have expired
     # Where a proposal's card comes from when the person agreed to share with employers; without it,
     # proposals stay with the référent.
     cards: CandidateCardSource | None = None
@@ -278,7 +279,7 @@ class MatchingService:
     def referent_followup(self, referents: list[str], since: date | None = None) -> list[ReferentCounts]:
         """The proposals each référent made (from `since` on, when given) and what came of them: counts,
         never who."""
-        start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
+        start = territory_midnight(since) if since else None
         with self.units_of_work() as uow:
             return referent_counts(uow.outcomes.of_proposals_by(referents, start), referents, start)
 

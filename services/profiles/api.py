@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,6 +11,7 @@ from common.clock import as_utc
 from common.errors import Forbidden
 from common.http import CallerDep, EntityId
 from common.schemas import Page
+from common.territory import territory_today
 from contracts.audit import AuditSearch
 from contracts.caseloads import CaseloadSizes, Handover, HandoverResult, ReferentHistory
 from contracts.follow_up import CaseloadEntry, CaseloadSearch, ContactIn, ContactOut, Contacts
@@ -162,7 +163,7 @@ def purge_expired(caller: CallerDep, service: ServiceDep, request: Request) -> d
     if not caller.is_admin:
         raise Forbidden("Retention purges are for admins.")
     days: int = request.app.state.retention_days
-    cutoff = date.today() - timedelta(days=days)
+    cutoff = territory_today() - timedelta(days=days)
     return {"purged": service.purge_ended(cutoff), "ended_before": cutoff.isoformat(), "retention_days": days}
 
 

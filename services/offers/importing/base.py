@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from common.territory import Territory, territory
+from common.territory import Territory, territory, territory_today
 from contracts.offers import OfferCreate
 
 Progress = Callable[[int, int], None]
@@ -64,7 +64,7 @@ class ImportContext:
     """What checks depend on: the territory (and its band) and today's date (expiry of old offers)."""
 
     territory: Territory = field(default_factory=territory)
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=territory_today)
 
 
 class Collector:

@@ -3,10 +3,13 @@ around them is still within reach; names are never trusted alone outside the ter
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from common.communes_search import search_communes
 from common.territory import (
+    TerritorySettings,
     UnknownTerritory,
     all_communes,
     build_territory,
@@ -71,3 +74,36 @@ def test_the_autocomplete_offers_the_band_after_the_territory() -> None:
     assert names[0] == ("Sainte-Geneviève-des-Bois", "45")
     assert ("Nemours", "77") in [(c.name, c.departement) for c in search_communes("nemours")]
     assert all(c.departement != "53" for c in search_communes("olivet"))
+
+
+def test_today_is_the_territorys_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 23:30 UTC it is already tomorrow in Réunion (UTC+4) and still today in Guadeloupe (UTC−4)."""
+    from datetime import UTC, datetime
+
+    import common.territory as module
+
+    instant = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:
+            return cls.fromtimestamp(instant.timestamp(), tz)
+
+    monkeypatch.setattr(module, "datetime", Frozen)
+    days = {}
+    for zone in ("Indian/Reunion", "America/Guadeloupe", "Europe/Paris"):
+        monkeypatch.setenv("MAILLAGE_TIME_ZONE", zone)
+        module._territory_zone.cache_clear()
+        days[zone] = module.territory_today().isoformat()
+    module._territory_zone.cache_clear()
+    assert days == {
+        "Indian/Reunion": "2026-12-02",
+        "America/Guadeloupe": "2026-12-01",
+        "Europe/Paris": "2026-12-02",
+    }
+
+
+def test_an_unknown_time_zone_stops_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILLAGE_TIME_ZONE", "Europe/Orleans")
+    with pytest.raises(ValueError, match="MAILLAGE_TIME_ZONE"):
+        TerritorySettings()
