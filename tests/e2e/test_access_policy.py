@@ -17,8 +17,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from common.clock import utcnow
 from common.identity import Role
+from common.territory import territory_today
 from contracts.coordination import period_start
 from gateway.session import SESSION_COOKIE
 from gateway.web import person_file
@@ -578,7 +578,7 @@ def test_a_coordinator_sees_counts_of_their_structure_and_never_a_person(
     body = answer.json()
     rows = {row["referent"]: row for row in body["referents"]}
     assert body["structure"] == structure and body["threshold"] == 5
-    start = period_start(utcnow().date(), 12)  # the default period: the last 12 months
+    start = period_start(territory_today(), 12)  # the default period: the last 12 months
     assert start is not None and (body["months"], body["since"]) == (12, start.isoformat())
     whole = client.get("/api/v1/coordination/followup?months=0", headers=headers["coordinator"]).json()
     assert (whole["months"], whole["since"]) == (0, None)
