@@ -33,8 +33,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def migrate(engine: Engine, migrations_dir: Path, version_table: str) -> None:
-    """Bring the store to the newest schema. Each service keeps its own version table and scripts."""
+def migrate(engine: Engine, migrations_dir: Path, version_table: str, revision: str = "head") -> None:
+    """Bring the store to the newest schema (or to `revision`: how tests build a store as an earlier
+    version left it). Each service keeps its own version table and scripts."""
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.attributes["connection"] = None
@@ -42,7 +43,7 @@ def migrate(engine: Engine, migrations_dir: Path, version_table: str) -> None:
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     except OperationalError as exc:
         raise Unavailable(f"The database cannot be reached: {exc.orig}") from exc
 

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 
@@ -55,12 +53,7 @@ def check_an_index_built_beforehand_is_left_as_it_is(url: str) -> None:
     """A large store's operator builds the index without blocking writes before the release's migration
     (docs/deploy.md); the migration then finds it and goes on."""
     engine = make_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["version_table"] = "matching_schema_version"
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007_running_counts")
+    migrate(engine, MIGRATIONS, "matching_schema_version", "0007_running_counts")
     with engine.begin() as connection:
         connection.execute(
             text(f"CREATE INDEX {INDEX} ON outcome (recorded_by, status, recorded_at, profile_id, offer_id)")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from common.db import make_engine, migrate
@@ -84,12 +82,7 @@ def check_records_follow_outcomes_and_erasure(url: str) -> None:
 def check_records_are_filled_from_the_outcomes_already_there(url: str) -> None:
     """A store written before the records existed gets them from its outcomes when it is migrated."""
     engine = make_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["version_table"] = VERSION_TABLE
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0006_projection_generation")
+    migrate(engine, MIGRATIONS, VERSION_TABLE, "0006_projection_generation")
     rows = [
         ("a", "e1", "proposed", None),
         ("b", "e1", "refused", "no_answer"),
